@@ -4,9 +4,9 @@
  *
  * The file is the "JSON Object Format" of the Trace Event Format,
  * {"traceEvents":[...],"displayTimeUnit":"ns"}, one event per line. Events
- * are written as they come (nothing is kept in memory but the track table)
- * and the array is closed by sim_ctrace_close(); a file that was never
- * closed is truncated JSON. Output depends only on the calls made (no dates,
+ * are streamed out as they come through a 64 KiB buffer (nothing else is
+ * kept in memory but the track table) and the array is closed by
+ * sim_ctrace_close(); a file that was never closed is truncated JSON. Output depends only on the calls made (no dates,
  * no host pointers, no floating point), so equal runs give equal files.
  *
  * Times are given in ps and written in the format's unit, microseconds,
@@ -56,7 +56,8 @@
 struct sim_ctrace {
 	/* private */
 	FILE *f;
-	char *iobuf; /* the stdio buffer of f, freed after fclose */
+	char *iobuf;  /* output not yet passed to f (NULL: unbuffered) */
+	size_t iolen; /* bytes used in iobuf */
 	struct sim_ctrace_track_info *tracks;
 	uint32_t ntracks, captracks;
 	uint32_t nprocs; /* distinct process names so far; pids are 1..nprocs */

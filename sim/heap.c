@@ -17,7 +17,7 @@ static inline int entry_before(const struct sim_heap_entry *a, const struct sim_
 	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
 }
 
-static void sift_up(struct sim_heap_entry *h, uint32_t i, struct sim_heap_entry e)
+void sim_heap_sift_up(struct sim_heap_entry *h, uint32_t i, struct sim_heap_entry e)
 {
 	while (i > 0) {
 		uint32_t parent = (i - 1) / 4;
@@ -51,41 +51,31 @@ static void sift_down(struct sim_heap_entry *h, uint32_t len, uint32_t i, struct
 	h[i] = e;
 }
 
-int sim_heap_push(struct sim_kernel *k, sim_time_t when, uint64_t seq, struct sim_event *ev)
+int sim_heap_grow(struct sim_kernel *k)
 {
-	struct sim_heap_entry e = { when, seq, ev };
+	uint32_t cap;
+	struct sim_heap_entry *h;
 
-	if (k->heap_len == k->heap_cap) {
-		uint32_t cap;
-		struct sim_heap_entry *h;
-
-		if (k->heap_stale > k->heap_len / 2) {
-			sim_heap_compact(k);
-			if (k->heap_len < k->heap_cap)
-				goto room;
-		}
-		cap = k->heap_cap ? k->heap_cap * 2 : 64;
-		if (cap <= k->heap_cap)
-			return SIM_ERR_NOMEM;
-		h = realloc(k->heap, (size_t)cap * sizeof(*h));
-		if (!h)
-			return SIM_ERR_NOMEM;
-		k->heap = h;
-		k->heap_cap = cap;
+	/* Stale entries are cheaper to drop than to make room for. */
+	if (k->heap_stale > k->heap_len / 2) {
+		sim_heap_compact(k);
+		if (k->heap_len < k->heap_cap)
+			return SIM_OK;
 	}
-room:
-	sift_up(k->heap, k->heap_len++, e);
-	ev->refs++;
+	cap = k->heap_cap ? k->heap_cap * 2 : 64;
+	if (cap <= k->heap_cap)
+		return SIM_ERR_NOMEM;
+	h = realloc(k->heap, (size_t)cap * sizeof(*h));
+	if (!h)
+		return SIM_ERR_NOMEM;
+	k->heap = h;
+	k->heap_cap = cap;
 	return SIM_OK;
 }
 
-void sim_heap_pop(struct sim_kernel *k)
+void sim_heap_sift_down_root(struct sim_kernel *k)
 {
-	struct sim_heap_entry *h = k->heap;
-
-	h[0].ev->refs--;
-	if (--k->heap_len > 0)
-		sift_down(h, k->heap_len, 0, h[k->heap_len]);
+	sift_down(k->heap, k->heap_len, 0, k->heap[k->heap_len]);
 }
 
 static void heapify(struct sim_kernel *k)

@@ -15,7 +15,13 @@
 /* The one piece of global state: what the running process published with
  * sim_proc_set_context(). Thread-local, so kernels on different host
  * threads do not see each other's. */
+#if defined(__GNUC__)
+/* initial-exec: one instruction per access even inside libpcisim.so, where
+ * the default model would call __tls_get_addr on every process switch. */
+static _Thread_local void *tls_context __attribute__((tls_model("initial-exec")));
+#else
 static _Thread_local void *tls_context;
+#endif
 
 void sim_tls_set(void *context)
 {
@@ -164,14 +170,16 @@ void sim_kernel_destroy(struct sim_kernel *k)
  * The runnable queue: a ring of tagged pointers (bit 0 = process)
  * ------------------------------------------------------------------------ */
 
-static int runq_grow(struct sim_kernel *k)
+void sim_runq_grow(struct sim_kernel *k)
 {
 	uint32_t n = k->runq_tail - k->runq_head;
 	uint32_t cap = k->runq_cap * 2;
-	uintptr_t *q = malloc((size_t)cap * sizeof(*q));
+	uintptr_t *q = cap > k->runq_cap ? malloc((size_t)cap * sizeof(*q)) : NULL;
 
-	if (!q || cap < k->runq_cap)
-		return SIM_ERR_NOMEM;
+	if (!q) {
+		fprintf(stderr, "pcisim: out of memory growing the runnable queue\n");
+		abort();
+	}
 	for (uint32_t i = 0; i < n; i++)
 		q[i] = k->runq[(k->runq_head + i) & (k->runq_cap - 1)];
 	free(k->runq);
@@ -179,17 +187,6 @@ static int runq_grow(struct sim_kernel *k)
 	k->runq_cap = cap;
 	k->runq_head = 0;
 	k->runq_tail = n;
-	return SIM_OK;
-}
-
-void sim_runq_push(struct sim_kernel *k, uintptr_t item)
-{
-	if (k->runq_tail - k->runq_head == k->runq_cap && runq_grow(k) != SIM_OK) {
-		/* Nothing sensible can continue without the queue. */
-		fprintf(stderr, "pcisim: out of memory growing the runnable queue\n");
-		abort();
-	}
-	k->runq[k->runq_tail++ & (k->runq_cap - 1)] = item;
 }
 
 void sim_runq_forget(struct sim_kernel *k, uintptr_t item)
@@ -371,7 +368,7 @@ int sim_notify(struct sim_event *ev, sim_time_t delay_ps)
 }
 
 /* The event happens: its callback is queued and its processes wake. */
-static void event_trigger(struct sim_kernel *k, struct sim_event *ev)
+SIM_HOT_INLINE void event_trigger(struct sim_kernel *k, struct sim_event *ev)
 {
 	k->stats.events_triggered++;
 	if (ev->fn && !ev->queued) {
@@ -468,7 +465,7 @@ static void delta_notify(struct sim_kernel *k)
 }
 
 /* The earliest live timed entry, dropping stale ones; NULL if none. */
-static struct sim_heap_entry *heap_top(struct sim_kernel *k)
+SIM_HOT_INLINE struct sim_heap_entry *heap_top(struct sim_kernel *k)
 {
 	while (k->heap_len) {
 		struct sim_heap_entry *top = &k->heap[0];
@@ -491,30 +488,53 @@ sim_time_t sim_next_activity_time(struct sim_kernel *k)
 	return top ? top->when : SIM_TIME_MAX;
 }
 
-/* Advance to @when and trigger everything due then, in sequence order. */
-static void timed_notify(struct sim_kernel *k, sim_time_t when)
+/* Advance to the time of @top, the earliest live entry, and trigger
+ * everything due then, in sequence order. */
+static void timed_notify(struct sim_kernel *k, struct sim_heap_entry *top)
 {
-	struct sim_heap_entry *top;
+	sim_time_t when = top->when;
 
 	k->now_ps = when;
 	k->deltas_this_time = 0;
 	k->stats.time_steps++;
-	while ((top = heap_top(k)) && top->when == when) {
+	do {
 		struct sim_event *ev = top->ev;
 
 		sim_heap_pop(k);
 		ev->pending = SIM_EV_NONE;
 		event_trigger(k, ev);
+		top = heap_top(k);
+	} while (top && top->when == when);
+}
+
+SIM_HOT_INLINE void proc_execute(struct sim_kernel *k, struct sim_proc *p)
+{
+	p->queued = 0;
+	if (p->state != SIM_PROC_RUNNABLE)
+		return; /* killed after it was queued */
+	p->state = SIM_PROC_RUNNING;
+	k->current = p;
+	k->runaway_proc = p;
+	tls_context = p->context;
+	if (!p->is_thread) {
+		k->stats.methods_run++;
+		p->fn(p->opaque);
+		if (p->state == SIM_PROC_RUNNING)
+			p->state = SIM_PROC_WAITING;
+	} else {
+		sim_proc_resume_thread(k, p);
 	}
+	tls_context = NULL;
+	k->current = NULL;
 }
 
 /* Run one item of the runnable queue. */
-static void evaluate_one(struct sim_kernel *k)
+SIM_HOT_INLINE void evaluate_one(struct sim_kernel *k)
 {
 	uintptr_t item = k->runq[k->runq_head++ & (k->runq_cap - 1)];
 
 	if (item & 1u) {
-		sim_proc_execute(k, (struct sim_proc *)(item & ~(uintptr_t)1));
+		proc_execute(k, (struct sim_proc *)(item & ~(uintptr_t)1));
 	} else if (item) {
 		struct sim_event *ev = (struct sim_event *)item;
 
@@ -529,6 +549,7 @@ static void runaway(struct sim_kernel *k)
 	struct sim_proc *p = k->runaway_proc;
 
 	k->halted = 1;
+	k->attn = 1;
 	k->halt_code = SIM_ERR_LIMIT;
 	k->halt_time_ps = k->now_ps;
 	sim_report(k, SIM_SEV_ERROR,
@@ -559,16 +580,20 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 			/* One delta cycle: evaluate, update, delta notification. */
 			while (!runq_empty(k)) {
 				evaluate_one(k);
-				if (k->nzombies)
-					sim_proc_reap_zombies(k);
-				if (k->halted) {
-					why = SIM_STOP_ERROR;
-					goto out;
-				}
-				if (k->stop_req) {
-					k->stop_req = 0;
-					why = SIM_STOP_REQUESTED;
-					goto out;
+				if (k->attn) {
+					k->attn = 0;
+					if (k->nzombies)
+						sim_proc_reap_zombies(k);
+					if (k->halted) {
+						k->attn = 1;
+						why = SIM_STOP_ERROR;
+						goto out;
+					}
+					if (k->stop_req) {
+						k->stop_req = 0;
+						why = SIM_STOP_REQUESTED;
+						goto out;
+					}
 				}
 			}
 			if (k->upd_head)
@@ -609,7 +634,7 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 				why = SIM_STOP_FINISHED;
 				goto out;
 			}
-			timed_notify(k, top->when);
+			timed_notify(k, top);
 		}
 	}
 out:
@@ -654,4 +679,5 @@ enum sim_stop_reason sim_step_time(struct sim_kernel *k)
 void sim_stop(struct sim_kernel *k)
 {
 	k->stop_req = 1;
+	k->attn = 1;
 }

@@ -488,7 +488,8 @@ struct sim_kernel {
 	struct sim_coro *sched_coro; /* the scheduler's own context */
 	uint64_t deltas_this_time;
 	uint32_t next_event_id, next_proc_id;
-	uint8_t in_run, stop_req, halted, phase;
+	uint8_t in_run, stop_req, halted;
+	uint8_t attn;                /* stop_req, halted or zombies: look after the process */
 	int halt_code;
 	sim_time_t halt_time_ps;
 	struct sim_proc *runaway_proc;

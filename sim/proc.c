@@ -203,15 +203,6 @@ static int dyn_register(struct sim_proc *p, struct sim_event *const *evs, unsign
 	return SIM_OK;
 }
 
-void sim_proc_make_runnable(struct sim_proc *p)
-{
-	p->state = SIM_PROC_RUNNABLE;
-	if (!p->queued) {
-		p->queued = 1;
-		sim_runq_push(p->k, (uintptr_t)p | 1u);
-	}
-}
-
 void sim_proc_wake_waiters(struct sim_event *ev)
 {
 	struct sim_waiter *w = ev->waiters;
@@ -230,16 +221,6 @@ void sim_proc_wake_waiters(struct sim_event *ev)
 		} else {
 			w = w->next;
 		}
-	}
-}
-
-void sim_proc_trigger_static(struct sim_event *ev)
-{
-	for (uint32_t i = 0; i < ev->sens.n; i++) {
-		struct sim_proc *p = pset_at(&ev->sens, i);
-
-		if (p->state == SIM_PROC_WAITING && !(p->dyn && p->dyn->active))
-			sim_proc_make_runnable(p);
 	}
 }
 
@@ -392,6 +373,7 @@ static void zombie_add(struct sim_kernel *k, struct sim_proc *p)
 	}
 	p->thr->zombie = 1;
 	k->zombies[k->nzombies++] = p;
+	k->attn = 1;
 }
 
 static void zombie_reap(struct sim_proc *p)
@@ -583,26 +565,10 @@ void sim_proc_set_context(struct sim_proc *p, void *context)
 		sim_tls_set(context);
 }
 
-void sim_proc_execute(struct sim_kernel *k, struct sim_proc *p)
+void sim_proc_resume_thread(struct sim_kernel *k, struct sim_proc *p)
 {
-	p->queued = 0;
-	if (p->state != SIM_PROC_RUNNABLE)
-		return; /* killed after it was queued */
-	p->state = SIM_PROC_RUNNING;
-	k->current = p;
-	k->runaway_proc = p;
-	sim_tls_set(p->context);
-	if (!p->is_thread) {
-		k->stats.methods_run++;
-		p->fn(p->opaque);
-		if (p->state == SIM_PROC_RUNNING)
-			p->state = SIM_PROC_WAITING;
-	} else {
-		k->stats.threads_resumed++;
-		sim_coro_switch(k->sched_coro, &p->thr->coro, 0);
-	}
-	sim_tls_set(NULL);
-	k->current = NULL;
+	k->stats.threads_resumed++;
+	sim_coro_switch(k->sched_coro, &p->thr->coro, 0);
 }
 
 static struct sim_proc *running_thread(struct sim_kernel *k, const char *what)
@@ -741,6 +707,7 @@ void sim_halt(struct sim_kernel *k, int code)
 	struct sim_proc *p = k->current;
 
 	k->halted = 1;
+	k->attn = 1;
 	k->halt_code = code;
 	k->halt_time_ps = k->now_ps;
 	if (p && p->is_thread && p->state == SIM_PROC_RUNNING)

@@ -20,7 +20,8 @@
 struct sim_vcd {
 	/* private */
 	FILE *f;
-	char *iobuf; /* the stdio buffer of f, freed after fclose */
+	char *iobuf;  /* output not yet passed to f (NULL: unbuffered) */
+	size_t iolen; /* bytes used in iobuf */
 	struct sim_vcd_var *vars;
 	uint32_t nvars, capvars;
 	sim_time_t last_time_ps;

@@ -451,8 +451,8 @@ static int jvalue(struct jparser *jp, struct jv *v)
 	}
 }
 
-/* Parse a whole document; the test fails with the reason if it is invalid. */
-static void jparse(const char *text, size_t len, struct jv *root)
+/* Parse a whole document; returns 0, or -1 with the reason in @err. */
+static int jparse_try(const char *text, size_t len, struct jv *root, char *err, size_t errlen)
 {
 	struct jparser jp = { (const unsigned char *)text, (const unsigned char *)text + len, 0, "" };
 	int rc;
@@ -466,7 +466,16 @@ static void jparse(const char *text, size_t len, struct jv *root)
 	}
 	if (rc)
 		jfree(root);
-	ck_assert_msg(rc == 0, "invalid JSON: %s", jp.err);
+	snprintf(err, errlen, "%s", jp.err);
+	return rc;
+}
+
+/* Parse a whole document; the test fails with the reason if it is invalid. */
+static void jparse(const char *text, size_t len, struct jv *root)
+{
+	char err[128];
+
+	ck_assert_msg(jparse_try(text, len, root, err, sizeof(err)) == 0, "invalid JSON: %s", err);
 }
 
 static const struct jv *jget(const struct jv *obj, const char *key)
@@ -997,6 +1006,32 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
+/* The reader the other tests rely on must reject what RFC 8259 rejects. */
+START_TEST(test_json_reader_is_strict)
+{
+	static const char *const bad[] = {
+		"", "{", "[1,]", "{\"a\":1,}", "{'a':1}", "[01]", "[1.]", "[-]", "[.5]", "[1e]",
+		"[\"\x01\"]", "[\"\\q\"]", "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\xff\"]",
+		"[\"\xc0\xaf\"]", "[1] x", "[true false]", "[nul]", "{\"a\" 1}", "[\"abc]",
+	};
+	static const char *const good[] = {
+		"[]", "{}", " [1, -0.5e+3, \"\\u00e9\\ud834\\udd1e\", true, null] ",
+		"{\"a\":{\"b\":[]}}",
+	};
+	struct jv v;
+	char err[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(jparse_try(bad[i], strlen(bad[i]), &v, err, sizeof(err)) != 0,
+			      "accepted invalid JSON %s", bad[i]);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_msg(jparse_try(good[i], strlen(good[i]), &v, err, sizeof(err)) == 0,
+			      "rejected %s: %s", good[i], err);
+		jfree(&v);
+	}
+}
+END_TEST
+
 /* The off-by-default pattern: with a NULL writer nothing is evaluated. */
 static int side_effects;
 
@@ -1047,6 +1082,7 @@ static Suite *ctrace_suite(void)
 	tcase_add_test(tc, test_io_errors);
 	tcase_add_test(tc, test_deterministic);
 	tcase_add_test(tc, test_off_by_default);
+	tcase_add_test(tc, test_json_reader_is_strict);
 	suite_add_tcase(s, tc);
 	return s;
 }

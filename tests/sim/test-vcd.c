@@ -371,11 +371,17 @@ static int pv_parse_body(struct pv_doc *d, struct pv_lexer *lx)
 	return in_dumpvars ? pv_fail(d, "$dumpvars without $end", NULL) : 0;
 }
 
-/* Parse @path into @d; on failure the test fails with the parser's reason. */
-static void pv_parse_file(const char *path, struct pv_doc *d)
+static void pv_free(struct pv_doc *d)
+{
+	free(d->vars);
+	free(d->hash);
+	free(d->changes);
+}
+
+/* Parse @text into @d; returns 0, or -1 with the reason in d->error. */
+static int pv_parse_text(const char *text, struct pv_doc *d)
 {
 	struct pv_lexer lx;
-	char *text = slurp(path, NULL);
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -385,20 +391,23 @@ static void pv_parse_file(const char *path, struct pv_doc *d)
 	ck_assert_ptr_nonnull(d->vars);
 	ck_assert_ptr_nonnull(d->hash);
 	ck_assert_ptr_nonnull(d->changes);
-	ck_assert_msg(strlen(text) == strcspn(text, "\r"), "no carriage returns expected");
+	if (strchr(text, '\r'))
+		return pv_fail(d, "carriage return", NULL);
 	lx.p = text;
 	rc = pv_parse_header(d, &lx);
 	if (rc == 0)
 		rc = pv_parse_body(d, &lx);
-	free(text);
-	ck_assert_msg(rc == 0, "%s: invalid VCD: %s", path, d->error);
+	return rc;
 }
 
-static void pv_free(struct pv_doc *d)
+/* Parse @path into @d; on failure the test fails with the parser's reason. */
+static void pv_parse_file(const char *path, struct pv_doc *d)
 {
-	free(d->vars);
-	free(d->hash);
-	free(d->changes);
+	char *text = slurp(path, NULL);
+	int rc = pv_parse_text(text, d);
+
+	free(text);
+	ck_assert_msg(rc == 0, "%s: invalid VCD: %s", path, d->error);
 }
 
 static int pv_var_by_name(const struct pv_doc *d, const char *scope, const char *name)
@@ -707,20 +716,35 @@ END_TEST
 
 START_TEST(test_time_going_back)
 {
-	char path[256];
+	char path[256], err_path[256];
 	struct sim_vcd v;
 	struct pv_doc d;
 	uint32_t a, b;
-	int va, vb;
+	int va, vb, saved_stderr, nlines = 0;
+	char *text;
 
 	ck_assert_int_eq(sim_vcd_open(&v, tmp_path(path, sizeof(path), "back.vcd")), SIM_OK);
 	ck_assert_int_eq(sim_vcd_add_var(&v, NULL, "a", 1, 0, &a), SIM_OK);
 	ck_assert_int_eq(sim_vcd_add_var(&v, NULL, "b", 2, 0, &b), SIM_OK);
+	/* Catch stderr in a file to check the warning comes once. */
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved_stderr, 0);
+	ck_assert_ptr_nonnull(freopen(tmp_path(err_path, sizeof(err_path), "back.err"), "w", stderr));
 	sim_vcd_change(&v, a, 500, 1);
 	sim_vcd_change(&v, b, 300, 3); /* too early: written at 500 */
 	sim_vcd_change(&v, a, 100, 0); /* too early again (warned once) */
 	sim_vcd_change(&v, b, 800, 1);
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved_stderr, STDERR_FILENO), STDERR_FILENO);
+	close(saved_stderr);
 	ck_assert_int_eq(sim_vcd_close(&v, 700), SIM_OK); /* before the last: ignored */
+	text = slurp(err_path, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "300 ps"));
+	for (const char *c = text; *c; c++)
+		nlines += *c == '\n';
+	ck_assert_int_eq(nlines, 1);
+	free(text);
 	pv_parse_file(path, &d);
 	va = pv_var_by_name(&d, "top", "a");
 	vb = pv_var_by_name(&d, "top", "b");
@@ -793,6 +817,50 @@ START_TEST(test_many_identifiers)
 }
 END_TEST
 
+/* The reader the other tests rely on must reject broken dumps. */
+START_TEST(test_reader_is_strict)
+{
+	static const char head[] = "$timescale 1ps $end $scope module m $end "
+				   "$var wire 1 ! a $end $var wire 4 \" b $end $upscope $end "
+				   "$enddefinitions $end ";
+	static const char *const bad[] = {
+		"#0 #0",              /* time not increasing */
+		"#5 #3",              /* time going back */
+		"1!",                 /* change before any time */
+		"#0 1#",              /* undeclared code */
+		"#0 b10000 \"",       /* wider than 4 bits */
+		"#0 b0010 \"",        /* leading zeros */
+		"#0 b1 !",            /* vector form for a scalar */
+		"#0 1\"",             /* scalar form for a vector */
+		"#0 $dumpvars 1!",    /* $dumpvars without $end */
+		"#0 $end",            /* stray $end */
+		"#x",                 /* bad time */
+		"#0 b12 \"",          /* bad digit */
+	};
+	char text[512];
+	struct pv_doc d;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, bad[i]);
+		ck_assert_msg(pv_parse_text(text, &d) != 0, "accepted \"%s\"", bad[i]);
+		pv_free(&d);
+	}
+	ck_assert_int_ne(pv_parse_text("$var wire 1 ! a $end $enddefinitions $end", &d), 0);
+	pv_free(&d);
+	ck_assert_int_ne(pv_parse_text("$scope module m $end $enddefinitions $end", &d), 0);
+	pv_free(&d);
+	ck_assert_int_ne(pv_parse_text("$scope module m $end $var wire 1 ! a $end "
+				       "$var wire 1 ! b $end $upscope $end $enddefinitions $end",
+				       &d),
+			 0);
+	pv_free(&d);
+	snprintf(text, sizeof(text), "%s#0 $dumpvars 0! b0 \" $end #7 1! b1010 \"", head);
+	ck_assert_int_eq(pv_parse_text(text, &d), 0);
+	ck_assert_int_eq(d.nchanges, 4);
+	pv_free(&d);
+}
+END_TEST
+
 static Suite *vcd_suite(void)
 {
 	Suite *s = suite_create("sim:vcd");
@@ -810,6 +878,7 @@ static Suite *vcd_suite(void)
 	tcase_add_test(tc, test_time_going_back);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_many_identifiers);
+	tcase_add_test(tc, test_reader_is_strict);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,54 @@
+/*
+ * bench/bench.h - what the parts of pcisim-bench share: the workload
+ * functions (one per SystemC peer program, same sizes, delays and timing
+ * rules), the fixed-seed generator they draw addresses and delays from, and
+ * a monotonic clock. Each workload builds its model untimed, times only the
+ * simulation run, checks its own result and returns 0, or prints why it
+ * failed to stderr and returns -1.
+ */
+#ifndef PCISIM_BENCH_BENCH_H
+#define PCISIM_BENCH_BENCH_H
+
+#include <stdint.h>
+
+/*
+ * The 64-bit LCG of the peer programs (Knuth's MMIX constants); the high
+ * half of the state is the output, as in the peers' bench.h, so both sides
+ * draw the same sequence from the same seed.
+ */
+struct bench_lcg {
+	uint64_t s;
+};
+
+static inline uint32_t bench_lcg_next(struct bench_lcg *g)
+{
+	g->s = g->s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return (uint32_t)(g->s >> 32);
+}
+
+/* Monotonic wall clock, seconds. */
+double bench_now(void);
+
+/* The ping-pong notification kinds (the peer's delta, timed and immediate modes). */
+enum bench_pingpong_mode {
+	BENCH_PP_DELTA = 0,
+	BENCH_PP_TIMED = 1,
+	BENCH_PP_IMMEDIATE = 2,
+};
+
+/*
+ * Workloads of bench/kernel-bench.c. @rate receives the figure: events per
+ * second or thread switches per second of the timed run.
+ */
+int bench_timed_events(uint64_t n, double *rate);
+int bench_pending(uint32_t procs, uint64_t n, double *rate);
+int bench_pingpong(enum bench_pingpong_mode mode, uint64_t round_trips, double *rate);
+
+/*
+ * Workload of bench/tlm-bench.c: @n 4-byte transactions (alternating write
+ * and read-back) through a router to four memories, by b_transport, or by
+ * DMI once granted when @use_dmi is set. @rate: transactions per second.
+ */
+int bench_tlm(int use_dmi, uint64_t n, double *rate);
+
+#endif /* PCISIM_BENCH_BENCH_H */
