@@ -59,7 +59,7 @@ static void ct_puts(struct sim_ctrace *t, const char *s)
 	ct_write(t, s, strlen(s));
 }
 
-/* Format @x in decimal into the end of a buffer; returns the first digit. */
+/* Format @x in decimal into the bytes just before @end; returns the first digit. */
 static char *ct_u64_dec(uint64_t x, char *end)
 {
 	char *p = end;

@@ -1,5 +1,5 @@
 /*
- * sim/kernel-internal.h - what kernel.c, proc.c and heap.c share. Private
+ * sim/kernel-internal.h - what kernel.c, proc.c and tqueue.c share. Private
  * to sim/; nothing outside sim/ may include it.
  */
 #ifndef PCISIM_SIM_KERNEL_INTERNAL_H
@@ -22,14 +22,27 @@ enum { SIM_EV_NONE = 0, SIM_EV_DELTA = 1, SIM_EV_TIMED = 2 };
 #define SIM_UNLIKELY(x) (x)
 #endif
 
-/* One timed notification. The key (when, seq) sits inline so comparisons
- * never touch the event; an entry is stale when the event has since been
- * cancelled or moved (its pending/seq no longer match), and is dropped when
- * it reaches the top or at the next compaction. */
-struct sim_heap_entry {
+/* One timed notification. The key (when, seq) sits inline so ordering
+ * never touches the event; an entry is stale when the event has since been
+ * cancelled or moved (its pending/seq no longer match). */
+struct sim_tq_entry {
 	sim_time_t when;
 	uint64_t seq;
 	struct sim_event *ev;
+};
+
+/* A bucket of the radix queue (tqueue.c). */
+struct sim_tq_bucket {
+	struct sim_tq_entry *e;
+	uint32_t len, cap;
+};
+
+#define SIM_TQ_BUCKETS 65 /* bit lengths 0..64 */
+
+/* One delta notification; stale when the event's seq moved on. */
+struct sim_delta_entry {
+	struct sim_event *ev;
+	uint64_t seq;
 };
 
 /* Dynamic sensitivity of one process: the waiter nodes of its current wait
@@ -54,39 +67,92 @@ struct sim_thread_ctx {
 	uint8_t reset_after;  /* respawn once the cleanup ran */
 };
 
-/* heap.c */
-int sim_heap_grow(struct sim_kernel *k);
-void sim_heap_sift_up(struct sim_heap_entry *h, uint32_t i, struct sim_heap_entry e);
-void sim_heap_sift_down_root(struct sim_kernel *k);
+/* tqueue.c */
+int sim_tq_init(struct sim_kernel *k);
+void sim_tq_destroy(struct sim_kernel *k);
+int sim_tq_bucket_grow(struct sim_tq_bucket *b);
+int sim_tq_refill(struct sim_kernel *k);
+void sim_tq_rebase(struct sim_kernel *k, sim_time_t base);
+void sim_tq_compact(struct sim_kernel *k);
+void sim_tq_purge_event(struct sim_kernel *k, const struct sim_event *ev);
 
-/* Remove the top entry. */
-SIM_HOT_INLINE void sim_heap_pop(struct sim_kernel *k)
-{
-	k->heap[0].ev->refs--;
-	if (--k->heap_len > 0)
-		sim_heap_sift_down_root(k);
-}
-void sim_heap_purge_event(struct sim_kernel *k, const struct sim_event *ev);
-void sim_heap_compact(struct sim_kernel *k);
-
-static inline int sim_heap_entry_live(const struct sim_heap_entry *e)
+static inline int sim_tq_entry_live(const struct sim_tq_entry *e)
 {
 	return e->ev->pending == SIM_EV_TIMED && e->ev->seq == e->seq;
 }
 
-SIM_HOT_INLINE int sim_heap_push(struct sim_kernel *k, sim_time_t when, uint64_t seq, struct sim_event *ev)
+static inline unsigned sim_tq_bit_length(uint64_t x)
 {
-	struct sim_heap_entry e = { when, seq, ev };
+#if defined(__GNUC__)
+	return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+#else
+	unsigned n = 0;
 
-	if (k->heap_len == k->heap_cap) {
-		int err = sim_heap_grow(k);
-
-		if (err)
-			return err;
+	while (x) {
+		n++;
+		x >>= 1;
 	}
-	sim_heap_sift_up(k->heap, k->heap_len++, e);
+	return n;
+#endif
+}
+
+/* Queue a timed notification; @when is later than now. */
+SIM_HOT_INLINE int sim_tq_push(struct sim_kernel *k, sim_time_t when, uint64_t seq, struct sim_event *ev)
+{
+	struct sim_tq_bucket *bk;
+	unsigned b;
+
+	if (SIM_UNLIKELY(when < k->tq_last))
+		sim_tq_rebase(k, k->now_ps);
+	b = sim_tq_bit_length(when ^ k->tq_last);
+	bk = &k->tq[b];
+	if (SIM_UNLIKELY(bk->len == bk->cap)) {
+		if (k->tq_stale > k->tq_len / 2 && k->tq_len > 64) {
+			sim_tq_compact(k);
+			b = sim_tq_bit_length(when ^ k->tq_last);
+			bk = &k->tq[b];
+		}
+		if (bk->len == bk->cap && sim_tq_bucket_grow(bk) != SIM_OK)
+			return SIM_ERR_NOMEM;
+	}
+	/* Bucket 0 holds times equal to the base in sequence order; a new
+	 * entry has the highest sequence so far and belongs at its end. */
+	bk->e[bk->len].when = when;
+	bk->e[bk->len].seq = seq;
+	bk->e[bk->len++].ev = ev;
+	if (b)
+		k->tq_nonempty |= UINT64_C(1) << (b - 1);
+	k->tq_len++;
 	ev->refs++;
 	return SIM_OK;
+}
+
+/* The earliest live entry, dropping stale ones on the way; NULL if none. */
+SIM_HOT_INLINE struct sim_tq_entry *sim_tq_top(struct sim_kernel *k)
+{
+	for (;;) {
+		struct sim_tq_bucket *b0 = &k->tq[0];
+
+		while (k->tq_b0_pos < b0->len) {
+			struct sim_tq_entry *e = &b0->e[k->tq_b0_pos];
+
+			if (SIM_LIKELY(sim_tq_entry_live(e)))
+				return e;
+			e->ev->refs--;
+			k->tq_stale--;
+			k->tq_len--;
+			k->tq_b0_pos++;
+		}
+		if (!sim_tq_refill(k))
+			return NULL;
+	}
+}
+
+/* Remove the entry sim_tq_top() returned. */
+SIM_HOT_INLINE void sim_tq_pop(struct sim_kernel *k)
+{
+	k->tq[0].e[k->tq_b0_pos++].ev->refs--;
+	k->tq_len--;
 }
 
 /* kernel.c */

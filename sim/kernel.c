@@ -139,9 +139,10 @@ int sim_kernel_init(struct sim_kernel *k, const struct sim_kernel_config *cfg)
 	k->sched_coro = calloc(1, sizeof(*k->sched_coro));
 	k->runq_cap = 64;
 	k->runq = calloc(k->runq_cap, sizeof(*k->runq));
-	if (!k->sched_coro || !k->runq) {
+	if (!k->sched_coro || !k->runq || sim_tq_init(k) != SIM_OK) {
 		free(k->sched_coro);
 		free(k->runq);
+		sim_tq_destroy(k);
 		return SIM_ERR_NOMEM;
 	}
 	sim_coro_init_host(k->sched_coro);
@@ -155,9 +156,8 @@ void sim_kernel_destroy(struct sim_kernel *k)
 	if (!k || k->in_run)
 		return;
 	sim_proc_destroy_all(k);
-	free(k->heap);
+	sim_tq_destroy(k);
 	free(k->delta);
-	free(k->delta_seq);
 	free(k->runq);
 	free(k->procs);
 	free(k->zombies);
@@ -216,7 +216,7 @@ void sim_event_init(struct sim_kernel *k, struct sim_event *ev, const char *name
 static void event_unpend(struct sim_event *ev)
 {
 	if (ev->pending == SIM_EV_TIMED)
-		ev->k->heap_stale++;
+		ev->k->tq_stale++;
 	ev->pending = SIM_EV_NONE;
 }
 
@@ -230,12 +230,10 @@ void sim_event_destroy(struct sim_event *ev)
 	if (ev->refs) {
 		uint32_t j = 0;
 
-		sim_heap_purge_event(k, ev);
+		sim_tq_purge_event(k, ev);
 		for (uint32_t i = 0; i < k->delta_len; i++) {
-			if (k->delta[i] != ev) {
-				k->delta[j] = k->delta[i];
-				k->delta_seq[j++] = k->delta_seq[i];
-			}
+			if (k->delta[i].ev != ev)
+				k->delta[j++] = k->delta[i];
 		}
 		k->delta_len = j;
 		ev->refs = 0;
@@ -246,31 +244,35 @@ void sim_event_destroy(struct sim_event *ev)
 	ev->k = NULL;
 }
 
-static int delta_push(struct sim_kernel *k, struct sim_event *ev, uint64_t seq)
+static int delta_grow(struct sim_kernel *k)
 {
-	if (k->delta_len == k->delta_cap) {
-		uint32_t cap = k->delta_cap ? k->delta_cap * 2 : 64;
-		struct sim_event **d = realloc(k->delta, (size_t)cap * sizeof(*d));
-		uint64_t *s;
+	uint32_t cap = k->delta_cap ? k->delta_cap * 2 : 64;
+	struct sim_delta_entry *d = cap > k->delta_cap ? realloc(k->delta, (size_t)cap * sizeof(*d)) : NULL;
 
-		if (!d)
-			return SIM_ERR_NOMEM;
-		k->delta = d;
-		s = realloc(k->delta_seq, (size_t)cap * sizeof(*s));
-		if (!s)
-			return SIM_ERR_NOMEM;
-		k->delta_seq = s;
-		k->delta_cap = cap;
+	if (!d)
+		return SIM_ERR_NOMEM;
+	k->delta = d;
+	k->delta_cap = cap;
+	return SIM_OK;
+}
+
+SIM_HOT_INLINE int delta_push(struct sim_kernel *k, struct sim_event *ev, uint64_t seq)
+{
+	if (SIM_UNLIKELY(k->delta_len == k->delta_cap)) {
+		int err = delta_grow(k);
+
+		if (err)
+			return err;
 	}
-	k->delta[k->delta_len] = ev;
-	k->delta_seq[k->delta_len++] = seq;
+	k->delta[k->delta_len].ev = ev;
+	k->delta[k->delta_len++].seq = seq;
 	ev->refs++;
 	return SIM_OK;
 }
 
 /* Enter a new pending notification at @when (now = delta). The caller
  * has removed any previous one. */
-static int event_enqueue(struct sim_event *ev, sim_time_t when)
+SIM_HOT_INLINE int event_enqueue(struct sim_event *ev, sim_time_t when)
 {
 	struct sim_kernel *k = ev->k;
 	uint64_t seq = k->next_seq++;
@@ -282,7 +284,7 @@ static int event_enqueue(struct sim_event *ev, sim_time_t when)
 			return err;
 		ev->pending = SIM_EV_DELTA;
 	} else {
-		err = sim_heap_push(k, when, seq, ev);
+		err = sim_tq_push(k, when, seq, ev);
 		if (err)
 			return err;
 		ev->pending = SIM_EV_TIMED;
@@ -454,43 +456,29 @@ static void delta_notify(struct sim_kernel *k)
 
 	k->delta_len = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		struct sim_event *ev = k->delta[i];
+		struct sim_event *ev = k->delta[i].ev;
 
 		ev->refs--;
-		if (ev->pending == SIM_EV_DELTA && ev->seq == k->delta_seq[i]) {
+		if (ev->pending == SIM_EV_DELTA && ev->seq == k->delta[i].seq) {
 			ev->pending = SIM_EV_NONE;
 			event_trigger(k, ev);
 		}
 	}
 }
 
-/* The earliest live timed entry, dropping stale ones; NULL if none. */
-SIM_HOT_INLINE struct sim_heap_entry *heap_top(struct sim_kernel *k)
-{
-	while (k->heap_len) {
-		struct sim_heap_entry *top = &k->heap[0];
-
-		if (sim_heap_entry_live(top))
-			return top;
-		k->heap_stale--;
-		sim_heap_pop(k);
-	}
-	return NULL;
-}
-
 sim_time_t sim_next_activity_time(struct sim_kernel *k)
 {
-	struct sim_heap_entry *top;
+	struct sim_tq_entry *top;
 
 	if (!runq_empty(k) || k->delta_len || k->upd_head)
 		return k->now_ps;
-	top = heap_top(k);
+	top = sim_tq_top(k);
 	return top ? top->when : SIM_TIME_MAX;
 }
 
 /* Advance to the time of @top, the earliest live entry, and trigger
  * everything due then, in sequence order. */
-static void timed_notify(struct sim_kernel *k, struct sim_heap_entry *top)
+static void timed_notify(struct sim_kernel *k, struct sim_tq_entry *top)
 {
 	sim_time_t when = top->when;
 
@@ -500,10 +488,10 @@ static void timed_notify(struct sim_kernel *k, struct sim_heap_entry *top)
 	do {
 		struct sim_event *ev = top->ev;
 
-		sim_heap_pop(k);
+		sim_tq_pop(k);
 		ev->pending = SIM_EV_NONE;
 		event_trigger(k, ev);
-		top = heap_top(k);
+		top = sim_tq_top(k);
 	} while (top && top->when == when);
 }
 
@@ -623,7 +611,7 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 			goto out;
 		}
 		{
-			struct sim_heap_entry *top = heap_top(k);
+			struct sim_tq_entry *top = sim_tq_top(k);
 
 			if (mode == RUN_UNTIL && (!top || top->when > end_ps)) {
 				k->now_ps = end_ps;

@@ -461,7 +461,8 @@ struct sim_stats {
 	uint64_t wall_ns;           /**< host time spent inside runs, ns */
 };
 
-struct sim_heap_entry; /* private */
+struct sim_tq_bucket;   /* private */
+struct sim_delta_entry; /* private */
 struct sim_coro;       /* private */
 
 /**
@@ -474,12 +475,14 @@ struct sim_kernel {
 	struct sim_stats stats;
 	struct sim_kernel_config cfg;
 	/* private */
-	struct sim_heap_entry *heap; /* 4-ary min-heap on (time, seq), lazily pruned */
-	uint32_t heap_len, heap_cap;
-	uint32_t heap_stale;         /* entries whose event moved or was cancelled */
+	struct sim_tq_bucket *tq;    /* timed queue: radix heap on time, then seq */
+	uint64_t tq_nonempty;        /* bit b-1 set while bucket b has entries */
+	sim_time_t tq_last;          /* the radix base: no queued time is earlier */
+	uint32_t tq_b0_pos;          /* next entry of bucket 0 (due at tq_last) */
+	uint32_t tq_len;             /* entries queued, stale ones included */
+	uint32_t tq_stale;           /* entries whose event moved or was cancelled */
 	uint64_t next_seq;
-	struct sim_event **delta;    /* delta notifications, in order */
-	uint64_t *delta_seq;
+	struct sim_delta_entry *delta; /* delta notifications, in order */
 	uint32_t delta_len, delta_cap;
 	uintptr_t *runq;             /* ring of tagged pointers: bit 0 set = process */
 	uint32_t runq_head, runq_tail, runq_cap;

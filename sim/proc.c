@@ -120,7 +120,7 @@ static void dyn_clear(struct sim_proc *p)
 {
 	struct sim_dynwait *d = p->dyn;
 
-	if (!d)
+	if (!d || !d->active)
 		return;
 	for (uint32_t i = 0; i < d->n; i++)
 		waiter_unlink(&d->w[i]);
@@ -188,6 +188,7 @@ static int dyn_register(struct sim_proc *p, struct sim_event *const *evs, unsign
 		err = sim_event_schedule(&d->timeout, timeout_ps);
 		if (err) {
 			d->n = n;
+			d->active = 1;
 			dyn_clear(p);
 			return err;
 		}
@@ -634,6 +635,23 @@ int sim_wait_time(struct sim_kernel *k, sim_time_t delay_ps)
 
 int sim_wait_event(struct sim_kernel *k, struct sim_event *ev)
 {
+	struct sim_proc *p = k ? k->current : NULL;
+	struct sim_dynwait *d;
+
+	/* The common case, a thread waiting on one event, skips the general
+	 * registration: a running thread has no waits registered. */
+	if (p && p->is_thread && p->state == SIM_PROC_RUNNING && ev && ev->k == k && (d = p->dyn) &&
+	    d->cap >= 1) {
+		d->w[0].proc = p;
+		d->w[0].ev = ev;
+		waiter_link(&d->w[0]);
+		d->n = 1;
+		d->n_ev = 1;
+		d->fired = -1;
+		d->active = 1;
+		thread_block(p);
+		return SIM_OK;
+	}
 	int r = sim_wait_any(k, &ev, 1);
 
 	return r < 0 ? r : SIM_OK;

@@ -213,6 +213,28 @@ static inline void tlm_delay_add(sim_time_t *delay_ps, sim_time_t latency_ps)
  * ------------------------------------------------------------------------ */
 
 /**
+ * tlm_copy_bytes() - copy @len bytes from @src to @dst; they may overlap.
+ *
+ * Word-sized accesses dominate register and memory traffic; with a constant
+ * size the compiler turns them into a load and a store instead of a libc
+ * call, which is most of the cost of a 4-byte transaction.
+ */
+static inline void tlm_copy_bytes(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	switch (len) {
+	case 4:
+		memmove(dst, src, 4);
+		break;
+	case 8:
+		memmove(dst, src, 8);
+		break;
+	default:
+		memmove(dst, src, len);
+		break;
+	}
+}
+
+/**
  * tlm_buffer_transport_slow() - the general case of tlm_buffer_transport().
  * Same contract; call tlm_buffer_transport() instead.
  */
@@ -238,7 +260,7 @@ enum tlm_response tlm_buffer_transport_slow(struct tlm_payload *p, uint8_t *buf,
  * Overlap of @p->data and @buf is allowed.
  *
  * The plain case (no byte enables, no streaming, in range) is inline: one
- * range check and a memmove.
+ * range check and a copy (a load and a store for 4 and 8 bytes).
  * Return: the status stored in @p->response.
  */
 static inline enum tlm_response tlm_buffer_transport(struct tlm_payload *p, uint8_t *buf,
@@ -250,11 +272,11 @@ static inline enum tlm_response tlm_buffer_transport(struct tlm_payload *p, uint
 	if (p->byte_enable == NULL && (p->streaming_width == 0 || p->streaming_width >= len) &&
 	    len != 0 && a < size && len <= size - a && p->data != NULL) {
 		if (p->command == TLM_CMD_READ) {
-			memmove(p->data, buf + a, len);
+			tlm_copy_bytes(p->data, buf + a, len);
 			return p->response = TLM_OK;
 		}
 		if (p->command == TLM_CMD_WRITE) {
-			memmove(buf + a, p->data, len);
+			tlm_copy_bytes(buf + a, p->data, len);
 			return p->response = TLM_OK;
 		}
 	}

@@ -72,7 +72,7 @@ static void vcd_puts(struct sim_vcd *v, const char *s)
 	vcd_write(v, s, strlen(s));
 }
 
-/* Format @x in decimal into the end of @buf; returns the first digit. */
+/* Format @x in decimal into the bytes just before @end; returns the first digit. */
 static char *vcd_u64_dec(uint64_t x, char *end)
 {
 	char *p = end;

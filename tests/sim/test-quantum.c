@@ -20,10 +20,26 @@
 #define Q_PS SIM_US(1)
 
 static struct sim_kernel kern;
+static int reports;
+
+/* Kernel reports are expected from the misuse tests: count, don't print. */
+static void count_report(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
+{
+	(void)opaque;
+	(void)sev;
+	(void)now_ps;
+	(void)msg;
+	reports++;
+}
 
 static void kern_setup(void)
 {
-	ck_assert_int_eq(sim_kernel_init(&kern, NULL), SIM_OK);
+	struct sim_kernel_config cfg;
+
+	sim_kernel_config_default(&cfg);
+	cfg.report = count_report;
+	reports = 0;
+	ck_assert_int_eq(sim_kernel_init(&kern, &cfg), SIM_OK);
 }
 
 static void kern_teardown(void)
@@ -163,6 +179,7 @@ START_TEST(sync_outside_a_thread_fails)
 	ck_assert_int_eq(tlm_qk_init(&qk, &kern, Q_PS), SIM_OK);
 	tlm_qk_inc(&qk, Q_PS + 5);
 	ck_assert_int_eq(tlm_qk_sync(&qk), SIM_ERR_STATE);
+	ck_assert_int_eq(reports, 1);
 	/* Nothing changed. */
 	ck_assert_uint_eq(tlm_qk_local_time(&qk), Q_PS + 5);
 	ck_assert_uint_eq(tlm_qk_next_sync_point(&qk), Q_PS);
@@ -334,6 +351,7 @@ START_TEST(thread_time_is_sum_of_delays_bt)
 
 	run_cpu(&c, false, n, -1);
 	ck_assert_int_eq(c.errors, 0);
+	ck_assert_int_eq(reports, 0);
 	ck_assert_uint_eq(c.b_transports, n);
 	/* Every 4-byte access annotates 10 ns + 4 * 125 ps. */
 	ck_assert_uint_eq(c.sum_ps, (sim_time_t)n * (LAT_PS + 4 * PER_BYTE_PS));

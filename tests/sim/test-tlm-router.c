@@ -251,7 +251,7 @@ static void check_decode_against_linear(struct tlm_router *r, struct sim_rng *rn
 		for (unsigned j = 0; j < 4; j++)
 			ck_assert_ptr_eq(tlm_router_find(r, probes[j], NULL), linear_find(r, probes[j]));
 	}
-	for (unsigned n = 0; n < 2000; n++) {
+	for (unsigned n = 0; n < 500; n++) {
 		uint64_t a = sim_rng_below(rng, 0x400000);
 
 		ck_assert_ptr_eq(tlm_router_find(r, a, NULL), linear_find(r, a));
@@ -265,7 +265,7 @@ START_TEST(decode_random_layouts)
 
 	sim_rng_seed(&rng, 7);
 	ck_assert_int_eq(tlm_memory_init(&m, 16, 0, 0), SIM_OK);
-	for (unsigned layout = 0; layout < 50; layout++) {
+	for (unsigned layout = 0; layout < 20; layout++) {
 		struct tlm_router r;
 		bool table = layout % 2 == 0;
 
