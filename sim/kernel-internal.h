@@ -102,8 +102,15 @@ SIM_HOT_INLINE int sim_tq_push(struct sim_kernel *k, sim_time_t when, uint64_t s
 	struct sim_tq_bucket *bk;
 	unsigned b;
 
-	if (SIM_UNLIKELY(when < k->tq_last))
+	if (k->tq_len == 0) {
+		/* An empty queue may take any base up to the new time; starting
+		 * at it puts the entry straight at the front. */
+		k->tq_last = when;
+		k->tq[0].len = 0;
+		k->tq_b0_pos = 0;
+	} else if (SIM_UNLIKELY(when < k->tq_last)) {
 		sim_tq_rebase(k, k->now_ps);
+	}
 	b = sim_tq_bit_length(when ^ k->tq_last);
 	bk = &k->tq[b];
 	if (SIM_UNLIKELY(bk->len == bk->cap)) {
@@ -143,7 +150,7 @@ SIM_HOT_INLINE struct sim_tq_entry *sim_tq_top(struct sim_kernel *k)
 			k->tq_len--;
 			k->tq_b0_pos++;
 		}
-		if (!sim_tq_refill(k))
+		if (k->tq_len == 0 || !sim_tq_refill(k))
 			return NULL;
 	}
 }

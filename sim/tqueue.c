@@ -152,6 +152,19 @@ int sim_tq_refill(struct sim_kernel *k)
 		return 0;
 	i = lowest_bit(k->tq_nonempty) + 1;
 	src = &k->tq[i];
+	if (src->len == 1) {
+		/* The common case with few events pending. */
+		if (b0->cap == 0 && sim_tq_bucket_grow(b0) != SIM_OK) {
+			fprintf(stderr, "pcisim: out of memory in the timed queue\n");
+			abort();
+		}
+		b0->e[0] = src->e[0];
+		b0->len = 1;
+		k->tq_last = src->e[0].when;
+		src->len = 0;
+		k->tq_nonempty &= ~(UINT64_C(1) << (i - 1));
+		return 1;
+	}
 	min = src->e[0].when;
 	for (uint32_t j = 1; j < src->len; j++) {
 		if (src->e[j].when < min)
