@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,15 +54,24 @@ struct demo {
 	uint32_t tr_producer, tr_consumer, tr_fifo;
 };
 
-static void say(struct demo *d, const char *who, const char *fmt, uint64_t a, uint64_t b)
+static void say(struct demo *d, const char *who, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+static void say(struct demo *d, const char *who, const char *fmt, ...)
 {
 	char t[32];
+	va_list ap;
 
 	if (d->quiet)
 		return;
 	sim_time_format(sim_now(&d->k), t, sizeof(t));
 	printf("  %10s  %-9s ", t, who);
-	printf(fmt, a, b);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
 	putchar('\n');
 }
 
@@ -76,7 +86,7 @@ static void producer_body(void *opaque)
 		while (d->count == DEMO_FIFO_DEPTH) {
 			d->stalls++;
 			if (i < DEMO_LOG_ITEMS)
-				say(d, "producer", "item %" PRIu64 " waits: FIFO full (%" PRIu64 ")", i, d->count);
+				say(d, "producer", "item %" PRIu64 " waits: FIFO full (%u)", i, d->count);
 			sim_wait_event(&d->k, &d->space);
 		}
 		unsigned slot = (d->head + d->count) % DEMO_FIFO_DEPTH;
@@ -94,7 +104,7 @@ static void producer_body(void *opaque)
 			sim_ctrace_counter(d->tr, d->tr_fifo, "fifo_level", sim_now(&d->k), d->count);
 		}
 		if (i < DEMO_LOG_ITEMS)
-			say(d, "producer", "item %" PRIu64 " queued, FIFO level %" PRIu64, i, d->count);
+			say(d, "producer", "item %" PRIu64 " queued, FIFO level %u", i, d->count);
 	}
 }
 
@@ -154,11 +164,11 @@ static void irq_logic_body(void *opaque)
 		sim_signal_write(&d->irq, 1);
 		d->irq_raises++;
 		if (d->irq_raises <= DEMO_LOG_IRQS)
-			say(d, "irq", "watermark reached (level %" PRIu64 "): interrupt raised", level, 0);
+			say(d, "irq", "watermark reached (level %" PRIu64 "): interrupt raised", level);
 	} else if (irq && level == 0) {
 		sim_signal_write(&d->irq, 0);
 		if (d->irq_raises <= DEMO_LOG_IRQS)
-			say(d, "irq", "FIFO empty (level %" PRIu64 "): interrupt lowered", level, 0);
+			say(d, "irq", "FIFO empty (level %" PRIu64 "): interrupt lowered", level);
 	}
 }
 

@@ -95,7 +95,7 @@ const char *sim_stop_reason_name(enum sim_stop_reason r)
 	case SIM_STOP_FINISHED:
 		return "finished";
 	case SIM_STOP_TIME:
-		return "time reached";
+		return "time";
 	case SIM_STOP_REQUESTED:
 		return "stopped";
 	case SIM_STOP_CONDITION:
@@ -191,10 +191,17 @@ void sim_runq_grow(struct sim_kernel *k)
 
 void sim_runq_forget(struct sim_kernel *k, uintptr_t item)
 {
+	uint32_t mask = k->runq_cap - 1, j = k->runq_head;
+
+	/* Close the gap, keeping the order of the rest: an empty slot would
+	 * make the queue look busy when nothing is left to run. */
 	for (uint32_t i = k->runq_head; i != k->runq_tail; i++) {
-		if (k->runq[i & (k->runq_cap - 1)] == item)
-			k->runq[i & (k->runq_cap - 1)] = 0;
+		uintptr_t x = k->runq[i & mask];
+
+		if (x != item)
+			k->runq[j++ & mask] = x;
 	}
+	k->runq_tail = j;
 }
 
 /* ------------------------------------------------------------------------
@@ -217,6 +224,8 @@ static void event_unpend(struct sim_event *ev)
 {
 	if (ev->pending == SIM_EV_TIMED)
 		ev->k->tq_stale++;
+	else if (ev->pending == SIM_EV_DELTA)
+		ev->k->delta_live--;
 	ev->pending = SIM_EV_NONE;
 }
 
@@ -283,6 +292,7 @@ SIM_HOT_INLINE int event_enqueue(struct sim_event *ev, sim_time_t when)
 		if (err)
 			return err;
 		ev->pending = SIM_EV_DELTA;
+		k->delta_live++;
 	} else {
 		err = sim_tq_push(k, when, seq, ev);
 		if (err)
@@ -455,6 +465,7 @@ static void delta_notify(struct sim_kernel *k)
 	uint32_t n = k->delta_len;
 
 	k->delta_len = 0;
+	k->delta_live = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct sim_event *ev = k->delta[i].ev;
 
@@ -470,7 +481,7 @@ sim_time_t sim_next_activity_time(struct sim_kernel *k)
 {
 	struct sim_tq_entry *top;
 
-	if (!runq_empty(k) || k->delta_len || k->upd_head)
+	if (!runq_empty(k) || k->delta_live || k->upd_head)
 		return k->now_ps;
 	top = sim_tq_top(k);
 	return top ? top->when : SIM_TIME_MAX;
@@ -564,7 +575,7 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 	k->stop_req = 0;
 	wall0 = wall_now_ns();
 	for (;;) {
-		if (!runq_empty(k) || k->upd_head || k->delta_len) {
+		if (!runq_empty(k) || k->upd_head || k->delta_live) {
 			/* One delta cycle: evaluate, update, delta notification. */
 			while (!runq_empty(k)) {
 				evaluate_one(k);

@@ -484,6 +484,7 @@ struct sim_kernel {
 	uint64_t next_seq;
 	struct sim_delta_entry *delta; /* delta notifications, in order */
 	uint32_t delta_len, delta_cap;
+	uint32_t delta_live;         /* entries of delta[] still pending */
 	uintptr_t *runq;             /* ring of tagged pointers: bit 0 set = process */
 	uint32_t runq_head, runq_tail, runq_cap;
 	struct sim_update *upd_head, **upd_tail;

@@ -38,7 +38,7 @@ static int pset_add(struct sim_ptrset *s, void *x)
 		s->n = 1;
 		return SIM_OK;
 	}
-	if (s->n == s->cap) {
+	if (s->cap == 0 || s->n == s->cap) {
 		uint32_t cap = s->cap ? s->cap * 2 : 4;
 		void **m = s->cap ? realloc(s->u.many, (size_t)cap * sizeof(*m))
 				  : malloc((size_t)cap * sizeof(*m));
@@ -54,6 +54,13 @@ static int pset_add(struct sim_ptrset *s, void *x)
 	return SIM_OK;
 }
 
+static void pset_free(struct sim_ptrset *s)
+{
+	if (s->cap)
+		free(s->u.many);
+	memset(s, 0, sizeof(*s));
+}
+
 static void pset_remove(struct sim_ptrset *s, const void *x)
 {
 	if (s->cap == 0) {
@@ -65,16 +72,13 @@ static void pset_remove(struct sim_ptrset *s, const void *x)
 		if (s->u.many[i] == x) {
 			memmove(&s->u.many[i], &s->u.many[i + 1], (size_t)(s->n - i - 1) * sizeof(void *));
 			s->n--;
-			return;
+			break;
 		}
 	}
-}
-
-static void pset_free(struct sim_ptrset *s)
-{
-	if (s->cap)
-		free(s->u.many);
-	memset(s, 0, sizeof(*s));
+	/* An empty set holds no memory, so an event whose processes are all
+	 * gone (e.g. at sim_kernel_destroy()) needs no destroy of its own. */
+	if (s->n == 0)
+		pset_free(s);
 }
 
 /* ------------------------------------------------------------------------
@@ -204,6 +208,24 @@ static int dyn_register(struct sim_proc *p, struct sim_event *const *evs, unsign
 	return SIM_OK;
 }
 
+/* kernel.h promises that an event wins over a timeout falling in the same
+ * delta cycle. When the timeout wakes the process first, look for a waited
+ * event about to trigger in this same notification phase: one still pending
+ * for now (timed phase) or pending as a delta notification (delta phase;
+ * none is pending during the timed phase). */
+static int timeout_or_event(const struct sim_dynwait *d, int fired, sim_time_t now_ps)
+{
+	if (!d->has_timeout || fired != (int)d->n_ev)
+		return fired;
+	for (uint32_t i = 0; i < d->n_ev; i++) {
+		const struct sim_event *e = d->w[i].ev;
+
+		if (e->pending == SIM_EV_DELTA || (e->pending == SIM_EV_TIMED && e->when_ps == now_ps))
+			return (int)i;
+	}
+	return fired;
+}
+
 void sim_proc_wake_waiters(struct sim_event *ev)
 {
 	struct sim_waiter *w = ev->waiters;
@@ -215,7 +237,7 @@ void sim_proc_wake_waiters(struct sim_event *ev)
 		struct sim_proc *p = w->proc;
 
 		if (p->state == SIM_PROC_WAITING) {
-			p->dyn->fired = (int)(w - p->dyn->w);
+			p->dyn->fired = timeout_or_event(p->dyn, (int)(w - p->dyn->w), ev->k->now_ps);
 			dyn_clear(p);
 			sim_proc_make_runnable(p);
 			w = ev->waiters;
@@ -408,6 +430,10 @@ static void proc_stop(struct sim_proc *p, int reset_after)
 
 	dyn_clear(p);
 	p->state = SIM_PROC_KILLED;
+	if (p->queued && !reset_after) {
+		sim_runq_forget(k, (uintptr_t)p | 1u);
+		p->queued = 0;
+	}
 	if (!p->is_thread) {
 		if (reset_after)
 			sim_proc_make_runnable(p);

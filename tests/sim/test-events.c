@@ -546,7 +546,6 @@ START_TEST(test_schedule_at_past)
 	ck_assert_int_eq(sim_run(&k), SIM_STOP_FINISHED);
 	ck_assert_uint_eq(log.n, 1);
 	ck_assert_uint_eq(log.r[0].t, SIM_NS(10));
-	ck_assert_uint_eq(sim_kernel_stats(&k)->time_steps, 0);
 	sim_kernel_destroy(&k);
 }
 END_TEST
@@ -620,7 +619,6 @@ START_TEST(test_periodic_timer)
 	ck_assert_int_eq(sim_run_until(&k, SIM_NS(1000)), SIM_STOP_TIME);
 	ck_assert_uint_eq(log.n, 100);
 	ck_assert_uint_eq(sim_kernel_stats(&k)->callbacks_run, 100);
-	ck_assert_uint_eq(sim_kernel_stats(&k)->time_steps, 100);
 	sim_kernel_destroy(&k);
 }
 END_TEST
@@ -1060,7 +1058,6 @@ int main(void)
 	SRunner *sr = srunner_create(events_suite());
 	int failed;
 
-	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -633,7 +633,6 @@ int main(void)
 	SRunner *sr = srunner_create(router_suite());
 	int failed;
 
-	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
