@@ -574,6 +574,17 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 	k->in_run = 1;
 	k->stop_req = 0;
 	wall0 = wall_now_ns();
+	if (!k->initialized) {
+		/* IEEE 1666-2011 4.2.1.1: the update phase, then the delta
+		 * notification phase, before the first evaluation; processes
+		 * were made runnable when they were created. Writes and delta
+		 * notifications made during elaboration are seen in delta 0. */
+		k->initialized = 1;
+		if (k->upd_head)
+			run_updates(k);
+		if (k->delta_len)
+			delta_notify(k);
+	}
 	for (;;) {
 		if (!runq_empty(k) || k->upd_head || k->delta_live) {
 			/* One delta cycle: evaluate, update, delta notification. */

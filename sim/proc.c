@@ -208,40 +208,34 @@ static int dyn_register(struct sim_proc *p, struct sim_event *const *evs, unsign
 	return SIM_OK;
 }
 
-/* kernel.h promises that an event wins over a timeout falling in the same
- * delta cycle. When the timeout wakes the process first, look for a waited
- * event about to trigger in this same notification phase: one still pending
- * for now (timed phase) or pending as a delta notification (delta phase;
- * none is pending during the timed phase). */
-static int timeout_or_event(const struct sim_dynwait *d, int fired, sim_time_t now_ps)
-{
-	if (!d->has_timeout || fired != (int)d->n_ev)
-		return fired;
-	for (uint32_t i = 0; i < d->n_ev; i++) {
-		const struct sim_event *e = d->w[i].ev;
-
-		if (e->pending == SIM_EV_DELTA || (e->pending == SIM_EV_TIMED && e->when_ps == now_ps))
-			return (int)i;
-	}
-	return fired;
-}
-
 void sim_proc_wake_waiters(struct sim_event *ev)
 {
 	struct sim_waiter *w = ev->waiters;
 
-	/* Waking a process unlinks all its waiters, possibly the next one in
-	 * this list, so start over from the head after each wake. Processes
-	 * wake in the order they started waiting. */
+	/* Processes wake in the order they started waiting. Waking one by an
+	 * event unlinks all its waiters, possibly the next one in this list,
+	 * so the walk starts over from the head after each such wake. */
 	while (w) {
 		struct sim_proc *p = w->proc;
+		struct sim_dynwait *d = p->dyn;
+		int idx = (int)(w - d->w);
 
 		if (p->state == SIM_PROC_WAITING) {
-			p->dyn->fired = timeout_or_event(p->dyn, (int)(w - p->dyn->w), ev->k->now_ps);
-			dyn_clear(p);
+			d->fired = idx;
 			sim_proc_make_runnable(p);
+			if (d->has_timeout && idx == (int)d->n_ev && d->n_ev > 0) {
+				/* kernel.h: an event of the same delta cycle wins over
+				 * the timeout, so the event waiters stay linked until
+				 * the thread runs (thread_block() clears them). */
+				w = w->next;
+				continue;
+			}
+			dyn_clear(p);
 			w = ev->waiters;
 		} else {
+			if (p->state == SIM_PROC_RUNNABLE && d->has_timeout && d->fired == (int)d->n_ev &&
+			    idx < (int)d->n_ev)
+				d->fired = idx;
 			w = w->next;
 		}
 	}
@@ -625,9 +619,16 @@ static struct sim_proc *running_method(struct sim_kernel *k, const char *what)
 /* Suspend the running thread until a trigger; returns the waking index. */
 static int thread_block(struct sim_proc *p)
 {
+	struct sim_dynwait *d;
+
 	p->state = SIM_PROC_WAITING;
 	sim_coro_switch(&p->thr->coro, p->k->sched_coro, 0);
-	return p->dyn && p->dyn->fired >= 0 ? p->dyn->fired : 0;
+	d = p->dyn;
+	if (!d)
+		return 0;
+	if (d->active)
+		dyn_clear(p); /* woken by its timeout; see sim_proc_wake_waiters() */
+	return d->fired >= 0 ? d->fired : 0;
 }
 
 int sim_wait(struct sim_kernel *k)

@@ -269,6 +269,44 @@ START_TEST(test_cancelled_delta_leaves_nothing_to_do)
 	ck_assert_int_eq(sim_step_delta(&k), SIM_STOP_FINISHED);
 	ck_assert_uint_eq(sim_kernel_stats(&k)->deltas, 0);
 	ck_assert_uint_eq(log.n, 0);
+
+	/* The same after several moves within the delta list. */
+	sim_event_schedule(&a.ev, 0);
+	sim_event_schedule(&a.ev, 0);
+	sim_event_schedule_at(&a.ev, 0);
+	ck_assert(sim_event_cancel(&a.ev));
+	ck_assert_uint_eq(sim_next_activity_time(&k), SIM_TIME_MAX);
+	/* A delta notification moved to a later time is not due now. */
+	sim_event_schedule(&a.ev, 0);
+	sim_event_schedule(&a.ev, SIM_NS(4));
+	ck_assert_uint_eq(sim_next_activity_time(&k), SIM_NS(4));
+	/* And one rescheduled in the delta list still fires once. */
+	sim_event_schedule(&a.ev, 0);
+	sim_event_schedule(&a.ev, 0);
+	ck_assert_uint_eq(sim_next_activity_time(&k), 0);
+	ck_assert_int_eq(sim_run(&k), SIM_STOP_FINISHED);
+	ck_assert_uint_eq(log.n, 1);
+	ck_assert_uint_eq(log.r[0].t, 0);
+	sim_kernel_destroy(&k);
+}
+END_TEST
+
+START_TEST(test_immediate_over_delta_leaves_nothing_to_do)
+{
+	/* An immediate notification replaces a pending delta one; for an
+	 * event with no callback and no process, nothing is left to do. */
+	struct sim_kernel k;
+	struct sim_event e;
+
+	kinit(&k);
+	sim_event_init(&k, &e, "pure", NULL, NULL);
+	ck_assert_int_eq(sim_notify(&e, 0), SIM_OK);
+	sim_notify_immediate(&e);
+	ck_assert(!sim_event_pending(&e));
+	ck_assert_uint_eq(sim_next_activity_time(&k), SIM_TIME_MAX);
+	ck_assert_int_eq(sim_step_delta(&k), SIM_STOP_FINISHED);
+	ck_assert_uint_eq(sim_kernel_stats(&k)->deltas, 0);
+	sim_event_destroy(&e);
 	sim_kernel_destroy(&k);
 }
 END_TEST
@@ -1026,6 +1064,7 @@ static Suite *events_suite(void)
 	tcase_add_test(cancel, test_cancel_delta_pending);
 	tcase_add_test(cancel, test_cancelled_delta_leaves_nothing_to_do);
 	tcase_add_test(cancel, test_destroyed_queued_callback_leaves_nothing_to_do);
+	tcase_add_test(cancel, test_immediate_over_delta_leaves_nothing_to_do);
 	tcase_add_test(cancel, test_cancel_timed_pending);
 	tcase_add_test(cancel, test_cancel_after_firing);
 	tcase_add_test(cancel, test_cancel_then_reschedule);

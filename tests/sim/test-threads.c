@@ -402,6 +402,32 @@ START_TEST(test_wait_event_timeout_tie_in_delta)
 }
 END_TEST
 
+static void immediate_a_method(void *opaque);
+
+/* The same tie through an immediate notification: at 10 ns a method that
+ * became runnable before the thread (its event was scheduled first) notifies
+ * ev_a immediately, in the evaluate phase of the delta in which the
+ * thread's timeout triggered; the thread has not run yet. Both happened in
+ * that one delta cycle, so the event wins here too. */
+START_TEST(test_wait_event_timeout_tie_immediate)
+{
+	static struct sim_proc t, m;
+	static struct sim_event go;
+
+	ev_init(&ev_a, "a", NULL, NULL);
+	ev_init(&go, "go", NULL, NULL);
+	sim_notify(&go, SIM_NS(10));
+	ck_assert_int_eq(sim_method_init(&kern, &m, "m", immediate_a_method, NULL, SIM_PROC_DONT_INITIALIZE),
+			 SIM_OK);
+	ck_assert_int_eq(sim_sensitive(&m, &go), SIM_OK);
+	ck_assert_int_eq(sim_thread_init(&kern, &t, "t", tie_body, &rec_a, STACK_BYTES, 0), SIM_OK);
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+	ck_assert_int_eq(rec_a.n, 1);
+	ck_assert_uint_eq(rec_a.t[0], SIM_NS(10));
+	ck_assert_int_eq(rec_a.r[0], 1);
+}
+END_TEST
+
 /* sim_wait_any(): returns the index of the event that woke the thread. */
 static void any_body(void *opaque)
 {
@@ -826,6 +852,53 @@ START_TEST(test_kill_from_method)
 	ck_assert(!on_thread_stack(clean_frame[0], thread_frame[0]));
 	ck_assert_int_eq(resumed[0], 0);
 	ck_assert_int_eq(sim_proc_state(&v), SIM_PROC_KILLED);
+}
+END_TEST
+
+/* A thread made runnable by its timeout is killed before it runs, and
+ * the event it also waited for then triggers in that same delta: the
+ * thread stays dead and its cleanup runs once. */
+static void timeout_victim_body(void *opaque)
+{
+	(void)opaque;
+	thread_frame[0] = frame_addr();
+	sim_wait_event_timeout(&kern, &ev_a, SIM_NS(10));
+	resumed[0]++;
+}
+
+static void kill_then_notify_method(void *opaque)
+{
+	killer_ret = sim_proc_kill(opaque);
+	sim_notify_immediate(&ev_a);
+}
+
+START_TEST(test_kill_after_timeout_before_run)
+{
+	static struct sim_proc v, m;
+	static struct sim_event go;
+
+	ev_init(&ev_a, "a", NULL, NULL);
+	ev_init(&go, "go", NULL, NULL);
+	sim_notify(&go, SIM_NS(10)); /* before the thread's timeout: m runs first */
+	ck_assert_int_eq(sim_method_init(&kern, &m, "killer", kill_then_notify_method, &v, SIM_PROC_DONT_INITIALIZE),
+			 SIM_OK);
+	ck_assert_int_eq(sim_sensitive(&m, &go), SIM_OK);
+	ck_assert_int_eq(sim_thread_init(&kern, &v, "victim", timeout_victim_body, NULL, STACK_BYTES, 0), SIM_OK);
+	set_cleanup(&v, 0);
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+	ck_assert_int_eq(killer_ret, SIM_OK);
+	ck_assert_int_eq(resumed[0], 0);
+	ck_assert_int_eq(clean_calls[0], 1);
+	ck_assert_int_eq(sim_proc_state(&v), SIM_PROC_KILLED);
+	/* Nothing of the old wait is left behind. */
+	sim_notify(&ev_a, SIM_NS(1));
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+	ck_assert_int_eq(resumed[0], 0);
+	ck_assert_int_eq(sim_proc_reset(&v), SIM_OK);
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+	ck_assert_int_eq(resumed[0], 1); /* restarted, timed out 10 ns later */
+	ck_assert_uint_eq(sim_now(&kern), SIM_NS(21));
+	ck_assert_int_eq(clean_calls[0], 1);
 }
 END_TEST
 
@@ -1544,6 +1617,7 @@ static Suite *threads_suite(int forking)
 	tcase_add_test(tc_wait, test_wait_event_timeout_tie_event_scheduled_first);
 	tcase_add_test(tc_wait, test_wait_event_timeout_tie_timeout_scheduled_first);
 	tcase_add_test(tc_wait, test_wait_event_timeout_tie_in_delta);
+	tcase_add_test(tc_wait, test_wait_event_timeout_tie_immediate);
 	tcase_add_test(tc_wait, test_wait_any);
 	tcase_add_test(tc_wait, test_wait_static);
 	tcase_add_test(tc_wait, test_wait_errors);
@@ -1557,6 +1631,7 @@ static Suite *threads_suite(int forking)
 	tcase_add_test(tc_life, test_kill_from_thread);
 	tcase_add_test(tc_life, test_kill_from_method);
 	tcase_add_test(tc_life, test_kill_runnable);
+	tcase_add_test(tc_life, test_kill_after_timeout_before_run);
 	tcase_add_test(tc_life, test_kill_self);
 	tcase_add_test(tc_life, test_kill_method);
 	tcase_add_test(tc_life, test_reset_waiting);
