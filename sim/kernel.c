@@ -306,7 +306,8 @@ SIM_HOT_INLINE int event_enqueue(struct sim_event *ev, sim_time_t when)
 
 static int event_time(struct sim_event *ev, sim_time_t delay_ps, sim_time_t *when)
 {
-	if (!sim_time_add(ev->k->now_ps, delay_ps, when)) {
+	/* SIM_TIME_MAX itself is refused too: it means "nothing pending". */
+	if (!sim_time_add(ev->k->now_ps, delay_ps, when) || *when == SIM_TIME_MAX) {
 		char d[32];
 
 		sim_time_format(delay_ps, d, sizeof(d));
@@ -339,6 +340,11 @@ int sim_event_schedule_at(struct sim_event *ev, sim_time_t when_ps)
 		sim_kernel_set_error(ev->k, SIM_ERR_INVALID, "event '%s' (id %" PRIu32 "): scheduled in the past",
 				     ev->name ? ev->name : "", ev->id);
 		return SIM_ERR_INVALID;
+	}
+	if (when_ps == SIM_TIME_MAX) {
+		sim_kernel_set_error(ev->k, SIM_ERR_OVERFLOW, "event '%s' (id %" PRIu32 "): scheduled at the end of time",
+				     ev->name ? ev->name : "", ev->id);
+		return SIM_ERR_OVERFLOW;
 	}
 	event_unpend(ev);
 	return event_enqueue(ev, when_ps);
@@ -586,6 +592,15 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 			delta_notify(k);
 	}
 	for (;;) {
+		if (runq_empty(k) && (k->upd_head || k->delta_live)) {
+			/* Updates or delta notifications with nothing to evaluate:
+			 * requested between runs, or left by a stop. They complete
+			 * a cycle rather than make an empty one of their own. */
+			if (k->upd_head)
+				run_updates(k);
+			if (k->delta_len)
+				delta_notify(k);
+		}
 		if (!runq_empty(k) || k->upd_head || k->delta_live) {
 			/* One delta cycle: evaluate, update, delta notification. */
 			while (!runq_empty(k)) {

@@ -93,8 +93,10 @@ struct sim_waiter {
  * An event may carry a callback (a timer, in the raw layer) and may have
  * processes sensitive to it (statically with sim_sensitive(), dynamically by
  * waiting on it). When it triggers, its callback runs and those processes
- * become runnable. Initialise with sim_event_init(); an event must not be
- * pending when its memory goes away (sim_event_destroy() cancels it).
+ * become runnable. Initialise with sim_event_init(). Before its memory goes
+ * away, an event is released with sim_event_destroy(), or its kernel is
+ * destroyed first (sim_kernel_destroy() drops every reference the kernel and
+ * its processes hold, and with them what the event's sensitivity list used).
  */
 struct sim_event {
 	/* private */
@@ -140,8 +142,8 @@ void sim_event_destroy(struct sim_event *ev);
  * number, so among events due at the same time it now runs after those
  * already scheduled. A @delay_ps of 0 means the next delta cycle.
  *
- * Return: 0, or SIM_ERR_OVERFLOW if now + @delay_ps passes SIM_TIME_MAX (the
- * event is then left unscheduled).
+ * Return: 0, or SIM_ERR_OVERFLOW if now + @delay_ps reaches SIM_TIME_MAX
+ * (nothing changes: a pending notification stays as it was).
  */
 int sim_event_schedule(struct sim_event *ev, sim_time_t delay_ps);
 
@@ -149,7 +151,8 @@ int sim_event_schedule(struct sim_event *ev, sim_time_t delay_ps);
  * sim_event_schedule_at() - (re)schedule @ev at absolute time @when_ps.
  *
  * As sim_event_schedule(); @when_ps equal to now means the next delta cycle.
- * Return: 0, or SIM_ERR_INVALID if @when_ps is in the past.
+ * Return: 0, SIM_ERR_INVALID if @when_ps is in the past, SIM_ERR_OVERFLOW if
+ * it is SIM_TIME_MAX (which stands for "never").
  */
 int sim_event_schedule_at(struct sim_event *ev, sim_time_t when_ps);
 
@@ -514,8 +517,9 @@ int sim_kernel_init(struct sim_kernel *k, const struct sim_kernel_config *cfg);
 
 /**
  * sim_kernel_destroy() - release the kernel. Threads still alive are killed
- * (their cleanups run) and their stacks freed; events are forgotten. Must
- * not be called from inside a run.
+ * (their cleanups run) and their stacks freed; events and signals are
+ * forgotten and need no destroy afterwards (calling one then is an error).
+ * Must not be called from inside a run.
  */
 void sim_kernel_destroy(struct sim_kernel *k);
 

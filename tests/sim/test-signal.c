@@ -97,24 +97,61 @@ END_TEST
 
 /* ---- update semantics and the change counter ---- */
 
+struct vis_model {
+	struct sim_kernel *k;
+	struct sim_signal s;
+	struct sim_proc p;
+	int runs;
+	uint64_t seen[2];
+	uint64_t deltas[2];
+};
+
+static void vis_method(void *opaque)
+{
+	struct vis_model *m = opaque;
+
+	m->deltas[m->runs] = sim_kernel_stats(m->k)->deltas;
+	if (m->runs++ == 0) {
+		sim_signal_write(&m->s, 0xBEEF);
+		/* Not even the writer sees it in this delta. */
+		m->seen[0] = sim_signal_read(&m->s);
+		ck_assert_int_eq(sim_next_trigger_time(m->k, 0), SIM_OK);
+	} else {
+		m->seen[1] = sim_signal_read(&m->s);
+	}
+}
+
 START_TEST(test_write_visible_after_update)
 {
 	struct sim_kernel k;
-	struct sim_signal s;
+	struct vis_model *m = calloc(1, sizeof(*m));
 
+	ck_assert_ptr_nonnull(m);
 	kinit(&k);
-	sim_signal_init(&k, &s, "s", 16, 0x1234);
-	ck_assert_uint_eq(sim_signal_read(&s), 0x1234);
-	sim_signal_write(&s, 0xBEEF);
-	ck_assert_uint_eq(sim_signal_read(&s), 0x1234);
-	ck_assert_uint_eq(s.next, 0xBEEF);
-	ck_assert_uint_eq(sim_signal_change_count(&s), 0);
-	/* One delta cycle commits it. */
-	ck_assert_int_eq(sim_step_delta(&k), SIM_STOP_STEP);
-	ck_assert_uint_eq(sim_signal_read(&s), 0xBEEF);
-	ck_assert_uint_eq(sim_signal_change_count(&s), 1);
-	sim_signal_destroy(&s);
+	m->k = &k;
+	sim_signal_init(&k, &m->s, "s", 16, 0x1234);
+	ck_assert_uint_eq(sim_signal_read(&m->s), 0x1234);
+
+	/* Written during elaboration: pending until the run's first update. */
+	sim_signal_write(&m->s, 0x4321);
+	ck_assert_uint_eq(sim_signal_read(&m->s), 0x1234);
+	ck_assert_uint_eq(m->s.next, 0x4321);
+	ck_assert_uint_eq(sim_signal_change_count(&m->s), 0);
+	settle(&k);
+	ck_assert_uint_eq(sim_signal_read(&m->s), 0x4321);
+	ck_assert_uint_eq(sim_signal_change_count(&m->s), 1);
+
+	/* Written in delta n, read in delta n + 1. */
+	sim_method_init(&k, &m->p, "p", vis_method, m, 0);
+	settle(&k);
+	ck_assert_int_eq(m->runs, 2);
+	ck_assert_uint_eq(m->seen[0], 0x4321);
+	ck_assert_uint_eq(m->seen[1], 0xBEEF);
+	ck_assert_uint_eq(m->deltas[1], m->deltas[0] + 1);
+	ck_assert_uint_eq(sim_signal_change_count(&m->s), 2);
+	sim_signal_destroy(&m->s);
 	sim_kernel_destroy(&k);
+	free(m);
 }
 END_TEST
 
