@@ -848,6 +848,23 @@ START_TEST(test_kernel_config)
 }
 END_TEST
 
+/* sim_proc_name(): the name given at creation, "" for none. */
+static void noop_method(void *opaque)
+{
+	(void)opaque;
+}
+
+START_TEST(test_proc_names)
+{
+	static struct sim_proc named, anon;
+
+	ck_assert_int_eq(sim_method_init(&kern, &named, "named", noop_method, NULL, 0), SIM_OK);
+	ck_assert_int_eq(sim_method_init(&kern, &anon, NULL, noop_method, NULL, 0), SIM_OK);
+	ck_assert_str_eq(sim_proc_name(&named), "named");
+	ck_assert_str_eq(sim_proc_name(&anon), "");
+}
+END_TEST
+
 START_TEST(test_stop_reason_names)
 {
 	static const enum sim_stop_reason all[] = {
@@ -931,6 +948,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc_misc, test_custom_report);
 	tcase_add_test(tc_misc, test_kernel_config);
 	tcase_add_test(tc_misc, test_stop_reason_names);
+	tcase_add_test(tc_misc, test_proc_names);
 	suite_add_tcase(s, tc_misc);
 	return s;
 }
