@@ -11,17 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CORO_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CORO_ASAN 1
-#endif
-#endif
-
-#ifdef CORO_ASAN
+#ifdef SIM_CORO_ASAN
 #include <sanitizer/asan_interface.h>
-#include <sanitizer/common_interface_defs.h>
 #endif
 
 #ifdef PCISIM_HAVE_VALGRIND_H
@@ -35,10 +26,10 @@
 #define MAP_NORESERVE 0
 #endif
 
-#ifdef CORO_ASAN
+#ifdef SIM_CORO_ASAN
 /* AddressSanitizer needs the host stack's bounds to switch back to it;
  * only a switch away from the host reveals them. */
-static void coro_note_caller(struct sim_coro *caller, const void *lo, size_t bytes)
+void sim_coro_asan_note_host(struct sim_coro *caller, const void *lo, size_t bytes)
 {
 	/* Only the host stack's bounds are unknown ahead of time. */
 	if (caller && !caller->map && lo) {
@@ -69,11 +60,11 @@ __attribute__((used))
 #endif
 void sim_coro_start(struct sim_coro *c)
 {
-#ifdef CORO_ASAN
+#ifdef SIM_CORO_ASAN
 	const void *lo = NULL;
 	size_t bytes = 0;
 	__sanitizer_finish_switch_fiber(NULL, &lo, &bytes);
-	coro_note_caller(c->peer, lo, bytes);
+	sim_coro_asan_note_host(c->peer, lo, bytes);
 #endif
 	c->entry(c->arg);
 	/* The entry function must switch away for good; returning would run
@@ -84,81 +75,60 @@ void sim_coro_start(struct sim_coro *c)
 
 #ifndef PCISIM_CORO_UCONTEXT
 
-/* void sim_coro_swap(void **save_sp, void *new_sp): System V x86-64. The
- * frame layout, from the saved stack pointer up: SSE control/status word
- * and x87 control word (8 bytes), r15, r14, r13, r12, rbx, rbp, return
- * address. sim_coro_trampoline receives the coroutine in rbx. */
+/* A new coroutine's first switch lands here (see coro_prepare()) with
+ * the coroutine's address on top of its stack. */
 __asm__(".text\n"
-	".p2align 4\n"
-	".globl sim_coro_swap\n"
-	".hidden sim_coro_swap\n"
-	".type sim_coro_swap,@function\n"
-	"sim_coro_swap:\n"
-	"\tpushq %rbp\n"
-	"\tpushq %rbx\n"
-	"\tpushq %r12\n"
-	"\tpushq %r13\n"
-	"\tpushq %r14\n"
-	"\tpushq %r15\n"
-	"\tpushq $0\n"
-	"\tstmxcsr (%rsp)\n"
-	"\tfnstcw 4(%rsp)\n"
-	"\tmovq %rsp, %rax\n"
-	"\tmovq %rsp, (%rdi)\n"
-	"\tmovq %rsi, %rsp\n"
-	/* Loading the control words stalls the pipeline; contexts almost
-	 * always share them, so load only when they differ. */
-	"\tmovq (%rax), %rcx\n"
-	"\tcmpq %rcx, (%rsp)\n"
-	"\tjne 1f\n"
-	"2:\n"
-	"\taddq $8, %rsp\n"
-	"\tpopq %r15\n"
-	"\tpopq %r14\n"
-	"\tpopq %r13\n"
-	"\tpopq %r12\n"
-	"\tpopq %rbx\n"
-	"\tpopq %rbp\n"
-	"\tret\n"
-	"1:\n"
-	"\tldmxcsr (%rsp)\n"
-	"\tfldcw 4(%rsp)\n"
-	"\tjmp 2b\n"
-	".size sim_coro_swap, .-sim_coro_swap\n"
 	".p2align 4\n"
 	".globl sim_coro_trampoline\n"
 	".hidden sim_coro_trampoline\n"
 	".type sim_coro_trampoline,@function\n"
 	"sim_coro_trampoline:\n"
-	"\tmovq %rbx, %rdi\n"
+	"\tpopq %rdi\n"
 	"\tandq $-16, %rsp\n"
 	"\tcall sim_coro_start\n"
 	"\tud2\n"
 	".size sim_coro_trampoline, .-sim_coro_trampoline\n");
 
-void sim_coro_swap(void **save_sp, void *new_sp);
 void sim_coro_trampoline(void);
+
+void sim_coro_fpenv_swap(struct sim_coro *from, struct sim_coro *to)
+{
+	__asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(from->mxcsr), "=m"(from->fpucw));
+	__asm__ volatile("ldmxcsr %0\n\tfldcw %1" : : "m"(to->mxcsr), "m"(to->fpucw));
+}
+
+void sim_coro_fpenv_capture(struct sim_coro *c)
+{
+	__asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(c->mxcsr), "=m"(c->fpucw));
+	c->own_fpenv = 1;
+}
 
 static void coro_prepare(struct sim_coro *c)
 {
 	uintptr_t top = ((uintptr_t)c->stack_lo + c->stack_bytes) & ~(uintptr_t)15;
 	uint64_t *f = (uint64_t *)top;
 
-	*--f = 0;                                /* end of the call chain */
+	/* What sim_coro_jump() pops: the resume address, then rbp; the
+	 * trampoline pops the coroutine. */
+	*--f = 0;
+	*--f = (uint64_t)(uintptr_t)c;
+	*--f = 0; /* rbp: the end of the frame chain */
 	*--f = (uint64_t)(uintptr_t)sim_coro_trampoline;
-	*--f = 0;                                /* rbp */
-	*--f = (uint64_t)(uintptr_t)c;           /* rbx: the coroutine */
-	*--f = 0;                                /* r12 */
-	*--f = 0;                                /* r13 */
-	*--f = 0;                                /* r14 */
-	*--f = 0;                                /* r15 */
-	/* Power-on defaults: all SSE exceptions masked, round to nearest;
-	 * x87 extended precision with exceptions masked. */
-	*--f = (uint64_t)0x1F80u | ((uint64_t)0x037Fu << 32);
 	c->sp = f;
 }
 
 #else /* PCISIM_CORO_UCONTEXT */
+
+void sim_coro_fpenv_swap(struct sim_coro *from, struct sim_coro *to)
+{
+	(void)from;
+	(void)to;
+}
+
+void sim_coro_fpenv_capture(struct sim_coro *c)
+{
+	c->own_fpenv = 1;
+}
 
 static void coro_uc_entry(unsigned lo, unsigned hi)
 {
@@ -213,7 +183,7 @@ int sim_coro_create(struct sim_coro *c, size_t stack_bytes, sim_coro_entry_fn en
 
 void sim_coro_reset(struct sim_coro *c)
 {
-#ifdef CORO_ASAN
+#ifdef SIM_CORO_ASAN
 	/* The abandoned frames left redzones in the shadow memory. */
 	__asan_unpoison_memory_region(c->stack_lo, c->stack_bytes);
 #endif
@@ -224,7 +194,7 @@ void sim_coro_destroy(struct sim_coro *c)
 {
 	if (!c->map)
 		return;
-#ifdef CORO_ASAN
+#ifdef SIM_CORO_ASAN
 	__asan_unpoison_memory_region(c->stack_lo, c->stack_bytes);
 #endif
 #ifdef PCISIM_HAVE_VALGRIND_H
@@ -232,30 +202,4 @@ void sim_coro_destroy(struct sim_coro *c)
 #endif
 	munmap(c->map, c->map_bytes);
 	c->map = NULL;
-}
-
-void sim_coro_switch(struct sim_coro *from, struct sim_coro *to, int from_dying)
-{
-	to->peer = from;
-#ifdef CORO_ASAN
-	void *fake = NULL;
-	const void *lo = NULL;
-	size_t bytes = 0;
-
-	__sanitizer_start_switch_fiber(from_dying ? NULL : &fake, to->stack_lo, to->stack_bytes);
-#else
-	(void)from_dying;
-#endif
-#ifdef PCISIM_CORO_UCONTEXT
-	swapcontext(&from->uc, &to->uc);
-#else
-	sim_coro_swap(&from->sp, to->sp);
-#endif
-#ifdef CORO_ASAN
-	/* Back in @from. Coroutines are only resumed by the host, so for a
-	 * coroutine the peer that just switched here is the host. */
-	__sanitizer_finish_switch_fiber(fake, &lo, &bytes);
-	if (from->map)
-		coro_note_caller(from->peer, lo, bytes);
-#endif
 }

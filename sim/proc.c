@@ -367,6 +367,8 @@ int sim_thread_init(struct sim_kernel *k, struct sim_proc *p, const char *name, 
 		sim_kernel_set_error(k, SIM_ERR_NOMEM, "thread '%s': cannot map a stack", name ? name : "");
 		return SIM_ERR_NOMEM;
 	}
+	if (flags & SIM_PROC_OWN_FP_ENV)
+		sim_coro_fpenv_capture(&p->thr->coro);
 	proc_start(p);
 	return SIM_OK;
 }

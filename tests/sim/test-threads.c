@@ -1447,8 +1447,10 @@ START_TEST(test_fp_state_preserved)
 	volatile double host = 7.125;
 
 	ck_assert_int_eq(fegetround(), FE_TONEAREST);
-	ck_assert_int_eq(sim_thread_init(&kern, &a, "a", fp_body, &sa, STACK_BYTES, 0), SIM_OK);
-	ck_assert_int_eq(sim_thread_init(&kern, &b, "b", fp_body, &sb, STACK_BYTES, 0), SIM_OK);
+	/* Each keeps its own rounding mode only when it asks to
+	 * (SIM_PROC_OWN_FP_ENV); by default the environment is shared. */
+	ck_assert_int_eq(sim_thread_init(&kern, &a, "a", fp_body, &sa, STACK_BYTES, SIM_PROC_OWN_FP_ENV), SIM_OK);
+	ck_assert_int_eq(sim_thread_init(&kern, &b, "b", fp_body, &sb, STACK_BYTES, SIM_PROC_OWN_FP_ENV), SIM_OK);
 	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
 	ck_assert_int_eq(sa.steps, 8);
 	ck_assert_int_eq(sb.steps, 8);
@@ -1460,6 +1462,43 @@ START_TEST(test_fp_state_preserved)
 	ck_assert_int_eq(sb.mode_kept, 1);
 	ck_assert_int_eq(fegetround(), FE_TONEAREST);
 	ck_assert(host == 7.125);
+}
+END_TEST
+
+/* Without SIM_PROC_OWN_FP_ENV the environment is the host thread's, shared
+ * by every process (kernel.h): a mode set in a thread is still in force
+ * when control is back in the scheduler, until someone restores it. */
+static int shared_mode_seen_by_method;
+
+static void fp_set_upward_body(void *opaque)
+{
+	(void)opaque;
+	fesetround(FE_UPWARD);
+	sim_wait_time(&kern, SIM_NS(1));
+	fesetround(FE_TONEAREST);
+}
+
+static void fp_peek_method(void *opaque)
+{
+	(void)opaque;
+	shared_mode_seen_by_method = fegetround();
+}
+
+START_TEST(test_fp_state_shared_by_default)
+{
+	static struct sim_proc t, m;
+
+	ck_assert_int_eq(sim_thread_init(&kern, &t, "t", fp_set_upward_body, NULL, STACK_BYTES, 0), SIM_OK);
+	ck_assert_int_eq(sim_method_init(&kern, &m, "m", fp_peek_method, NULL, 0), SIM_OK);
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+	/* m ran after t in the first evaluate phase, while t waited. The
+	 * ucontext backend always switches the environment (swapcontext). */
+#ifdef PCISIM_CORO_UCONTEXT
+	ck_assert_int_eq(shared_mode_seen_by_method, FE_TONEAREST);
+#else
+	ck_assert_int_eq(shared_mode_seen_by_method, FE_UPWARD);
+#endif
+	ck_assert_int_eq(fegetround(), FE_TONEAREST);
 }
 END_TEST
 
@@ -1651,6 +1690,7 @@ static Suite *threads_suite(int forking)
 #endif
 	tcase_add_test(tc_stack, test_many_threads_chain);
 	tcase_add_test(tc_stack, test_fp_state_preserved);
+	tcase_add_test(tc_stack, test_fp_state_shared_by_default);
 	suite_add_tcase(s, tc_stack);
 
 	tcase_add_checked_fixture(tc_ctx, kern_setup, kern_teardown);
