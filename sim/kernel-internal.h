@@ -182,12 +182,21 @@ void sim_kernel_set_error(struct sim_kernel *k, int err, const char *fmt, ...)
 	;
 void sim_tls_set(void *context);
 
+/* Private bits of sim_proc.flags, above the public enum sim_proc_flags. */
+#define SIM_PROC_F_THREAD 0x40u /* a thread, not a method */
+#define SIM_PROC_F_QUEUED 0x80u /* in the runnable queue */
+
+static inline int sim_proc_is_thread(const struct sim_proc *p)
+{
+	return (p->flags & SIM_PROC_F_THREAD) != 0;
+}
+
 /* proc.c */
 SIM_HOT_INLINE void sim_proc_make_runnable(struct sim_proc *p)
 {
 	p->state = SIM_PROC_RUNNABLE;
-	if (!p->queued) {
-		p->queued = 1;
+	if (!(p->flags & SIM_PROC_F_QUEUED)) {
+		p->flags |= SIM_PROC_F_QUEUED;
 		sim_runq_push(p->k, (uintptr_t)p | 1u);
 	}
 }
@@ -196,15 +205,15 @@ SIM_HOT_INLINE void sim_proc_make_runnable(struct sim_proc *p)
  * it. */
 SIM_HOT_INLINE void sim_proc_trigger_static(struct sim_event *ev)
 {
-	if (ev->sens.cap == 0) {
-		struct sim_proc *p = ev->sens.u.one;
+	if (ev->nsens == 1) {
+		struct sim_proc *p = ev->sens.one;
 
 		if (p->state == SIM_PROC_WAITING && !(p->dyn && p->dyn->active))
 			sim_proc_make_runnable(p);
 		return;
 	}
-	for (uint32_t i = 0; i < ev->sens.n; i++) {
-		struct sim_proc *p = ev->sens.u.many[i];
+	for (uint32_t i = 0; i < ev->nsens; i++) {
+		struct sim_proc *p = ev->sens.many[i];
 
 		if (p->state == SIM_PROC_WAITING && !(p->dyn && p->dyn->active))
 			sim_proc_make_runnable(p);

@@ -393,7 +393,7 @@ SIM_HOT_INLINE void event_trigger(struct sim_kernel *k, struct sim_event *ev)
 		ev->queued = 1;
 		sim_runq_push(k, (uintptr_t)ev);
 	}
-	if (ev->sens.n)
+	if (ev->nsens)
 		sim_proc_trigger_static(ev);
 	if (ev->waiters)
 		sim_proc_wake_waiters(ev);
@@ -514,14 +514,14 @@ static void timed_notify(struct sim_kernel *k, struct sim_tq_entry *top)
 
 SIM_HOT_INLINE void proc_execute(struct sim_kernel *k, struct sim_proc *p)
 {
-	p->queued = 0;
+	p->flags &= (uint8_t)~SIM_PROC_F_QUEUED;
 	if (p->state != SIM_PROC_RUNNABLE)
 		return; /* killed after it was queued */
 	p->state = SIM_PROC_RUNNING;
 	k->current = p;
 	k->runaway_proc = p;
 	tls_context = p->context;
-	if (!p->is_thread) {
+	if (!sim_proc_is_thread(p)) {
 		k->stats.methods_run++;
 		p->fn(p->opaque);
 		if (p->state == SIM_PROC_RUNNING)

@@ -70,14 +70,12 @@ typedef void (*sim_report_fn)(void *opaque, enum sim_severity sev, sim_time_t no
  */
 typedef void (*sim_event_fn)(struct sim_kernel *k, void *opaque);
 
-/* A set of pointers kept in insertion order: one inline, more in an array
- * (private). */
-struct sim_ptrset {
-	union {
-		void *one;   /* when cap == 0 and n == 1 */
-		void **many; /* when cap > 0 */
-	} u;
-	uint32_t n, cap;
+/* Pointers kept in insertion order (private): inline while there is one,
+ * else an array whose capacity is the next power of two at or above the
+ * count (the count lives in the owner, so the union costs 8 bytes). */
+union sim_ptrs {
+	void *one;
+	void **many;
 };
 
 /* A dynamic wait of one process on one event (private). */
@@ -105,9 +103,10 @@ struct sim_event {
 	struct sim_kernel *k;
 	sim_event_fn fn;
 	void *opaque;
-	struct sim_ptrset sens;     /* statically sensitive processes */
+	union sim_ptrs sens;        /* statically sensitive processes */
 	struct sim_waiter *waiters; /* processes waiting dynamically; head->prev is the tail */
 	const char *name;
+	uint32_t nsens;             /* entries in sens */
 	uint32_t id;                /* stable id in creation order, for reports */
 	uint32_t refs;              /* queue entries (live or stale) naming this event */
 	uint8_t pending;            /* SIM_EV_NONE, SIM_EV_DELTA, SIM_EV_TIMED */
@@ -244,16 +243,15 @@ struct sim_proc {
 	struct sim_kernel *k;
 	sim_proc_fn fn;
 	void *opaque;
-	struct sim_ptrset sens;      /* events this process is statically sensitive to */
+	union sim_ptrs sens;         /* events this process is statically sensitive to */
 	struct sim_dynwait *dyn;     /* allocated on first dynamic wait */
 	struct sim_thread_ctx *thr;  /* threads only */
 	void *context;               /* see sim_proc_set_context() */
 	const char *name;
 	uint32_t id;
-	uint8_t is_thread;
+	uint16_t nsens;              /* entries in sens (a process may watch 65535 events) */
 	uint8_t state;               /* enum sim_proc_state */
-	uint8_t flags;               /* enum sim_proc_flags */
-	uint8_t queued;              /* in the runnable queue */
+	uint8_t flags;               /* enum sim_proc_flags, and private bits 0x40, 0x80 */
 };
 
 /**

@@ -17,68 +17,74 @@
  * Pointer sets (static sensitivity, both directions)
  * ------------------------------------------------------------------------ */
 
-static void *pset_at(const struct sim_ptrset *s, uint32_t i)
+static void *pset_at(const union sim_ptrs *s, uint32_t n, uint32_t i)
 {
-	return s->cap ? s->u.many[i] : s->u.one;
+	return n == 1 ? s->one : s->many[i];
 }
 
-static int pset_has(const struct sim_ptrset *s, const void *x)
+static int pset_has(const union sim_ptrs *s, uint32_t n, const void *x)
 {
-	for (uint32_t i = 0; i < s->n; i++) {
-		if (pset_at(s, i) == x)
+	for (uint32_t i = 0; i < n; i++) {
+		if (pset_at(s, n, i) == x)
 			return 1;
 	}
 	return 0;
 }
 
-static int pset_add(struct sim_ptrset *s, void *x)
+/* Append @x to a set of @n; the caller counts it on success. */
+static int pset_add(union sim_ptrs *s, uint32_t n, void *x)
 {
-	if (s->cap == 0 && s->n == 0) {
-		s->u.one = x;
-		s->n = 1;
+	void **m;
+
+	if (n == 0) {
+		s->one = x;
 		return SIM_OK;
 	}
-	if (s->cap == 0 || s->n == s->cap) {
-		uint32_t cap = s->cap ? s->cap * 2 : 4;
-		void **m = s->cap ? realloc(s->u.many, (size_t)cap * sizeof(*m))
-				  : malloc((size_t)cap * sizeof(*m));
-
+	if (n == 1) {
+		m = malloc(2 * sizeof(*m));
 		if (!m)
 			return SIM_ERR_NOMEM;
-		if (s->cap == 0)
-			m[0] = s->u.one;
-		s->u.many = m;
-		s->cap = cap;
+		m[0] = s->one;
+		s->many = m;
+	} else if ((n & (n - 1)) == 0) {
+		m = realloc(s->many, (size_t)n * 2 * sizeof(*m));
+		if (!m)
+			return SIM_ERR_NOMEM;
+		s->many = m;
 	}
-	s->u.many[s->n++] = x;
+	s->many[n] = x;
 	return SIM_OK;
 }
 
-static void pset_free(struct sim_ptrset *s)
+/* Remove @x from a set of @n; returns the new count. An array shrinking to
+ * one element goes back inline, so an emptied set holds no memory (an event
+ * whose processes are all gone, e.g. at sim_kernel_destroy(), needs no
+ * destroy of its own). */
+static uint32_t pset_remove(union sim_ptrs *s, uint32_t n, const void *x)
 {
-	if (s->cap)
-		free(s->u.many);
-	memset(s, 0, sizeof(*s));
-}
-
-static void pset_remove(struct sim_ptrset *s, const void *x)
-{
-	if (s->cap == 0) {
-		if (s->n == 1 && s->u.one == x)
-			s->n = 0;
-		return;
-	}
-	for (uint32_t i = 0; i < s->n; i++) {
-		if (s->u.many[i] == x) {
-			memmove(&s->u.many[i], &s->u.many[i + 1], (size_t)(s->n - i - 1) * sizeof(void *));
-			s->n--;
+	if (n == 1)
+		return s->one == x ? 0 : 1;
+	for (uint32_t i = 0; i < n; i++) {
+		if (s->many[i] == x) {
+			memmove(&s->many[i], &s->many[i + 1], (size_t)(n - i - 1) * sizeof(void *));
+			n--;
 			break;
 		}
 	}
-	/* An empty set holds no memory, so an event whose processes are all
-	 * gone (e.g. at sim_kernel_destroy()) needs no destroy of its own. */
-	if (s->n == 0)
-		pset_free(s);
+	if (n == 1) {
+		void *last = s->many[0];
+
+		free(s->many);
+		s->one = last;
+	}
+	return n;
+}
+
+static void pset_free(union sim_ptrs *s, uint32_t n)
+{
+	if (n >= 2)
+		free(s->many);
+	s->one = NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -264,9 +270,13 @@ void sim_proc_drop_sensitivity(struct sim_event *ev)
 		if (i < d->n_ev)
 			d->n_ev--;
 	}
-	for (uint32_t i = 0; i < ev->sens.n; i++)
-		pset_remove(&((struct sim_proc *)pset_at(&ev->sens, i))->sens, ev);
-	pset_free(&ev->sens);
+	for (uint32_t i = 0; i < ev->nsens; i++) {
+		struct sim_proc *p = pset_at(&ev->sens, ev->nsens, i);
+
+		p->nsens = (uint16_t)pset_remove(&p->sens, p->nsens, ev);
+	}
+	pset_free(&ev->sens, ev->nsens);
+	ev->nsens = 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -309,7 +319,7 @@ static int proc_common_init(struct sim_kernel *k, struct sim_proc *p, const char
 	p->fn = fn;
 	p->opaque = opaque;
 	p->name = name;
-	p->flags = (uint8_t)flags;
+	p->flags = (uint8_t)(flags & (SIM_PROC_DONT_INITIALIZE | SIM_PROC_OWN_FP_ENV));
 	p->id = k->next_proc_id++;
 	return procs_add(k, p);
 }
@@ -353,7 +363,7 @@ int sim_thread_init(struct sim_kernel *k, struct sim_proc *p, const char *name, 
 
 	if (err)
 		return err;
-	p->is_thread = 1;
+	p->flags |= SIM_PROC_F_THREAD;
 	p->thr = calloc(1, sizeof(*p->thr));
 	if (!p->thr) {
 		procs_remove(k, p);
@@ -426,11 +436,11 @@ static void proc_stop(struct sim_proc *p, int reset_after)
 
 	dyn_clear(p);
 	p->state = SIM_PROC_KILLED;
-	if (p->queued && !reset_after) {
+	if ((p->flags & SIM_PROC_F_QUEUED) && !reset_after) {
 		sim_runq_forget(k, (uintptr_t)p | 1u);
-		p->queued = 0;
+		p->flags &= (uint8_t)~SIM_PROC_F_QUEUED;
 	}
-	if (!p->is_thread) {
+	if (!sim_proc_is_thread(p)) {
 		if (reset_after)
 			sim_proc_make_runnable(p);
 		return;
@@ -443,7 +453,7 @@ static void proc_stop(struct sim_proc *p, int reset_after)
 	}
 	/* Cleanups run on the scheduler's stack: now if this is it, else
 	 * when the calling thread yields. */
-	if (!k->current || !k->current->is_thread)
+	if (!k->current || !sim_proc_is_thread(k->current))
 		sim_proc_reap_zombies(k);
 }
 
@@ -465,7 +475,7 @@ int sim_proc_reset(struct sim_proc *p)
 		proc_stop(p, 1);
 		return SIM_OK;
 	}
-	if (p->is_thread) {
+	if (sim_proc_is_thread(p)) {
 		if (p->thr->zombie) {
 			p->thr->reset_after = 1;
 			return SIM_OK;
@@ -478,7 +488,7 @@ int sim_proc_reset(struct sim_proc *p)
 
 int sim_thread_set_cleanup(struct sim_proc *p, sim_cleanup_fn fn, void *opaque)
 {
-	if (!p || !p->is_thread)
+	if (!p || !sim_proc_is_thread(p))
 		return SIM_ERR_INVALID;
 	p->thr->cleanup = fn;
 	p->thr->cleanup_opaque = opaque;
@@ -489,11 +499,15 @@ static void proc_release(struct sim_proc *p)
 {
 	struct sim_kernel *k = p->k;
 
-	if (p->queued)
+	if (p->flags & SIM_PROC_F_QUEUED)
 		sim_runq_forget(k, (uintptr_t)p | 1u);
-	for (uint32_t i = 0; i < p->sens.n; i++)
-		pset_remove(&((struct sim_event *)pset_at(&p->sens, i))->sens, p);
-	pset_free(&p->sens);
+	for (uint32_t i = 0; i < p->nsens; i++) {
+		struct sim_event *ev = pset_at(&p->sens, p->nsens, i);
+
+		ev->nsens = pset_remove(&ev->sens, ev->nsens, p);
+	}
+	pset_free(&p->sens, p->nsens);
+	p->nsens = 0;
 	if (p->dyn) {
 		dyn_clear(p);
 		sim_event_destroy(&p->dyn->timeout);
@@ -518,9 +532,9 @@ int sim_proc_destroy(struct sim_proc *p)
 	k = p->k;
 	if (p == k->current)
 		return SIM_ERR_STATE;
-	if (p->is_thread && p->state != SIM_PROC_TERMINATED && p->state != SIM_PROC_KILLED)
+	if (sim_proc_is_thread(p) && p->state != SIM_PROC_TERMINATED && p->state != SIM_PROC_KILLED)
 		proc_stop(p, 0);
-	if (p->is_thread && p->thr->zombie) {
+	if (sim_proc_is_thread(p) && p->thr->zombie) {
 		/* Its stack is about to go: run the cleanup now. */
 		for (uint32_t i = 0; i < k->nzombies; i++) {
 			if (k->zombies[i] == p) {
@@ -544,7 +558,7 @@ void sim_proc_destroy_all(struct sim_kernel *k)
 	for (uint32_t i = 0; i < k->nprocs; i++) {
 		struct sim_proc *p = k->procs[i];
 
-		if (p->is_thread && p->state != SIM_PROC_TERMINATED && p->state != SIM_PROC_KILLED)
+		if (sim_proc_is_thread(p) && p->state != SIM_PROC_TERMINATED && p->state != SIM_PROC_KILLED)
 			proc_stop(p, 0);
 	}
 	sim_proc_reap_zombies(k);
@@ -559,16 +573,25 @@ int sim_sensitive(struct sim_proc *p, struct sim_event *ev)
 
 	if (!p || !ev || !p->k || p->k != ev->k)
 		return SIM_ERR_INVALID;
-	if (pset_has(&p->sens, ev))
+	if (pset_has(&p->sens, p->nsens, ev))
 		return SIM_OK;
-	err = pset_add(&p->sens, ev);
+	if (p->nsens == UINT16_MAX) {
+		sim_kernel_set_error(p->k, SIM_ERR_LIMIT, "process '%s' is already sensitive to %u events",
+				     sim_proc_name(p), (unsigned)UINT16_MAX);
+		return SIM_ERR_LIMIT;
+	}
+	if (ev->nsens == UINT32_MAX)
+		return SIM_ERR_LIMIT;
+	err = pset_add(&p->sens, p->nsens, ev);
 	if (err)
 		return err;
-	err = pset_add(&ev->sens, p);
+	p->nsens++;
+	err = pset_add(&ev->sens, ev->nsens, p);
 	if (err) {
-		pset_remove(&p->sens, ev);
+		p->nsens = (uint16_t)pset_remove(&p->sens, p->nsens, ev);
 		return err;
 	}
+	ev->nsens++;
 	return SIM_OK;
 }
 
@@ -598,7 +621,7 @@ static struct sim_proc *running_thread(struct sim_kernel *k, const char *what)
 {
 	struct sim_proc *p = k ? k->current : NULL;
 
-	if (!p || !p->is_thread || p->state != SIM_PROC_RUNNING) {
+	if (!p || !sim_proc_is_thread(p) || p->state != SIM_PROC_RUNNING) {
 		if (k)
 			sim_kernel_set_error(k, SIM_ERR_STATE, "%s called outside a running thread", what);
 		return NULL;
@@ -610,7 +633,7 @@ static struct sim_proc *running_method(struct sim_kernel *k, const char *what)
 {
 	struct sim_proc *p = k ? k->current : NULL;
 
-	if (!p || p->is_thread || p->state != SIM_PROC_RUNNING) {
+	if (!p || sim_proc_is_thread(p) || p->state != SIM_PROC_RUNNING) {
 		if (k)
 			sim_kernel_set_error(k, SIM_ERR_STATE, "%s called outside a running method", what);
 		return NULL;
@@ -639,7 +662,7 @@ int sim_wait(struct sim_kernel *k)
 
 	if (!p)
 		return SIM_ERR_STATE;
-	if (p->sens.n == 0) {
+	if (p->nsens == 0) {
 		sim_kernel_set_error(k, SIM_ERR_STATE, "thread '%s' waits on an empty static sensitivity",
 				     sim_proc_name(p));
 		return SIM_ERR_STATE;
@@ -669,7 +692,7 @@ int sim_wait_event(struct sim_kernel *k, struct sim_event *ev)
 
 	/* The common case, a thread waiting on one event, skips the general
 	 * registration: a running thread has no waits registered. */
-	if (p && p->is_thread && p->state == SIM_PROC_RUNNING && ev && ev->k == k && (d = p->dyn) &&
+	if (p && sim_proc_is_thread(p) && p->state == SIM_PROC_RUNNING && ev && ev->k == k && (d = p->dyn) &&
 	    d->cap >= 1) {
 		d->w[0].proc = p;
 		d->w[0].ev = ev;
@@ -757,6 +780,6 @@ void sim_halt(struct sim_kernel *k, int code)
 	k->attn = 1;
 	k->halt_code = code;
 	k->halt_time_ps = k->now_ps;
-	if (p && p->is_thread && p->state == SIM_PROC_RUNNING)
+	if (p && sim_proc_is_thread(p) && p->state == SIM_PROC_RUNNING)
 		proc_stop(p, 0); /* does not return */
 }
