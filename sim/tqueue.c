@@ -44,8 +44,12 @@ static inline unsigned lowest_bit(uint64_t x)
 /* Buckets take turns holding most of the queue. Large bucket arrays are
  * mapped directly, so that releasing one gives its pages back at once:
  * from malloc's heap they would stay resident, and the queue's footprint
- * would grow to the sum of every bucket's high-water mark. */
+ * would grow to the sum of every bucket's high-water mark. One released
+ * array is kept aside for the next bucket that grows large: mapping a fresh
+ * one each time would fault in and zero every page again. */
 #define TQ_MAP_BYTES ((size_t)64 * 1024)
+#define TQ_SCRATCH SIM_TQ_BUCKETS      /* sim_tq_rebase() and sorting */
+#define TQ_SPARE (SIM_TQ_BUCKETS + 1)  /* the array kept aside */
 
 static void bucket_release(struct sim_tq_bucket *b)
 {
@@ -59,10 +63,30 @@ static void bucket_release(struct sim_tq_bucket *b)
 	}
 	b->e = NULL;
 	b->cap = 0;
+	b->len = 0;
 }
 
-int sim_tq_bucket_grow(struct sim_tq_bucket *b)
+/* Give up @b's array: keep it aside if it is large and larger than the one
+ * kept already, else release it. */
+static void bucket_retire(struct sim_kernel *k, struct sim_tq_bucket *b)
 {
+	struct sim_tq_bucket *spare = &k->tq[TQ_SPARE];
+
+	if ((size_t)b->cap * sizeof(*b->e) >= TQ_MAP_BYTES && b->cap > spare->cap) {
+		bucket_release(spare);
+		*spare = *b;
+		spare->len = 0;
+		b->e = NULL;
+		b->cap = 0;
+		b->len = 0;
+		return;
+	}
+	bucket_release(b);
+}
+
+int sim_tq_bucket_grow(struct sim_kernel *k, struct sim_tq_bucket *b)
+{
+	struct sim_tq_bucket *spare = &k->tq[TQ_SPARE];
 	uint32_t cap = b->cap ? b->cap * 2 : 16;
 	size_t bytes = (size_t)cap * sizeof(*b->e);
 	struct sim_tq_entry *e;
@@ -74,14 +98,27 @@ int sim_tq_bucket_grow(struct sim_tq_bucket *b)
 		if (!e)
 			return SIM_ERR_NOMEM;
 	} else {
-		void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* A much larger spare would sit mostly unused in this bucket. */
+		if (b != spare && spare->cap >= cap && spare->cap <= 2 * cap) {
+			e = spare->e;
+			cap = spare->cap;
+			spare->e = NULL;
+			spare->cap = 0;
+		} else {
+			void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (m == MAP_FAILED)
-			return SIM_ERR_NOMEM;
-		e = m;
+			if (m == MAP_FAILED)
+				return SIM_ERR_NOMEM;
+			e = m;
+		}
 		if (b->len)
 			memcpy(e, b->e, (size_t)b->len * sizeof(*e));
-		bucket_release(b);
+		{
+			uint32_t len = b->len;
+
+			bucket_release(b);
+			b->len = len;
+		}
 	}
 	b->e = e;
 	b->cap = cap;
@@ -90,8 +127,8 @@ int sim_tq_bucket_grow(struct sim_tq_bucket *b)
 
 int sim_tq_init(struct sim_kernel *k)
 {
-	/* One spare bucket past the last, scratch space for sim_tq_rebase(). */
-	k->tq = calloc(SIM_TQ_BUCKETS + 1, sizeof(*k->tq));
+	/* Past the buckets: scratch space, and the array kept aside. */
+	k->tq = calloc(SIM_TQ_BUCKETS + 2, sizeof(*k->tq));
 	return k->tq ? SIM_OK : SIM_ERR_NOMEM;
 }
 
@@ -99,29 +136,28 @@ void sim_tq_destroy(struct sim_kernel *k)
 {
 	if (!k->tq)
 		return;
-	for (unsigned b = 0; b <= SIM_TQ_BUCKETS; b++)
+	for (unsigned b = 0; b <= TQ_SPARE; b++)
 		bucket_release(&k->tq[b]);
 	free(k->tq);
 	k->tq = NULL;
 }
 
-static int seq_cmp(const void *a, const void *b)
-{
-	uint64_t x = ((const struct sim_tq_entry *)a)->seq, y = ((const struct sim_tq_entry *)b)->seq;
-
-	return (x > y) - (x < y);
-}
-
 /* Bucket 0 was refilled in bucket order; restore sequence order. Equal
- * times are rare in most models, so the common case is one entry. */
-static void sort_front(struct sim_tq_bucket *b0)
+ * times are rare in most models (one entry), and a bucket filled by pushes
+ * alone is already in order; otherwise a merge sort through the scratch
+ * bucket (no comparison callback, no allocation per call). */
+static void sort_front(struct sim_kernel *k, struct sim_tq_bucket *b0)
 {
-	uint32_t n = b0->len;
+	struct sim_tq_bucket *tmp = &k->tq[TQ_SCRATCH];
+	struct sim_tq_entry *a, *t;
+	uint32_t n = b0->len, i;
 
-	if (n < 2)
+	for (i = 1; i < n && b0->e[i - 1].seq < b0->e[i].seq; i++)
+		;
+	if (i >= n)
 		return;
-	if (n <= 32) {
-		for (uint32_t i = 1; i < n; i++) {
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
 			struct sim_tq_entry x = b0->e[i];
 			uint32_t j = i;
 
@@ -133,7 +169,33 @@ static void sort_front(struct sim_tq_bucket *b0)
 		}
 		return;
 	}
-	qsort(b0->e, n, sizeof(*b0->e), seq_cmp);
+	while (tmp->cap < n) {
+		if (sim_tq_bucket_grow(k, tmp) != SIM_OK) {
+			fprintf(stderr, "pcisim: out of memory in the timed queue\n");
+			abort();
+		}
+	}
+	a = b0->e;
+	t = tmp->e;
+	for (uint32_t w = 1; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+			uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			uint32_t x = lo, y = mid, o = lo;
+
+			while (x < mid && y < hi)
+				t[o++] = a[x].seq < a[y].seq ? a[x++] : a[y++];
+			while (x < mid)
+				t[o++] = a[x++];
+			while (y < hi)
+				t[o++] = a[y++];
+		}
+		struct sim_tq_entry *sw = a;
+
+		a = t;
+		t = sw;
+	}
+	if (a != b0->e)
+		memcpy(b0->e, a, (size_t)n * sizeof(*a));
 }
 
 /* Refill bucket 0 from the lowest non-empty bucket. Returns 0 when the
@@ -154,7 +216,7 @@ int sim_tq_refill(struct sim_kernel *k)
 	src = &k->tq[i];
 	if (src->len == 1) {
 		/* The common case with few events pending. */
-		if (b0->cap == 0 && sim_tq_bucket_grow(b0) != SIM_OK) {
+		if (b0->cap == 0 && sim_tq_bucket_grow(k, b0) != SIM_OK) {
 			fprintf(stderr, "pcisim: out of memory in the timed queue\n");
 			abort();
 		}
@@ -178,7 +240,7 @@ int sim_tq_refill(struct sim_kernel *k)
 		struct sim_tq_bucket *dst = &k->tq[nb];
 
 		/* Every destination bucket is below i, so never src. */
-		if (dst->len == dst->cap && sim_tq_bucket_grow(dst) != SIM_OK) {
+		if (dst->len == dst->cap && sim_tq_bucket_grow(k, dst) != SIM_OK) {
 			fprintf(stderr, "pcisim: out of memory in the timed queue\n");
 			abort();
 		}
@@ -188,8 +250,8 @@ int sim_tq_refill(struct sim_kernel *k)
 	}
 	src->len = 0;
 	if ((size_t)src->cap * sizeof(*src->e) >= TQ_MAP_BYTES)
-		bucket_release(src);
-	sort_front(b0);
+		bucket_retire(k, src);
+	sort_front(k, b0);
 	return 1;
 }
 
@@ -200,7 +262,7 @@ int sim_tq_refill(struct sim_kernel *k)
  * entries near the front. */
 void sim_tq_rebase(struct sim_kernel *k, sim_time_t base)
 {
-	struct sim_tq_bucket *spare = &k->tq[SIM_TQ_BUCKETS];
+	struct sim_tq_bucket *spare = &k->tq[TQ_SCRATCH];
 	unsigned h = sim_tq_bit_length(k->tq_last ^ base);
 
 	spare->len = 0;
@@ -209,7 +271,7 @@ void sim_tq_rebase(struct sim_kernel *k, sim_time_t base)
 		uint32_t from = b == 0 ? k->tq_b0_pos : 0;
 
 		for (uint32_t i = from; i < bk->len; i++) {
-			if (spare->len == spare->cap && sim_tq_bucket_grow(spare) != SIM_OK) {
+			if (spare->len == spare->cap && sim_tq_bucket_grow(k, spare) != SIM_OK) {
 				fprintf(stderr, "pcisim: out of memory in the timed queue\n");
 				abort();
 			}
@@ -226,7 +288,7 @@ void sim_tq_rebase(struct sim_kernel *k, sim_time_t base)
 		unsigned nb = sim_tq_bit_length(e->when ^ base);
 		struct sim_tq_bucket *dst = &k->tq[nb];
 
-		if (dst->len == dst->cap && sim_tq_bucket_grow(dst) != SIM_OK) {
+		if (dst->len == dst->cap && sim_tq_bucket_grow(k, dst) != SIM_OK) {
 			fprintf(stderr, "pcisim: out of memory in the timed queue\n");
 			abort();
 		}
@@ -235,7 +297,9 @@ void sim_tq_rebase(struct sim_kernel *k, sim_time_t base)
 			k->tq_nonempty |= UINT64_C(1) << (nb - 1);
 	}
 	spare->len = 0;
-	sort_front(&k->tq[0]);
+	if ((size_t)spare->cap * sizeof(*spare->e) >= TQ_MAP_BYTES)
+		bucket_retire(k, spare);
+	sort_front(k, &k->tq[0]);
 }
 
 void sim_tq_compact(struct sim_kernel *k)
