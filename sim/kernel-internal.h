@@ -31,13 +31,27 @@ struct sim_tq_entry {
 	struct sim_event *ev;
 };
 
-/* A bucket of the radix queue (tqueue.c). */
-struct sim_tq_bucket {
-	struct sim_tq_entry *e;
-	uint32_t len, cap;
+/* The radix queue's storage (tqueue.c). Buckets 1..64 are lists of
+ * fixed-size chunks drawn from a free list, so the queue's memory follows
+ * the number of entries and moving entries never reallocates; bucket 0 is
+ * an array, sorted by sequence and consumed from the front. */
+#define SIM_TQ_BUCKETS 65 /* bit lengths 0..64 */
+#define SIM_TQ_CHUNK 170  /* entries per chunk: about 4 KiB */
+
+struct sim_tq_chunk {
+	struct sim_tq_chunk *next;
+	uint32_t len;
+	struct sim_tq_entry e[SIM_TQ_CHUNK];
 };
 
-#define SIM_TQ_BUCKETS 65 /* bit lengths 0..64 */
+struct sim_tq {
+	struct sim_tq_entry *b0;       /* due at tq_last, in sequence order */
+	uint32_t b0_len, b0_cap;
+	struct sim_tq_chunk *head[SIM_TQ_BUCKETS], *tail[SIM_TQ_BUCKETS];
+	struct sim_tq_chunk *free;     /* chunks to reuse */
+	struct sim_tq_entry *scratch;  /* for sorting and rebasing */
+	uint32_t scratch_cap;
+};
 
 /* One delta notification; stale when the event's seq moved on. */
 struct sim_delta_entry {
@@ -70,9 +84,8 @@ struct sim_thread_ctx {
 /* tqueue.c */
 int sim_tq_init(struct sim_kernel *k);
 void sim_tq_destroy(struct sim_kernel *k);
-int sim_tq_bucket_grow(struct sim_kernel *k, struct sim_tq_bucket *b);
+int sim_tq_push_slow(struct sim_kernel *k, sim_time_t when, uint64_t seq, struct sim_event *ev);
 int sim_tq_refill(struct sim_kernel *k);
-void sim_tq_rebase(struct sim_kernel *k, sim_time_t base);
 void sim_tq_compact(struct sim_kernel *k);
 void sim_tq_purge_event(struct sim_kernel *k, const struct sim_event *ev);
 
@@ -96,58 +109,60 @@ static inline unsigned sim_tq_bit_length(uint64_t x)
 #endif
 }
 
-/* Queue a timed notification; @when is later than now. */
+/* Queue a timed notification; @when is later than now. The fast path
+ * appends to the tail chunk of a bucket above 0; everything else (an empty
+ * queue, bucket 0, a full chunk, a time below the base) is in tqueue.c. */
 SIM_HOT_INLINE int sim_tq_push(struct sim_kernel *k, sim_time_t when, uint64_t seq, struct sim_event *ev)
 {
-	struct sim_tq_bucket *bk;
+	struct sim_tq_chunk *c;
 	unsigned b;
 
-	if (k->tq_len == 0) {
-		/* An empty queue may take any base up to the new time; starting
-		 * at it puts the entry straight at the front. */
+	if (k->tq_len == 0 && k->tq->b0_cap != 0) {
+		/* An empty queue takes the new time as its base, which puts
+		 * the entry straight at the front: the common case of a model
+		 * with one timer pending at a time. */
+		struct sim_tq *q = k->tq;
+
 		k->tq_last = when;
-		k->tq[0].len = 0;
 		k->tq_b0_pos = 0;
-	} else if (SIM_UNLIKELY(when < k->tq_last)) {
-		sim_tq_rebase(k, k->now_ps);
+		q->b0[0].when = when;
+		q->b0[0].seq = seq;
+		q->b0[0].ev = ev;
+		q->b0_len = 1;
+		k->tq_len = 1;
+		ev->refs++;
+		return SIM_OK;
 	}
-	b = sim_tq_bit_length(when ^ k->tq_last);
-	bk = &k->tq[b];
-	if (SIM_UNLIKELY(bk->len == bk->cap)) {
-		if (k->tq_stale > k->tq_len / 2 && k->tq_len > 64) {
-			sim_tq_compact(k);
-			b = sim_tq_bit_length(when ^ k->tq_last);
-			bk = &k->tq[b];
+	if (SIM_LIKELY(k->tq_len != 0 && when > k->tq_last)) {
+		b = sim_tq_bit_length(when ^ k->tq_last);
+		c = k->tq->tail[b];
+		if (SIM_LIKELY(c && c->len < SIM_TQ_CHUNK)) {
+			c->e[c->len].when = when;
+			c->e[c->len].seq = seq;
+			c->e[c->len++].ev = ev;
+			k->tq_nonempty |= UINT64_C(1) << (b - 1);
+			k->tq_len++;
+			ev->refs++;
+			return SIM_OK;
 		}
-		if (bk->len == bk->cap && sim_tq_bucket_grow(k, bk) != SIM_OK)
-			return SIM_ERR_NOMEM;
 	}
-	/* Bucket 0 holds times equal to the base in sequence order; a new
-	 * entry has the highest sequence so far and belongs at its end. */
-	bk->e[bk->len].when = when;
-	bk->e[bk->len].seq = seq;
-	bk->e[bk->len++].ev = ev;
-	if (b)
-		k->tq_nonempty |= UINT64_C(1) << (b - 1);
-	k->tq_len++;
-	ev->refs++;
-	return SIM_OK;
+	return sim_tq_push_slow(k, when, seq, ev);
 }
 
 /* The earliest live entry, dropping stale ones on the way; NULL if none. */
 SIM_HOT_INLINE struct sim_tq_entry *sim_tq_top(struct sim_kernel *k)
 {
 	for (;;) {
-		struct sim_tq_bucket *b0 = &k->tq[0];
+		struct sim_tq *q = k->tq;
 
-		while (k->tq_b0_pos < b0->len) {
-			struct sim_tq_entry *e = &b0->e[k->tq_b0_pos];
+		while (k->tq_b0_pos < q->b0_len) {
+			struct sim_tq_entry *e = &q->b0[k->tq_b0_pos];
 
 #if defined(__GNUC__)
 			/* Many notifications due at once (thousands of processes
 			 * on one clock) each touch an event nobody touched for a
 			 * while: ask for the next ones' cache lines early. */
-			if (k->tq_b0_pos + 4 < b0->len)
+			if (k->tq_b0_pos + 4 < q->b0_len)
 				__builtin_prefetch(e[4].ev);
 #endif
 			if (SIM_LIKELY(sim_tq_entry_live(e)))
@@ -165,7 +180,7 @@ SIM_HOT_INLINE struct sim_tq_entry *sim_tq_top(struct sim_kernel *k)
 /* Remove the entry sim_tq_top() returned. */
 SIM_HOT_INLINE void sim_tq_pop(struct sim_kernel *k)
 {
-	k->tq[0].e[k->tq_b0_pos++].ev->refs--;
+	k->tq->b0[k->tq_b0_pos++].ev->refs--;
 	k->tq_len--;
 }
 

@@ -473,7 +473,7 @@ struct sim_stats {
 	uint64_t wall_ns;           /**< host time spent inside runs, ns */
 };
 
-struct sim_tq_bucket;   /* private */
+struct sim_tq;          /* private */
 struct sim_delta_entry; /* private */
 struct sim_coro;       /* private */
 
@@ -487,7 +487,7 @@ struct sim_kernel {
 	struct sim_stats stats;
 	struct sim_kernel_config cfg;
 	/* private */
-	struct sim_tq_bucket *tq;    /* timed queue: radix heap on time, then seq */
+	struct sim_tq *tq;           /* timed queue: radix heap on time, then seq */
 	uint64_t tq_nonempty;        /* bit b-1 set while bucket b has entries */
 	sim_time_t tq_last;          /* the radix base: no queued time is earlier */
 	uint32_t tq_b0_pos;          /* next entry of bucket 0 (due at tq_last) */
