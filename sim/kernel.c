@@ -592,20 +592,11 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 			delta_notify(k);
 	}
 	for (;;) {
-		if (runq_empty(k) && (k->upd_head || k->delta_live)) {
-			/* Updates or delta notifications with nothing to evaluate:
-			 * requested between runs, or left by a stop. They complete
-			 * a cycle rather than make an empty one of their own. */
-			if (k->upd_head)
-				run_updates(k);
-			if (k->delta_len)
-				delta_notify(k);
-		}
-		if (!runq_empty(k) || k->upd_head || k->delta_live) {
+		if (!runq_empty(k)) {
 			/* One delta cycle: evaluate, update, delta notification. */
-			while (!runq_empty(k)) {
+			do {
 				evaluate_one(k);
-				if (k->attn) {
+				if (SIM_UNLIKELY(k->attn)) {
 					k->attn = 0;
 					if (k->nzombies)
 						sim_proc_reap_zombies(k);
@@ -620,30 +611,50 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 						goto out;
 					}
 				}
-			}
+			} while (!runq_empty(k));
 			if (k->upd_head)
 				run_updates(k);
 			if (k->delta_len)
 				delta_notify(k);
 			k->stats.deltas++;
 			did_delta = 1;
-			if (++k->deltas_this_time > k->cfg.max_deltas) {
+			if (SIM_UNLIKELY(++k->deltas_this_time > k->cfg.max_deltas)) {
 				runaway(k);
 				why = SIM_STOP_ERROR;
 				goto out;
 			}
-			if (mode == RUN_STEP_DELTA) {
-				why = SIM_STOP_STEP;
-				goto out;
+			if (SIM_UNLIKELY(mode >= RUN_WHILE)) {
+				if (mode == RUN_STEP_DELTA) {
+					why = SIM_STOP_STEP;
+					goto out;
+				}
+				if (mode == RUN_WHILE && !cond(k, opaque)) {
+					why = SIM_STOP_CONDITION;
+					goto out;
+				}
 			}
-			if (mode == RUN_WHILE && !cond(k, opaque)) {
-				why = SIM_STOP_CONDITION;
+			continue;
+		}
+		if (SIM_UNLIKELY(k->upd_head || k->delta_live)) {
+			/* Updates or delta notifications with nothing to evaluate:
+			 * requested between runs, left by a stop, or requested by
+			 * an update function. They complete a cycle rather than
+			 * make an empty one of their own. */
+			if (k->upd_head)
+				run_updates(k);
+			if (k->delta_len)
+				delta_notify(k);
+			/* An update function that re-requests itself forever is
+			 * as much a runaway as a process. */
+			if (SIM_UNLIKELY(++k->deltas_this_time > k->cfg.max_deltas)) {
+				runaway(k);
+				why = SIM_STOP_ERROR;
 				goto out;
 			}
 			continue;
 		}
 		/* Nothing left at this time: the timed notification phase. */
-		if (mode == RUN_STEP_TIME && did_delta) {
+		if (SIM_UNLIKELY(mode == RUN_STEP_TIME) && did_delta) {
 			why = SIM_STOP_STEP;
 			goto out;
 		}
