@@ -149,29 +149,41 @@ SIM_HOT_INLINE int sim_tq_push(struct sim_kernel *k, sim_time_t when, uint64_t s
 	return sim_tq_push_slow(k, when, seq, ev);
 }
 
-/* The earliest live entry, dropping stale ones on the way; NULL if none. */
+/* The next live entry due at the base (bucket 0), dropping stale ones on
+ * the way; NULL when none is left at that time. Unlike sim_tq_top() it
+ * never moves the base forward. */
+SIM_HOT_INLINE struct sim_tq_entry *sim_tq_front(struct sim_kernel *k)
+{
+	struct sim_tq *q = k->tq;
+
+	while (k->tq_b0_pos < q->b0_len) {
+		struct sim_tq_entry *e = &q->b0[k->tq_b0_pos];
+
+#if defined(__GNUC__)
+		/* Many notifications due at once (thousands of processes on
+		 * one clock) each touch an event nobody touched for a while:
+		 * ask for the next ones' cache lines early. */
+		if (k->tq_b0_pos + 4 < q->b0_len)
+			__builtin_prefetch(e[4].ev);
+#endif
+		if (SIM_LIKELY(sim_tq_entry_live(e)))
+			return e;
+		e->ev->refs--;
+		k->tq_stale--;
+		k->tq_len--;
+		k->tq_b0_pos++;
+	}
+	return NULL;
+}
+
+/* The earliest live entry; NULL if none. */
 SIM_HOT_INLINE struct sim_tq_entry *sim_tq_top(struct sim_kernel *k)
 {
 	for (;;) {
-		struct sim_tq *q = k->tq;
+		struct sim_tq_entry *e = sim_tq_front(k);
 
-		while (k->tq_b0_pos < q->b0_len) {
-			struct sim_tq_entry *e = &q->b0[k->tq_b0_pos];
-
-#if defined(__GNUC__)
-			/* Many notifications due at once (thousands of processes
-			 * on one clock) each touch an event nobody touched for a
-			 * while: ask for the next ones' cache lines early. */
-			if (k->tq_b0_pos + 4 < q->b0_len)
-				__builtin_prefetch(e[4].ev);
-#endif
-			if (SIM_LIKELY(sim_tq_entry_live(e)))
-				return e;
-			e->ev->refs--;
-			k->tq_stale--;
-			k->tq_len--;
-			k->tq_b0_pos++;
-		}
+		if (e)
+			return e;
 		if (k->tq_len == 0 || !sim_tq_refill(k))
 			return NULL;
 	}

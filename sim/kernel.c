@@ -493,23 +493,45 @@ sim_time_t sim_next_activity_time(struct sim_kernel *k)
 	return top ? top->when : SIM_TIME_MAX;
 }
 
-/* Advance to the time of @top, the earliest live entry, and trigger
- * everything due then, in sequence order. */
-static void timed_notify(struct sim_kernel *k, struct sim_tq_entry *top)
+/*
+ * Advance to the time of @top, the earliest live entry, and trigger
+ * everything due then, in sequence order (all of it is in the queue's
+ * bucket 0: looking no further keeps the queue's base where it is).
+ *
+ * When the one notification due wakes just one waiting method (the event
+ * has no callback and no dynamic waiters), the evaluate phase would hold
+ * that method alone: it is returned for the caller to run at once instead
+ * of going through the run queue. Same order, same counts, less work.
+ */
+static struct sim_proc *timed_notify(struct sim_kernel *k, struct sim_tq_entry *top)
 {
-	sim_time_t when = top->when;
+	struct sim_event *ev = top->ev;
 
-	k->now_ps = when;
+	k->now_ps = top->when;
 	k->deltas_this_time = 0;
 	k->stats.time_steps++;
-	do {
-		struct sim_event *ev = top->ev;
+	sim_tq_pop(k);
+	ev->pending = SIM_EV_NONE;
+	top = sim_tq_front(k);
+	if (!top && !ev->fn && !ev->waiters && ev->nsens == 1) {
+		struct sim_proc *p = ev->sens.one;
 
+		if (p->state == SIM_PROC_WAITING && !(p->flags & (SIM_PROC_F_THREAD | SIM_PROC_F_QUEUED)) &&
+		    !(p->dyn && p->dyn->active)) {
+			k->stats.events_triggered++;
+			p->state = SIM_PROC_RUNNABLE;
+			return p;
+		}
+	}
+	event_trigger(k, ev);
+	while (top) {
+		ev = top->ev;
 		sim_tq_pop(k);
 		ev->pending = SIM_EV_NONE;
 		event_trigger(k, ev);
-		top = sim_tq_top(k);
-	} while (top && top->when == when);
+		top = sim_tq_front(k);
+	}
+	return NULL;
 }
 
 SIM_HOT_INLINE void proc_execute(struct sim_kernel *k, struct sim_proc *p)
@@ -566,6 +588,7 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 				     sim_cond_fn cond, void *opaque)
 {
 	enum sim_stop_reason why;
+	struct sim_proc *p;
 	uint64_t wall0;
 	int did_delta = 0;
 
@@ -596,6 +619,7 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 			/* One delta cycle: evaluate, update, delta notification. */
 			do {
 				evaluate_one(k);
+direct:
 				if (SIM_UNLIKELY(k->attn)) {
 					k->attn = 0;
 					if (k->nzombies)
@@ -670,7 +694,11 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 				why = SIM_STOP_FINISHED;
 				goto out;
 			}
-			timed_notify(k, top);
+			p = timed_notify(k, top);
+			if (p) {
+				proc_execute(k, p);
+				goto direct; /* the rest of this delta cycle */
+			}
 		}
 	}
 out:

@@ -843,24 +843,24 @@ END_TEST
  * plain access, and handles what the fast path leaves to it. */
 START_TEST(buffer_transport_slow_matches_fast)
 {
-	uint8_t mem[8] = { 0 }, data[4] = { 1, 2, 3, 4 }, be[2] = { TLM_BYTE_ENABLED, TLM_BYTE_DISABLED };
+	uint8_t buf[8] = { 0 }, data[4] = { 1, 2, 3, 4 }, be[2] = { TLM_BYTE_ENABLED, TLM_BYTE_DISABLED };
 	struct tlm_payload p;
 
 	tlm_payload_init(&p);
 	tlm_payload_setup(&p, TLM_CMD_WRITE, 2, data, 4);
-	ck_assert_int_eq(tlm_buffer_transport_slow(&p, mem, sizeof(mem)), TLM_OK);
+	ck_assert_int_eq(tlm_buffer_transport_slow(&p, buf, sizeof(buf)), TLM_OK);
 	ck_assert_int_eq(p.response, TLM_OK);
-	ck_assert_mem_eq(mem + 2, data, 4);
-	memset(mem, 0, sizeof(mem));
+	ck_assert_mem_eq(buf + 2, data, 4);
+	memset(buf, 0, sizeof(buf));
 	tlm_payload_setup(&p, TLM_CMD_WRITE, 0, data, 4);
 	tlm_payload_set_byte_enable(&p, be, 2);
-	ck_assert_int_eq(tlm_buffer_transport_slow(&p, mem, sizeof(mem)), TLM_OK);
-	ck_assert_uint_eq(mem[0], 1);
-	ck_assert_uint_eq(mem[1], 0);
-	ck_assert_uint_eq(mem[2], 3);
-	ck_assert_uint_eq(mem[3], 0);
+	ck_assert_int_eq(tlm_buffer_transport_slow(&p, buf, sizeof(buf)), TLM_OK);
+	ck_assert_uint_eq(buf[0], 1);
+	ck_assert_uint_eq(buf[1], 0);
+	ck_assert_uint_eq(buf[2], 3);
+	ck_assert_uint_eq(buf[3], 0);
 	tlm_payload_setup(&p, TLM_CMD_READ, 6, data, 4);
-	ck_assert_int_eq(tlm_buffer_transport_slow(&p, mem, sizeof(mem)), TLM_ADDRESS_ERROR);
+	ck_assert_int_eq(tlm_buffer_transport_slow(&p, buf, sizeof(buf)), TLM_ADDRESS_ERROR);
 }
 END_TEST
 
