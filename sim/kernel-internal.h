@@ -255,6 +255,28 @@ SIM_HOT_INLINE void sim_proc_trigger_static(struct sim_event *ev)
 }
 
 void sim_proc_wake_waiters(struct sim_event *ev);
+
+/* The common case of one process waiting on @ev alone (no other event, no
+ * timeout): wake it without the general walk of sim_proc_wake_waiters().
+ * Returns 0 when that walk is needed. */
+SIM_HOT_INLINE int sim_proc_wake_single(struct sim_event *ev)
+{
+	struct sim_waiter *w = ev->waiters;
+	struct sim_proc *p = w->proc;
+	struct sim_dynwait *d = p->dyn;
+
+	if (w->next || p->state != SIM_PROC_WAITING || d->n != 1)
+		return 0;
+	ev->waiters = NULL;
+	w->next = w->prev = NULL;
+	d->fired = 0;
+	d->n = 0;
+	d->n_ev = 0;
+	d->has_timeout = 0;
+	d->active = 0;
+	sim_proc_make_runnable(p);
+	return 1;
+}
 void sim_proc_resume_thread(struct sim_kernel *k, struct sim_proc *p);
 void sim_proc_reap_zombies(struct sim_kernel *k);
 void sim_proc_drop_sensitivity(struct sim_event *ev);

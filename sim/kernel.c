@@ -370,6 +370,14 @@ int sim_notify(struct sim_event *ev, sim_time_t delay_ps)
 
 	if (!ev || !ev->k)
 		return SIM_ERR_INVALID;
+	if (delay_ps == 0) {
+		/* A delta notification: nothing to add, nothing earlier. */
+		if (ev->pending == SIM_EV_DELTA)
+			return SIM_OK;
+		if (ev->pending == SIM_EV_TIMED)
+			event_unpend(ev);
+		return event_enqueue(ev, ev->k->now_ps);
+	}
 	err = event_time(ev, delay_ps, &when);
 	if (err)
 		return err;
@@ -395,7 +403,7 @@ SIM_HOT_INLINE void event_trigger(struct sim_kernel *k, struct sim_event *ev)
 	}
 	if (ev->nsens)
 		sim_proc_trigger_static(ev);
-	if (ev->waiters)
+	if (ev->waiters && !sim_proc_wake_single(ev))
 		sim_proc_wake_waiters(ev);
 }
 
@@ -466,7 +474,7 @@ static int runq_empty(const struct sim_kernel *k)
 }
 
 /* Trigger the delta notifications made in the evaluate phase just ended. */
-static void delta_notify(struct sim_kernel *k)
+SIM_HOT_INLINE void delta_notify(struct sim_kernel *k)
 {
 	uint32_t n = k->delta_len;
 
