@@ -14,9 +14,6 @@
 
 #include "sim/error.h"
 
-/* Size of the private output buffer: events are small and frequent. */
-#define CT_IOBUF_BYTES (64u * 1024u)
-
 /** struct sim_ctrace_track_info - one track (private to this file). */
 struct sim_ctrace_track_info {
 	char *process; /* owned */
@@ -27,31 +24,12 @@ struct sim_ctrace_track_info {
 
 static void ct_fail(struct sim_ctrace *t, int err)
 {
-	if (t->error == 0)
-		t->error = err;
+	sim_outfile_fail(&t->out, err);
 }
 
-static void ct_flush(struct sim_ctrace *t)
-{
-	if (t->iolen && fwrite(t->iobuf, 1, t->iolen, t->f) != t->iolen)
-		ct_fail(t, SIM_ERR_IO);
-	t->iolen = 0;
-}
-
-/* Append to the private buffer; stdio sees only whole buffers, so the hot
- * path is a memcpy (no stdio locking per piece). */
 static void ct_write(struct sim_ctrace *t, const char *buf, size_t len)
 {
-	if (len > CT_IOBUF_BYTES - t->iolen || !t->iobuf) {
-		ct_flush(t);
-		if (len > CT_IOBUF_BYTES || !t->iobuf) {
-			if (len && fwrite(buf, 1, len, t->f) != len)
-				ct_fail(t, SIM_ERR_IO);
-			return;
-		}
-	}
-	memcpy(t->iobuf + t->iolen, buf, len);
-	t->iolen += len;
+	sim_outfile_write(&t->out, buf, len);
 }
 
 static void ct_puts(struct sim_ctrace *t, const char *s)
@@ -265,7 +243,7 @@ static struct sim_ctrace_track_info *ct_check(struct sim_ctrace *t, uint32_t tra
 {
 	size_t i;
 
-	if (!t || !t->f)
+	if (!t || !sim_outfile_is_open(&t->out))
 		return NULL;
 	if (track >= t->ntracks || (need_name && !name) || (nargs && !args)) {
 		ct_fail(t, SIM_ERR_INVALID);
@@ -322,15 +300,11 @@ int sim_ctrace_open(struct sim_ctrace *t, const char *path)
 	if (!t || !path)
 		return SIM_ERR_INVALID;
 	memset(t, 0, sizeof(*t));
-	t->f = fopen(path, "wb");
-	if (!t->f)
+	if (sim_outfile_open(&t->out, path) != SIM_OK)
 		return SIM_ERR_IO;
-	/* A failed allocation only costs speed: writes then go to stdio. */
-	t->iobuf = malloc(CT_IOBUF_BYTES);
 	ct_puts(t, "{\"traceEvents\":[");
-	if (t->error) {
-		fclose(t->f);
-		free(t->iobuf);
+	if (sim_outfile_error(&t->out)) {
+		sim_outfile_close(&t->out);
 		memset(t, 0, sizeof(*t));
 		return SIM_ERR_IO;
 	}
@@ -355,7 +329,7 @@ int sim_ctrace_track(struct sim_ctrace *t, const char *process_name, const char 
 
 	if (!t || !process_name || !thread_name || !track_out)
 		return SIM_ERR_INVALID;
-	if (!t->f)
+	if (!sim_outfile_is_open(&t->out))
 		return SIM_ERR_STATE;
 	/* Tracks are few and made at elaboration: a linear search will do. */
 	for (i = 0; i < t->ntracks; i++) {
@@ -399,7 +373,7 @@ int sim_ctrace_track(struct sim_ctrace *t, const char *process_name, const char 
 	}
 	ct_metadata(t, tr, "thread_name", thread_name);
 	*track_out = t->ntracks++;
-	return t->error == SIM_ERR_IO ? SIM_ERR_IO : SIM_OK;
+	return sim_outfile_error(&t->out) == SIM_ERR_IO ? SIM_ERR_IO : SIM_OK;
 }
 
 void sim_ctrace_begin(struct sim_ctrace *t, uint32_t track, const char *name, sim_time_t t_ps)
@@ -476,21 +450,15 @@ int sim_ctrace_close(struct sim_ctrace *t)
 	uint32_t i;
 	int err;
 
-	if (!t || !t->f)
+	if (!t || !sim_outfile_is_open(&t->out))
 		return SIM_OK;
 	ct_puts(t, "\n],\"displayTimeUnit\":\"ns\"}\n");
-	ct_flush(t);
-	if (fflush(t->f) != 0 || ferror(t->f))
-		ct_fail(t, SIM_ERR_IO);
-	if (fclose(t->f) != 0)
-		ct_fail(t, SIM_ERR_IO);
-	free(t->iobuf);
+	err = sim_outfile_close(&t->out);
 	for (i = 0; i < t->ntracks; i++) {
 		free(t->tracks[i].process);
 		free(t->tracks[i].thread);
 	}
 	free(t->tracks);
-	err = t->error;
 	/* Leave the struct closed: a second close is a no-op. */
 	memset(t, 0, sizeof(*t));
 	return err;

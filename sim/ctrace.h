@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/outfile.h"
 #include "sim/time.h"
 
 /**
@@ -55,14 +56,11 @@
 /** struct sim_ctrace - one trace file being written. Fields are private. */
 struct sim_ctrace {
 	/* private */
-	FILE *f;
-	char *iobuf;  /* output not yet passed to f (NULL: unbuffered) */
-	size_t iolen; /* bytes used in iobuf */
+	struct sim_outfile out; /* the file, its buffer and first error */
 	struct sim_ctrace_track_info *tracks;
 	uint32_t ntracks, captracks;
 	uint32_t nprocs; /* distinct process names so far; pids are 1..nprocs */
 	int nevents;     /* nonzero once an event is written (comma needed) */
-	int error;
 };
 
 /** enum sim_ctrace_arg_kind - how struct sim_ctrace_arg's value is written. */

@@ -16,10 +16,6 @@
 
 #include "sim/error.h"
 
-/* Size of the private output buffer: value changes are small, so a large
- * buffer turns many of them into one fwrite() and one write(). */
-#define VCD_IOBUF_BYTES (64u * 1024u)
-
 /* Identifier codes are written in bijective base 94 over '!'..'~' (IEEE
  * 1364-2005 18.2.1, "identifier_code"); 5 characters cover 2^32 ids. */
 #define VCD_CODE_FIRST 33
@@ -37,34 +33,14 @@ struct sim_vcd_var {
 	char code[VCD_CODE_MAX + 1];
 };
 
-/* Remember the first error only: it is the cause, later ones follow. */
 static void vcd_fail(struct sim_vcd *v, int err)
 {
-	if (v->error == 0)
-		v->error = err;
+	sim_outfile_fail(&v->out, err);
 }
 
-static void vcd_flush(struct sim_vcd *v)
-{
-	if (v->iolen && fwrite(v->iobuf, 1, v->iolen, v->f) != v->iolen)
-		vcd_fail(v, SIM_ERR_IO);
-	v->iolen = 0;
-}
-
-/* Append to the private buffer; stdio sees only whole buffers, so the hot
- * path is a memcpy (no stdio locking per piece). */
 static void vcd_write(struct sim_vcd *v, const char *buf, size_t len)
 {
-	if (len > VCD_IOBUF_BYTES - v->iolen || !v->iobuf) {
-		vcd_flush(v);
-		if (len > VCD_IOBUF_BYTES || !v->iobuf) {
-			if (len && fwrite(buf, 1, len, v->f) != len)
-				vcd_fail(v, SIM_ERR_IO);
-			return;
-		}
-	}
-	memcpy(v->iobuf + v->iolen, buf, len);
-	v->iolen += len;
+	sim_outfile_write(&v->out, buf, len);
 }
 
 static void vcd_puts(struct sim_vcd *v, const char *s)
@@ -172,12 +148,7 @@ int sim_vcd_open(struct sim_vcd *v, const char *path)
 	if (!v || !path)
 		return SIM_ERR_INVALID;
 	memset(v, 0, sizeof(*v));
-	v->f = fopen(path, "wb");
-	if (!v->f)
-		return SIM_ERR_IO;
-	/* A failed allocation only costs speed: writes then go to stdio. */
-	v->iobuf = malloc(VCD_IOBUF_BYTES);
-	return SIM_OK;
+	return sim_outfile_open(&v->out, path);
 }
 
 /* A name or scope is one VCD token: non-empty, printable, no white space. */
@@ -213,7 +184,7 @@ int sim_vcd_add_var(struct sim_vcd *v, const char *scope, const char *name, unsi
 	if (!v || !id_out || !vcd_valid_token(name) || (scope && !vcd_valid_token(scope)) ||
 	    width_bits < 1 || width_bits > 64)
 		return SIM_ERR_INVALID;
-	if (!v->f || v->header_done)
+	if (!sim_outfile_is_open(&v->out) || v->header_done)
 		return SIM_ERR_STATE;
 	if (v->nvars == v->capvars) {
 		uint32_t cap = v->capvars ? v->capvars * 2u : 16u;
@@ -260,7 +231,7 @@ void sim_vcd_change(struct sim_vcd *v, uint32_t id, sim_time_t t_ps, uint64_t va
 {
 	struct sim_vcd_var *var;
 
-	if (!v || !v->f)
+	if (!v || !sim_outfile_is_open(&v->out))
 		return;
 	if (id >= v->nvars) {
 		vcd_fail(v, SIM_ERR_INVALID);
@@ -293,24 +264,18 @@ int sim_vcd_close(struct sim_vcd *v, sim_time_t end_ps)
 	uint32_t i;
 	int err;
 
-	if (!v || !v->f)
+	if (!v || !sim_outfile_is_open(&v->out))
 		return SIM_OK;
 	if (!v->header_done)
 		vcd_write_header(v);
 	if (end_ps > v->last_time_ps)
 		vcd_write_time(v, end_ps);
-	vcd_flush(v);
-	if (fflush(v->f) != 0 || ferror(v->f))
-		vcd_fail(v, SIM_ERR_IO);
-	if (fclose(v->f) != 0)
-		vcd_fail(v, SIM_ERR_IO);
-	free(v->iobuf);
+	err = sim_outfile_close(&v->out);
 	for (i = 0; i < v->nvars; i++) {
 		free(v->vars[i].scope);
 		free(v->vars[i].name);
 	}
 	free(v->vars);
-	err = v->error;
 	/* Leave the struct closed: a second close is a no-op. */
 	memset(v, 0, sizeof(*v));
 	return err;

@@ -14,21 +14,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/outfile.h"
 #include "sim/time.h"
 
 /** struct sim_vcd - one VCD file being written. Fields are private. */
 struct sim_vcd {
 	/* private */
-	FILE *f;
-	char *iobuf;  /* output not yet passed to f (NULL: unbuffered) */
-	size_t iolen; /* bytes used in iobuf */
+	struct sim_outfile out; /* the file, its buffer and first error */
 	struct sim_vcd_var *vars;
 	uint32_t nvars, capvars;
 	sim_time_t last_time_ps;
 	int header_done;
 	int time_written;
 	int warned_time; /* the backwards-time warning was printed */
-	int error;
 };
 
 /**

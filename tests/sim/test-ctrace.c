@@ -18,65 +18,10 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/ctrace.h"
 #include "sim/error.h"
-
-/* ---- temporary directory (an unchecked fixture: made and removed by the
- * parent process, so it is cleaned up even when a test fails) ---- */
-
-static char tmp_dir[64];
-
-static void tmp_setup(void)
-{
-	strcpy(tmp_dir, "/tmp/pcisim-ctrace-XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		abort();
-}
-
-static void tmp_teardown(void)
-{
-	DIR *d = opendir(tmp_dir);
-	struct dirent *e;
-	char path[512];
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmp_dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmp_dir);
-}
-
-static const char *tmp_path(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", tmp_dir, name);
-	return buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
 
 /* ---- a strict JSON reader (RFC 8259) ----
  * Rejects: trailing commas, single quotes, leading zeros, bare control
@@ -545,7 +490,7 @@ static void python_check(const char *path)
 
 static void load_trace(const char *path, struct trace *tr)
 {
-	tr->text = slurp(path, &tr->len);
+	tr->text = slurp_file(path, &tr->len);
 	ck_assert_uint_eq(strlen(tr->text), tr->len); /* no NUL bytes */
 	jparse(tr->text, tr->len, &tr->root);
 	ck_assert_int_eq(tr->root.type, J_OBJ);
@@ -950,7 +895,7 @@ START_TEST(test_io_errors)
 	ck_assert_int_eq(sim_ctrace_open(&t, path), SIM_ERR_IO);
 	ck_assert_int_eq(sim_ctrace_track(&t, "p", "t", &a), SIM_ERR_STATE);
 	ck_assert_int_eq(sim_ctrace_close(&t), SIM_OK);
-	ck_assert_int_eq(sim_ctrace_open(&t, tmp_dir), SIM_ERR_IO);
+	ck_assert_int_eq(sim_ctrace_open(&t, tmp_dir()), SIM_ERR_IO);
 	ck_assert_int_eq(sim_ctrace_open(&t, tmp_path(path, sizeof(path), "ok.json")), SIM_OK);
 	ck_assert_int_eq(sim_ctrace_close(&t), SIM_OK);
 	/* /dev/full accepts the open and fails every write. */
@@ -994,8 +939,8 @@ START_TEST(test_deterministic)
 
 	write_scenario(tmp_path(p1, sizeof(p1), "r1.json"));
 	write_scenario(tmp_path(p2, sizeof(p2), "r2.json"));
-	a = slurp(p1, &n1);
-	b = slurp(p2, &n2);
+	a = slurp_file(p1, &n1);
+	b = slurp_file(p2, &n2);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert_mem_eq(a, b, n1);
 	free(a);

@@ -23,15 +23,13 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/kernel.h"
 #include "sim/signal.h"
 
 /* ---- helpers ---- */
 
-static void kinit(struct sim_kernel *k)
-{
-	ck_assert_int_eq(sim_kernel_init(k, NULL), SIM_OK);
-}
 
 /* The trace buffer of a model. */
 struct trace {

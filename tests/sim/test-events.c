@@ -23,31 +23,13 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/kernel.h"
 #include "sim/random.h"
 
 /* ---- helpers ---- */
 
-/* Warnings for refused calls are expected here: count them, print nothing. */
-static unsigned n_reports;
-
-static void quiet_report(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
-{
-	(void)opaque;
-	(void)sev;
-	(void)now_ps;
-	(void)msg;
-	n_reports++;
-}
-
-static void kinit(struct sim_kernel *k)
-{
-	struct sim_kernel_config cfg;
-
-	sim_kernel_config_default(&cfg);
-	cfg.report = quiet_report;
-	ck_assert_int_eq(sim_kernel_init(k, &cfg), SIM_OK);
-}
 
 /* One callback run: which event, at what time, in which delta cycle. */
 struct rec {

@@ -22,29 +22,12 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/kernel.h"
 
 /* ---- helpers ---- */
 
-static unsigned n_reports;
-
-static void quiet_report(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
-{
-	(void)opaque;
-	(void)sev;
-	(void)now_ps;
-	(void)msg;
-	n_reports++;
-}
-
-static void kinit(struct sim_kernel *k)
-{
-	struct sim_kernel_config cfg;
-
-	sim_kernel_config_default(&cfg);
-	cfg.report = quiet_report;
-	ck_assert_int_eq(sim_kernel_init(k, &cfg), SIM_OK);
-}
 
 /* One activation: who, when, in which delta cycle. */
 struct rec {

@@ -23,16 +23,14 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/kernel.h"
 #include "sim/signal.h"
 #include "sim/vcd.h"
 
 /* ---- helpers ---- */
 
-static void kinit(struct sim_kernel *k)
-{
-	ck_assert_int_eq(sim_kernel_init(k, NULL), SIM_OK);
-}
 
 /* Commit the writes made outside a run (one run to completion). */
 static void settle(struct sim_kernel *k)
@@ -427,51 +425,6 @@ END_TEST
 
 /* ---- VCD tracing ---- */
 
-static char tmp_dir[64];
-
-static void tmp_setup(void)
-{
-	strcpy(tmp_dir, "/tmp/pcisim-signal-XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		abort();
-}
-
-static void tmp_teardown(void)
-{
-	DIR *d = opendir(tmp_dir);
-	struct dirent *e;
-	char path[512];
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmp_dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmp_dir);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* A minimal VCD reader: the declared variables (scope.name by code) and
  * the value changes, each as "time scope.name value" on its own line, in
@@ -606,7 +559,7 @@ START_TEST(test_vcd_trace)
 	char path[128];
 	char *text;
 
-	snprintf(path, sizeof(path), "%s/signals.vcd", tmp_dir);
+	snprintf(path, sizeof(path), "%s/signals.vcd", tmp_dir());
 	memset(&m, 0, sizeof(m));
 	kinit(&k);
 	m.k = &k;
@@ -629,7 +582,7 @@ START_TEST(test_vcd_trace)
 	sim_signal_destroy(&late);
 
 	ck_assert_int_eq(sim_vcd_close(&vcd, SIM_NS(60)), SIM_OK);
-	text = slurp(path);
+	text = slurp_file(path, NULL);
 	vcd_parse(text, &r);
 	ck_assert_uint_eq(r.nvars, 3);
 	ck_assert_str_eq(r.changes, expect_changes);
@@ -655,7 +608,7 @@ START_TEST(test_vcd_trace_current_value)
 	char path[128];
 	char *text;
 
-	snprintf(path, sizeof(path), "%s/current.vcd", tmp_dir);
+	snprintf(path, sizeof(path), "%s/current.vcd", tmp_dir());
 	kinit(&k);
 	sim_signal_init(&k, &s, "bus", 16, 1);
 	sim_signal_write(&s, 0xabc);
@@ -666,7 +619,7 @@ START_TEST(test_vcd_trace_current_value)
 	sim_signal_write(&s, 0xabd);
 	settle(&k);
 	ck_assert_int_eq(sim_vcd_close(&vcd, sim_now(&k)), SIM_OK);
-	text = slurp(path);
+	text = slurp_file(path, NULL);
 	vcd_parse(text, &r);
 	ck_assert_str_eq(r.changes, "0 m.bus 2748\n1000 m.bus 2749\n");
 	free(text);

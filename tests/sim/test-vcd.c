@@ -16,67 +16,10 @@
 
 #include <check.h>
 
+#include "sim-test.h"
+
 #include "sim/error.h"
 #include "sim/vcd.h"
-
-/* ---- temporary directory (an unchecked fixture: made and removed by the
- * parent process, so it is cleaned up even when a test fails) ---- */
-
-static char tmp_dir[64];
-
-static void tmp_setup(void)
-{
-	strcpy(tmp_dir, "/tmp/pcisim-vcd-XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		abort();
-}
-
-static void tmp_teardown(void)
-{
-	DIR *d = opendir(tmp_dir);
-	struct dirent *e;
-	char path[512];
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmp_dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(tmp_dir);
-}
-
-/* A path inside the temporary directory; the buffer is the caller's. */
-static const char *tmp_path(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", tmp_dir, name);
-	return buf;
-}
-
-/* The whole file as a NUL-terminated string (binary safe length in *len). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
 
 /* ---- a strict VCD reader ----
  * Accepts the subset of 18.2 a two-state dump uses: declaration sections
@@ -403,7 +346,7 @@ static int pv_parse_text(const char *text, struct pv_doc *d)
 /* Parse @path into @d; on failure the test fails with the parser's reason. */
 static void pv_parse_file(const char *path, struct pv_doc *d)
 {
-	char *text = slurp(path, NULL);
+	char *text = slurp_file(path, NULL);
 	int rc = pv_parse_text(text, d);
 
 	free(text);
@@ -557,7 +500,7 @@ START_TEST(test_golden_bytes)
 	sim_vcd_change(&v, nib, 5, 0xa);
 	sim_vcd_change(&v, nib, 7, 0x11); /* masked to 4 bits: 1 */
 	ck_assert_int_eq(sim_vcd_close(&v, 9), SIM_OK);
-	text = slurp(path, &len);
+	text = slurp_file(path, &len);
 	ck_assert_str_eq(text, expected);
 	ck_assert_uint_eq(len, sizeof(expected) - 1);
 	free(text);
@@ -596,7 +539,7 @@ START_TEST(test_equal_values_skipped)
 	/* Only times with changes are written: #0, #400, #600. */
 	ck_assert_int_eq(d.ntimes, 3);
 	ck_assert_uint_eq(d.last_time_ps, 600);
-	text = slurp(path, NULL);
+	text = slurp_file(path, NULL);
 	ck_assert_ptr_null(strstr(text, "#100\n"));
 	ck_assert_ptr_null(strstr(text, "#200\n"));
 	ck_assert_ptr_null(strstr(text, "#300\n"));
@@ -648,7 +591,7 @@ START_TEST(test_unwritable_path)
 	ck_assert_int_eq(sim_vcd_open(&v, tmp_path(path, sizeof(path), "again.vcd")), SIM_OK);
 	ck_assert_int_eq(sim_vcd_close(&v, 0), SIM_OK);
 	/* A directory is not a file either. */
-	ck_assert_int_eq(sim_vcd_open(&v, tmp_dir), SIM_ERR_IO);
+	ck_assert_int_eq(sim_vcd_open(&v, tmp_dir()), SIM_ERR_IO);
 }
 END_TEST
 
@@ -676,8 +619,8 @@ START_TEST(test_deterministic)
 
 	write_scenario(tmp_path(p1, sizeof(p1), "r1.vcd"));
 	write_scenario(tmp_path(p2, sizeof(p2), "r2.vcd"));
-	a = slurp(p1, &n1);
-	b = slurp(p2, &n2);
+	a = slurp_file(p1, &n1);
+	b = slurp_file(p2, &n2);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert_mem_eq(a, b, n1);
 	free(a);
@@ -739,7 +682,7 @@ START_TEST(test_time_going_back)
 	ck_assert_int_eq(dup2(saved_stderr, STDERR_FILENO), STDERR_FILENO);
 	close(saved_stderr);
 	ck_assert_int_eq(sim_vcd_close(&v, 700), SIM_OK); /* before the last: ignored */
-	text = slurp(err_path, NULL);
+	text = slurp_file(err_path, NULL);
 	ck_assert_ptr_nonnull(strstr(text, "300 ps"));
 	for (const char *c = text; *c; c++)
 		nlines += *c == '\n';
