@@ -117,7 +117,7 @@ SIM_HOT_INLINE int sim_tq_push(struct sim_kernel *k, sim_time_t when, uint64_t s
 	struct sim_tq_chunk *c;
 	unsigned b;
 
-	if (k->tq_len == 0 && k->tq->b0_cap != 0) {
+	if (k->tq_len == 0) {
 		/* An empty queue takes the new time as its base, which puts
 		 * the entry straight at the front: the common case of a model
 		 * with one timer pending at a time. */

@@ -54,7 +54,18 @@ static inline unsigned lowest_bit(uint64_t x)
 int sim_tq_init(struct sim_kernel *k)
 {
 	k->tq = calloc(1, sizeof(*k->tq));
-	return k->tq ? SIM_OK : SIM_ERR_NOMEM;
+	if (!k->tq)
+		return SIM_ERR_NOMEM;
+	/* Bucket 0 always has room for one entry: the inline push into an
+	 * empty queue relies on it. */
+	k->tq->b0 = malloc(16 * sizeof(*k->tq->b0));
+	if (!k->tq->b0) {
+		free(k->tq);
+		k->tq = NULL;
+		return SIM_ERR_NOMEM;
+	}
+	k->tq->b0_cap = 16;
+	return SIM_OK;
 }
 
 static void chunks_free(struct sim_tq_chunk *c)
