@@ -97,20 +97,20 @@ struct sim_waiter {
  * its processes hold, and with them what the event's sensitivity list used).
  */
 struct sim_event {
-	/* private */
+	/* private; what a trigger reads comes first, to share a cache line */
 	sim_time_t when_ps;         /* time of the pending notification */
 	uint64_t seq;               /* sequence of the pending queue entry */
-	struct sim_kernel *k;
-	sim_event_fn fn;
-	void *opaque;
-	union sim_ptrs sens;        /* statically sensitive processes */
-	struct sim_waiter *waiters; /* processes waiting dynamically; head->prev is the tail */
-	const char *name;
-	uint32_t nsens;             /* entries in sens */
-	uint32_t id;                /* stable id in creation order, for reports */
-	uint32_t refs;              /* queue entries (live or stale) naming this event */
 	uint8_t pending;            /* SIM_EV_NONE, SIM_EV_DELTA, SIM_EV_TIMED */
 	uint8_t queued;             /* callback already in the runnable queue */
+	uint32_t nsens;             /* entries in sens */
+	union sim_ptrs sens;        /* statically sensitive processes */
+	sim_event_fn fn;
+	struct sim_waiter *waiters; /* processes waiting dynamically; head->prev is the tail */
+	struct sim_kernel *k;
+	uint32_t refs;              /* queue entries (live or stale) naming this event */
+	uint32_t id;                /* stable id in creation order, for reports */
+	void *opaque;
+	const char *name;
 };
 
 /**
@@ -239,19 +239,19 @@ struct sim_dynwait;    /* private: dynamic sensitivity bookkeeping */
  * (a coroutine with its own stack, like SC_THREAD). Embedded by its owner.
  */
 struct sim_proc {
-	/* private */
+	/* private; what a trigger and a run read comes first */
+	uint8_t state;               /* enum sim_proc_state */
+	uint8_t flags;               /* enum sim_proc_flags, and private bits 0x40, 0x80 */
+	uint16_t nsens;              /* entries in sens (a process may watch 65535 events) */
+	uint32_t id;
+	struct sim_dynwait *dyn;     /* allocated on first dynamic wait */
 	struct sim_kernel *k;
 	sim_proc_fn fn;
 	void *opaque;
-	union sim_ptrs sens;         /* events this process is statically sensitive to */
-	struct sim_dynwait *dyn;     /* allocated on first dynamic wait */
-	struct sim_thread_ctx *thr;  /* threads only */
 	void *context;               /* see sim_proc_set_context() */
+	struct sim_thread_ctx *thr;  /* threads only */
+	union sim_ptrs sens;         /* events this process is statically sensitive to */
 	const char *name;
-	uint32_t id;
-	uint16_t nsens;              /* entries in sens (a process may watch 65535 events) */
-	uint8_t state;               /* enum sim_proc_state */
-	uint8_t flags;               /* enum sim_proc_flags, and private bits 0x40, 0x80 */
 };
 
 /**

@@ -144,7 +144,7 @@ static void router_b_transport(void *opaque, struct tlm_payload *p, sim_time_t *
 	if (span != 0 && span - 1 > w->last_off - off)
 		goto refuse;
 	p->address = off;
-	tlm_b_transport(w->target, p, delay_ps);
+	w->b_transport(w->opaque, p, delay_ps);
 	p->address = a;
 	return;
 refuse:
@@ -317,6 +317,8 @@ int tlm_router_map(struct tlm_router *r, uint64_t base, uint64_t size, struct tl
 	r->win[i].base = base;
 	r->win[i].last_off = size - 1;
 	r->win[i].target = t;
+	r->win[i].b_transport = t->ops->b_transport;
+	r->win[i].opaque = t->opaque;
 	r->win[i].port = port;
 	r->nwin++;
 	rebuild_lut(r);

@@ -33,6 +33,10 @@ struct tlm_router_port; /* private: a window's registration downstream */
 struct tlm_router_window {
 	uint64_t base;
 	uint64_t last_off;           /* size - 1 */
+	/* The target's b_transport and opaque, copied at map time: the hot
+	 * path then reads one cache line instead of chasing the ops table. */
+	void (*b_transport)(void *opaque, struct tlm_payload *p, sim_time_t *delay_ps);
+	void *opaque;
 	struct tlm_target *target;
 	struct tlm_router_port *port;
 };

@@ -47,6 +47,11 @@ static bool command_known(enum tlm_command c)
 	return c == TLM_CMD_READ || c == TLM_CMD_WRITE || c == TLM_CMD_IGNORE;
 }
 
+#if defined(__GNUC__)
+/* Out of line, so that a target's fast path stays a leaf function with no
+ * frame to set up (link-time optimisation would otherwise inline it). */
+__attribute__((noinline, cold))
+#endif
 enum tlm_response tlm_buffer_transport_slow(struct tlm_payload *p, uint8_t *buf, uint64_t size)
 {
 	const enum tlm_command cmd = p->command;
