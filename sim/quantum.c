@@ -19,6 +19,15 @@ static sim_time_t next_sync_point(sim_time_t now, sim_time_t quantum)
 	return quantum > SIM_TIME_MAX - base ? SIM_TIME_MAX : base + quantum;
 }
 
+/* Compute the next sync point from sim_now() and the budget that goes
+ * with it. */
+static void plan_sync(struct tlm_qk *qk)
+{
+	qk->base_ps = sim_now(qk->k);
+	qk->next_sync_ps = next_sync_point(qk->base_ps, qk->quantum_ps);
+	qk->budget_ps = qk->next_sync_ps - qk->base_ps;
+}
+
 int tlm_qk_init(struct tlm_qk *qk, struct sim_kernel *k, sim_time_t quantum_ps)
 {
 	if (qk == NULL || k == NULL)
@@ -26,20 +35,20 @@ int tlm_qk_init(struct tlm_qk *qk, struct sim_kernel *k, sim_time_t quantum_ps)
 	qk->k = k;
 	qk->quantum_ps = quantum_ps;
 	qk->local_ps = 0;
-	qk->next_sync_ps = next_sync_point(sim_now(k), quantum_ps);
+	plan_sync(qk);
 	return SIM_OK;
 }
 
 void tlm_qk_set_quantum(struct tlm_qk *qk, sim_time_t quantum_ps)
 {
 	qk->quantum_ps = quantum_ps;
-	qk->next_sync_ps = next_sync_point(sim_now(qk->k), quantum_ps);
+	plan_sync(qk);
 }
 
 void tlm_qk_reset(struct tlm_qk *qk)
 {
 	qk->local_ps = 0;
-	qk->next_sync_ps = next_sync_point(sim_now(qk->k), qk->quantum_ps);
+	plan_sync(qk);
 }
 
 int tlm_qk_sync(struct tlm_qk *qk)

@@ -33,6 +33,8 @@ struct tlm_qk {
 	sim_time_t quantum_ps;
 	sim_time_t local_ps;      /* offset ahead of sim_now() */
 	sim_time_t next_sync_ps;  /* absolute; a multiple of the quantum */
+	sim_time_t base_ps;       /* sim_now() when next_sync_ps was computed */
+	sim_time_t budget_ps;     /* next_sync_ps - base_ps: local time allowed */
 };
 
 /**
@@ -94,7 +96,13 @@ static inline void tlm_qk_inc(struct tlm_qk *qk, sim_time_t delay_ps)
 {
 	sim_time_t l = qk->local_ps;
 
+#if defined(__GNUC__)
+	/* One add and a carry test: this runs once per transaction. */
+	if (__builtin_add_overflow(l, delay_ps, &qk->local_ps))
+		qk->local_ps = SIM_TIME_MAX;
+#else
 	qk->local_ps = delay_ps > SIM_TIME_MAX - l ? SIM_TIME_MAX : l + delay_ps;
+#endif
 }
 
 /**
@@ -120,6 +128,11 @@ static inline sim_time_t tlm_qk_next_sync_point(const struct tlm_qk *qk)
  */
 static inline bool tlm_qk_need_sync(const struct tlm_qk *qk)
 {
+	/* While simulated time has not moved since the sync point was
+	 * computed (the usual case: the thread runs ahead without waiting),
+	 * the test is one comparison of the local time with its budget. */
+	if (sim_now(qk->k) == qk->base_ps)
+		return qk->local_ps >= qk->budget_ps;
 	return tlm_qk_current_time(qk) >= qk->next_sync_ps;
 }
 
