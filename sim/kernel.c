@@ -211,7 +211,11 @@ void sim_runq_forget(struct sim_kernel *k, uintptr_t item)
 void sim_event_init(struct sim_kernel *k, struct sim_event *ev, const char *name, sim_event_fn fn,
 		    void *opaque)
 {
+	if (!ev)
+		return;
 	memset(ev, 0, sizeof(*ev));
+	if (!k)
+		return; /* an event of no kernel: every call on it is refused */
 	ev->k = k;
 	ev->fn = fn;
 	ev->opaque = opaque;
@@ -231,7 +235,7 @@ static void event_unpend(struct sim_event *ev)
 
 void sim_event_destroy(struct sim_event *ev)
 {
-	struct sim_kernel *k = ev->k;
+	struct sim_kernel *k = ev ? ev->k : NULL;
 
 	if (!k)
 		return;
@@ -352,7 +356,11 @@ int sim_event_schedule_at(struct sim_event *ev, sim_time_t when_ps)
 
 bool sim_event_cancel(struct sim_event *ev)
 {
-	bool was = ev->pending != SIM_EV_NONE;
+	bool was;
+
+	if (!ev || !ev->k)
+		return false;
+	was = ev->pending != SIM_EV_NONE;
 
 	event_unpend(ev);
 	return was;
@@ -429,7 +437,7 @@ void sim_update_init(struct sim_update *u, sim_update_fn fn, void *opaque)
 
 void sim_request_update(struct sim_kernel *k, struct sim_update *u)
 {
-	if (u->requested)
+	if (!k || !u || u->requested)
 		return;
 	u->requested = 1;
 	u->next = NULL;
@@ -600,6 +608,8 @@ static enum sim_stop_reason run_loop(struct sim_kernel *k, enum run_mode mode, s
 	uint64_t wall0;
 	int did_delta = 0;
 
+	if (!k)
+		return SIM_STOP_ERROR;
 	if (k->halted)
 		return SIM_STOP_ERROR;
 	if (k->in_run) {
@@ -722,6 +732,8 @@ enum sim_stop_reason sim_run(struct sim_kernel *k)
 
 enum sim_stop_reason sim_run_until(struct sim_kernel *k, sim_time_t end_ps)
 {
+	if (!k)
+		return SIM_STOP_ERROR;
 	if (end_ps < k->now_ps) {
 		sim_kernel_set_error(k, SIM_ERR_INVALID, "run until a time in the past");
 		return SIM_STOP_ERROR;
@@ -731,6 +743,8 @@ enum sim_stop_reason sim_run_until(struct sim_kernel *k, sim_time_t end_ps)
 
 enum sim_stop_reason sim_run_while(struct sim_kernel *k, sim_cond_fn cond, void *opaque)
 {
+	if (!k)
+		return SIM_STOP_ERROR;
 	if (!cond) {
 		sim_kernel_set_error(k, SIM_ERR_INVALID, "run while: no condition");
 		return SIM_STOP_ERROR;
@@ -750,6 +764,8 @@ enum sim_stop_reason sim_step_time(struct sim_kernel *k)
 
 void sim_stop(struct sim_kernel *k)
 {
+	if (!k)
+		return;
 	k->stop_req = 1;
 	k->attn = 1;
 }

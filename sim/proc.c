@@ -774,7 +774,11 @@ int sim_next_trigger_any(struct sim_kernel *k, struct sim_event *const *evs, uns
 
 void sim_halt(struct sim_kernel *k, int code)
 {
-	struct sim_proc *p = k->current;
+	struct sim_proc *p;
+
+	if (!k)
+		return;
+	p = k->current;
 
 	k->halted = 1;
 	k->attn = 1;

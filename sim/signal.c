@@ -41,7 +41,7 @@ void sim_signal_destroy(struct sim_signal *s)
 {
 	struct sim_update **u;
 
-	if (!s->k)
+	if (!s || !s->k)
 		return;
 	if (s->upd.requested) {
 		/* Unlink the pending update request. */
@@ -61,14 +61,19 @@ void sim_signal_destroy(struct sim_signal *s)
 
 void sim_signal_write(struct sim_signal *s, uint64_t value)
 {
+	if (!s || !s->k)
+		return; /* destroyed, or never initialised */
 	s->next = value & s->mask;
 	sim_request_update(s->k, &s->upd);
 }
 
 int sim_signal_trace(struct sim_signal *s, struct sim_vcd *vcd, const char *scope)
 {
-	int err = sim_vcd_add_var(vcd, scope, s->name ? s->name : "signal", s->width, s->cur, &s->vcd_id);
+	int err;
 
+	if (!s || !s->k || !vcd)
+		return SIM_ERR_INVALID;
+	err = sim_vcd_add_var(vcd, scope, s->name ? s->name : "signal", s->width, s->cur, &s->vcd_id);
 	if (err)
 		return err;
 	s->vcd = vcd;

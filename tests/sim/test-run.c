@@ -21,6 +21,7 @@
 
 #include "sim/error.h"
 #include "sim/kernel.h"
+#include "sim/signal.h"
 #include "sim/time.h"
 
 #define STACK_BYTES ((size_t)64 * 1024)
@@ -815,6 +816,49 @@ START_TEST(test_custom_report)
 }
 END_TEST
 
+/* Bad input never crashes: NULL kernels, events of no kernel, destroyed
+ * signals are refused with an error (or ignored where nothing returns). */
+START_TEST(test_null_arguments_refused)
+{
+	struct sim_event ev;
+	struct sim_signal sig;
+	struct sim_update u;
+
+	ck_assert_int_eq(sim_run(NULL), SIM_STOP_ERROR);
+	ck_assert_int_eq(sim_run_until(NULL, 10), SIM_STOP_ERROR);
+	ck_assert_int_eq(sim_run_while(NULL, NULL, NULL), SIM_STOP_ERROR);
+	ck_assert_int_eq(sim_step_delta(NULL), SIM_STOP_ERROR);
+	ck_assert_int_eq(sim_step_time(NULL), SIM_STOP_ERROR);
+	sim_stop(NULL);
+	sim_halt(NULL, 1);
+	ck_assert_int_eq(sim_kernel_init(NULL, NULL), SIM_ERR_INVALID);
+
+	sim_event_init(NULL, &ev, "orphan", NULL, NULL);
+	ck_assert_int_eq(sim_event_schedule(&ev, 10), SIM_ERR_INVALID);
+	ck_assert_int_eq(sim_event_schedule_at(&ev, 10), SIM_ERR_INVALID);
+	ck_assert_int_eq(sim_notify(&ev, 0), SIM_ERR_INVALID);
+	ck_assert(!sim_event_cancel(&ev));
+	ck_assert(!sim_event_cancel(NULL));
+	sim_notify_immediate(&ev);
+	sim_event_destroy(&ev);
+	sim_event_destroy(NULL);
+	ck_assert_int_eq(sim_notify(NULL, 0), SIM_ERR_INVALID);
+
+	ck_assert_int_eq(sim_signal_init(&kern, &sig, "s", 8, 1), SIM_OK);
+	sim_signal_destroy(&sig);
+	sim_signal_write(&sig, 2); /* destroyed: ignored */
+	ck_assert_uint_eq(sim_signal_read(&sig), 1);
+	ck_assert_int_eq(sim_signal_trace(&sig, NULL, NULL), SIM_ERR_INVALID);
+	sim_signal_write(NULL, 2);
+	sim_signal_destroy(NULL);
+
+	sim_update_init(&u, NULL, NULL);
+	sim_request_update(NULL, &u);
+	sim_request_update(&kern, NULL);
+	ck_assert_int_eq(sim_run(&kern), SIM_STOP_FINISHED);
+}
+END_TEST
+
 START_TEST(test_kernel_config)
 {
 	struct sim_kernel_config cfg;
@@ -947,6 +991,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc_misc, test_statistics);
 	tcase_add_test(tc_misc, test_custom_report);
 	tcase_add_test(tc_misc, test_kernel_config);
+	tcase_add_test(tc_misc, test_null_arguments_refused);
 	tcase_add_test(tc_misc, test_stop_reason_names);
 	tcase_add_test(tc_misc, test_proc_names);
 	suite_add_tcase(s, tc_misc);
