@@ -215,6 +215,7 @@ void sim_kernel_set_error(struct sim_kernel *k, int err, const char *fmt, ...)
 #endif
 	;
 void sim_tls_set(void *context);
+struct sim_proc *sim_handoff_target(struct sim_kernel *k, struct sim_proc *self);
 
 /* Private bits of sim_proc.flags, above the public enum sim_proc_flags. */
 #define SIM_PROC_F_THREAD 0x40u /* a thread, not a method */

@@ -506,6 +506,7 @@ struct sim_kernel {
 	uint32_t next_event_id, next_proc_id;
 	uint8_t in_run, stop_req, halted;
 	uint8_t initialized;         /* the initialization phase has run */
+	uint8_t run_mode;            /* how the current run stops (kernel.c) */
 	uint8_t attn;                /* stop_req, halted or zombies: look after the process */
 	int halt_code;
 	sim_time_t halt_time_ps;

@@ -645,9 +645,11 @@ static struct sim_proc *running_method(struct sim_kernel *k, const char *what)
 static int thread_block(struct sim_proc *p)
 {
 	struct sim_dynwait *d;
+	struct sim_proc *next;
 
 	p->state = SIM_PROC_WAITING;
-	sim_coro_switch(&p->thr->coro, p->k->sched_coro, 0);
+	next = sim_handoff_target(p->k, p);
+	sim_coro_switch(&p->thr->coro, next ? &next->thr->coro : p->k->sched_coro, 0);
 	d = p->dyn;
 	if (!d)
 		return 0;
