@@ -1248,6 +1248,97 @@ END_TEST
  * a leak checker (LeakSanitizer, valgrind --leak-check=full) sees a
  * failure here: two processes statically sensitive to one event, and one
  * process sensitive to several events. */
+/* A blocking thread may hand over straight to the one thread the
+ * scheduler would run next (kernel.c). Whether it does is invisible: a
+ * ping-pong run under sim_run (handover allowed) and under sim_run_while
+ * with an always-true condition (the scheduler checks the condition after
+ * every delta cycle, so no handover) give the same order, times and
+ * counts. Both ways also mix delta and immediate notifications. */
+struct hand {
+	struct sim_kernel k;
+	struct sim_event ping, pong;
+	struct sim_proc a, b;
+	char log[4096];
+	size_t len;
+};
+
+static void hand_log(struct hand *h, char who, int i)
+{
+	int n = snprintf(h->log + h->len, sizeof(h->log) - h->len, "%c%d@%llu/%llu ", who, i,
+			 (unsigned long long)sim_now(&h->k), (unsigned long long)sim_kernel_stats(&h->k)->deltas);
+
+	ck_assert(n > 0 && (size_t)n < sizeof(h->log) - h->len);
+	h->len += (size_t)n;
+}
+
+static void hand_a(void *opaque)
+{
+	struct hand *h = opaque;
+
+	for (int i = 0; i < 20; i++) {
+		hand_log(h, 'a', i);
+		if (i % 3 == 2)
+			sim_notify_immediate(&h->ping);
+		else
+			sim_notify(&h->ping, i % 5 == 4 ? SIM_NS(1) : 0);
+		sim_wait_event(&h->k, &h->pong);
+	}
+}
+
+static void hand_b(void *opaque)
+{
+	struct hand *h = opaque;
+
+	for (int i = 0;; i++) {
+		sim_wait_event(&h->k, &h->ping);
+		hand_log(h, 'b', i);
+		sim_notify(&h->pong, 0);
+	}
+}
+
+static bool hand_always(struct sim_kernel *k, void *opaque)
+{
+	(void)k;
+	(void)opaque;
+	return true;
+}
+
+static void hand_run(struct hand *h, int with_condition)
+{
+	memset(h, 0, sizeof(*h));
+	ck_assert_int_eq(sim_kernel_init(&h->k, NULL), SIM_OK);
+	sim_event_init(&h->k, &h->ping, "ping", NULL, NULL);
+	sim_event_init(&h->k, &h->pong, "pong", NULL, NULL);
+	ck_assert_int_eq(sim_thread_init(&h->k, &h->b, "b", hand_b, h, STACK_BYTES, 0), SIM_OK);
+	ck_assert_int_eq(sim_thread_init(&h->k, &h->a, "a", hand_a, h, STACK_BYTES, 0), SIM_OK);
+	if (with_condition)
+		ck_assert_int_eq(sim_run_while(&h->k, hand_always, NULL), SIM_STOP_FINISHED);
+	else
+		ck_assert_int_eq(sim_run(&h->k), SIM_STOP_FINISHED);
+}
+
+START_TEST(test_handover_is_invisible)
+{
+	static struct hand direct, via_scheduler;
+	const struct sim_stats *s1, *s2;
+
+	hand_run(&direct, 0);
+	hand_run(&via_scheduler, 1);
+	ck_assert_str_eq(direct.log, via_scheduler.log);
+	s1 = sim_kernel_stats(&direct.k);
+	s2 = sim_kernel_stats(&via_scheduler.k);
+	ck_assert_uint_eq(s1->deltas, s2->deltas);
+	ck_assert_uint_eq(s1->threads_resumed, s2->threads_resumed);
+	ck_assert_uint_eq(s1->events_triggered, s2->events_triggered);
+	ck_assert_uint_eq(s1->time_steps, s2->time_steps);
+	ck_assert_uint_eq(sim_now(&direct.k), sim_now(&via_scheduler.k));
+	/* 20 rounds: a logs 20 times, b 20 times. */
+	ck_assert_uint_eq(s1->threads_resumed, 2 + 20 + 20);
+	sim_kernel_destroy(&direct.k);
+	sim_kernel_destroy(&via_scheduler.k);
+}
+END_TEST
+
 START_TEST(test_kernel_destroy_forgets_events)
 {
 	/* The events live in memory the owner frees after the kernel. */
@@ -1676,6 +1767,7 @@ static Suite *threads_suite(int forking)
 	tcase_add_test(tc_life, test_destroy_waiting);
 	tcase_add_test(tc_life, test_kernel_destroy_runs_cleanups);
 	tcase_add_test(tc_life, test_kernel_destroy_forgets_events);
+	tcase_add_test(tc_life, test_handover_is_invisible);
 	suite_add_tcase(s, tc_life);
 
 	tcase_add_checked_fixture(tc_stack, kern_setup, kern_teardown);
