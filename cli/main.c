@@ -25,6 +25,7 @@ struct cli_command {
 /* In the order they are listed by --help. */
 static const struct cli_command commands[] = {
 	{ "demo", "run the demo model and write its traces (the main job)", cli_demo },
+	{ "link", "PCIe link throughput model", cli_link },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
