@@ -5,7 +5,7 @@
  *
  * All timing goes through one reduced fraction per direction (picoseconds
  * per byte) so that nothing is rounded except, once, each packet's
- * occupancy. bus/LINK.md documents every constant; the comments here say
+ * occupancy. README.md, "Link timing" documents every constant; the comments here say
  * where each comes from in a word.
  */
 #include "bus/link.h"
@@ -142,7 +142,7 @@ unsigned bus_link_gts_x10(unsigned gen)
 }
 
 /* Every TLP: header, payload, digest, and 8 bytes of framing + sequence
- * number + LCRC, which happens to be 8 in both line codes (bus/LINK.md). */
+ * number + LCRC, which happens to be 8 in both line codes (README.md, "Link timing"). */
 static uint32_t tlp_bytes(const struct bus_link_cfg *cfg, uint32_t hdr, uint32_t payload)
 {
 	return BUS_LINK_FRAMING_BYTES + hdr + payload + (cfg->ecrc ? BUS_LINK_ECRC_BYTES : 0);
@@ -186,7 +186,7 @@ static struct frac overhead(const struct bus_link_cfg *cfg, unsigned carries)
 		 * + SKIP_Length / SKIP_Interval, the same for every generation,
 		 * charged to the direction that carries the data. The intervals
 		 * are symbol times and an 8-byte DLLP takes 8 / width of them, so
-		 * this charges a DLLP as if the link were x1 (bus/LINK.md). */
+		 * this charges a DLLP as if the link were x1 (README.md, "Link timing"). */
 		f = frac_make(4, 1538);
 		f = frac_add(f, frac_make(BUS_LINK_DLLP_BYTES, interval));
 		return frac_add(f, frac_make(BUS_LINK_DLLP_BYTES, interval));

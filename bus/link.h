@@ -4,7 +4,7 @@
  * throughput that follows, as pure functions; plus one link direction as a
  * FIFO server for the simulator.
  *
- * Two accounting profiles (see bus/LINK.md for every constant and its
+ * Two accounting profiles (see README.md, "Link timing" for every constant and its
  * source): BUS_LINK_SPEC follows the PCIe Base Specification (framing per
  * generation, SKP ordered sets on every direction, Ack and UpdateFC DLLPs on
  * the direction that really carries them); BUS_LINK_PCIE_BENCH reproduces
@@ -41,7 +41,7 @@ enum bus_link_profile {
 /** rcb_bytes value: completers return completions of up to MPS bytes. */
 #define BUS_LINK_RCB_MPS 0u
 
-/* Byte counts of the wire format (bus/LINK.md gives the sections). */
+/* Byte counts of the wire format (README.md, "Link timing" gives the sections). */
 #define BUS_LINK_FRAMING_BYTES 8u  /**< per TLP: physical framing + sequence number + LCRC */
 #define BUS_LINK_DLLP_BYTES 8u     /**< one DLLP with its framing (6 + 2) */
 #define BUS_LINK_HDR3_BYTES 12u    /**< 3 DW header: 32-bit address, and every completion */
@@ -130,7 +130,7 @@ unsigned bus_link_gts_x10(unsigned gen);
  * @payload_bytes: data carried, 1..MPS (not checked against MPS).
  *
  * Header (3 or 4 DW by @cfg->addr64) + payload + ECRC if enabled + framing.
- * The same in both profiles (bus/LINK.md says why).
+ * The same in both profiles (README.md, "Link timing" says why).
  *
  * Return: the byte count; 0 for an invalid @cfg.
  */
