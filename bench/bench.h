@@ -51,4 +51,12 @@ int bench_pingpong(enum bench_pingpong_mode mode, uint64_t round_trips, double *
  */
 int bench_tlm(int use_dmi, uint64_t n, double *rate);
 
+/*
+ * Workloads of bench/bus-bench.c (no SystemC peer), 1,000 regions mapped:
+ * @n bus_decode_find() lookups at random addresses, or @n 4-byte
+ * bus_decode_read() calls to a register region. @rate: calls per second.
+ */
+int bench_bus_decode(uint64_t n, double *rate);
+int bench_bus_mmio_read(uint64_t n, double *rate);
+
 #endif /* PCISIM_BENCH_BENCH_H */
