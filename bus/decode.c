@@ -1,9 +1,11 @@
 /*
  * bus/decode.c - the PCI bus address decoder of bus/decode.h: regions in
  * slots, the effective interval table rebuilt by a sweep on every change,
- * the access rules, and the TLM face.
+ * the access rules, the faults of bus/fault.h on the access path, and the
+ * TLM face.
  */
 #include "bus/decode.h"
+#include "bus/fault.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -602,12 +604,133 @@ static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsign
 	count_status(d, st);
 }
 
+/* ------------------------------------------------------------------------
+ * Faults (bus/fault.h): consulted only while the decoder has any, so the
+ * access path without faults pays one branch.
+ * ------------------------------------------------------------------------ */
+
+/* The fault acting on @addr .. @addr + @len_m1 (the latest added of those
+ * covering any of its bytes), or NULL. */
+static struct bus_fault *fault_match(struct bus_decode *d, uint64_t addr, uint64_t len_m1)
+{
+	uint64_t last = len_m1 > UINT64_MAX - addr ? UINT64_MAX : addr + len_m1;
+
+	for (uint32_t i = d->nfaults; i-- > 0;) {
+		struct bus_fault *f = &d->faults[i];
+
+		if (f->base <= last && addr <= f->last)
+			return f;
+	}
+	return NULL;
+}
+
+/* While faults exist, every access starts with the result's fault fields
+ * clear (without faults nothing sets them: bus_fault_remove() clears them
+ * when the last one goes). */
+static void fault_reset_last(struct bus_decode *d)
+{
+	d->last.poisoned = false;
+	d->last.timeout = false;
+	d->last.fault = 0;
+	d->last.delay_ps = 0;
+}
+
+static void fault_count_access(struct bus_decode *d, bool is_write)
+{
+	d->stats.accesses++;
+	if (is_write)
+		d->stats.writes++;
+	else
+		d->stats.reads++;
+}
+
+static void fault_count_hit(struct bus_decode *d, struct bus_fault *f)
+{
+	f->hits++;
+	d->stats.fault_hits++;
+	d->last.fault = f->id;
+}
+
+/* Complete an access that fault @f refuses (every kind but a poisoned
+ * write): the result and the counters; the caller returns the all ones of
+ * a read. */
+static void fault_refuse(struct bus_decode *d, struct bus_fault *f, bool is_write, uint64_t addr)
+{
+	const struct bus_decode_interval *iv;
+	const struct bus_decode_region *r;
+
+	fault_count_access(d, is_write);
+	fault_count_hit(d, f);
+	if (f->kind == BUS_FAULT_SURPRISE_REMOVAL) {
+		count_master_abort(d);
+		return;
+	}
+	iv = lookup(d, addr);
+	r = iv ? &d->regions[iv->region] : NULL;
+	d->last.region = r ? r->id : 0;
+	d->last.offset = r ? addr - r->base : 0;
+	d->last.master_abort = false;
+	d->last.violation = false;
+	switch (f->kind) {
+	case BUS_FAULT_UNSUPPORTED_REQUEST:
+		d->last.status = BUS_DECODE_UR;
+		d->stats.unsupported++;
+		break;
+	case BUS_FAULT_COMPLETER_ABORT:
+		d->last.status = BUS_DECODE_CA;
+		d->stats.completer_aborts++;
+		break;
+	case BUS_FAULT_POISONED: /* a read: it completes, with bad data */
+		d->last.status = BUS_DECODE_OK;
+		d->last.poisoned = true;
+		d->stats.completed++;
+		d->stats.poisoned++;
+		break;
+	case BUS_FAULT_COMPLETION_TIMEOUT:
+		/* No completion: the requester gives up after its timeout; a
+		 * posted write never waited. */
+		d->last.status = BUS_DECODE_UR;
+		d->last.timeout = true;
+		d->last.delay_ps = is_write ? 0 : d->fault_timeout_ps;
+		d->stats.timeouts++;
+		break;
+	case BUS_FAULT_SURPRISE_REMOVAL:
+		break;
+	}
+}
+
+/* bus_decode_read()/_write() with faults defined: true when a fault took
+ * the access (done, counted); false when none covers it. */
+static bool fault_access(struct bus_decode *d, bool is_write, uint64_t addr, unsigned size,
+			 uint64_t *val)
+{
+	struct bus_fault *f;
+
+	fault_reset_last(d);
+	f = fault_match(d, addr, size - 1);
+	if (f == NULL)
+		return false;
+	if (f->kind == BUS_FAULT_POISONED && is_write) {
+		/* Delivered with its data, as without the fault; flagged. */
+		do_access(d, true, addr, size, val);
+		fault_count_hit(d, f);
+		d->last.poisoned = true;
+		d->stats.poisoned++;
+		return true;
+	}
+	fault_refuse(d, f, is_write, addr);
+	if (!is_write)
+		*val = size_mask(size);
+	return true;
+}
+
 int bus_decode_read(struct bus_decode *d, uint64_t addr, unsigned size, uint64_t *val,
 		    struct bus_decode_result *res)
 {
 	if (d == NULL || val == NULL || !size_ok(size))
 		return SIM_ERR_INVALID;
-	do_access(d, false, addr, size, val);
+	if (d->nfaults == 0 || !fault_access(d, false, addr, size, val))
+		do_access(d, false, addr, size, val);
 	if (res)
 		*res = d->last;
 	return SIM_OK;
@@ -618,7 +741,8 @@ int bus_decode_write(struct bus_decode *d, uint64_t addr, unsigned size, uint64_
 {
 	if (d == NULL || !size_ok(size))
 		return SIM_ERR_INVALID;
-	do_access(d, true, addr, size, &val);
+	if (d->nfaults == 0 || !fault_access(d, true, addr, size, &val))
+		do_access(d, true, addr, size, &val);
 	if (res)
 		*res = d->last;
 	return SIM_OK;
@@ -671,23 +795,15 @@ static void face_target_region(struct bus_decode *d, const struct bus_decode_int
 		fill_ones(p);
 }
 
-static void face_b_transport(void *opaque, struct tlm_payload *p, sim_time_t *delay_ps)
+/* A read or write through the face, faults aside. */
+static void face_access(struct bus_decode *d, struct tlm_payload *p, sim_time_t *delay_ps)
 {
-	struct bus_decode *d = opaque;
 	const uint64_t a = p->address;
 	const struct bus_decode_interval *iv;
 	const struct bus_decode_region *r;
 	uint32_t len = p->length;
 	uint64_t v = 0;
 
-	if (p->command == TLM_CMD_IGNORE) {
-		p->response = lookup(d, a) ? TLM_OK : TLM_ADDRESS_ERROR;
-		return;
-	}
-	if (p->command != TLM_CMD_READ && p->command != TLM_CMD_WRITE) {
-		p->response = TLM_COMMAND_ERROR;
-		return;
-	}
 	iv = lookup(d, a);
 	if (iv == NULL || d->regions[iv->region].tgt == NULL) {
 		/* Register regions and nothing: one plain access, or refused. */
@@ -746,6 +862,76 @@ static void face_b_transport(void *opaque, struct tlm_payload *p, sim_time_t *de
 	face_target_region(d, iv, r, p, delay_ps);
 }
 
+/* True when the latest fault covering the byte at @a is a surprise removal:
+ * then nothing decodes @a. */
+static bool fault_removed(struct bus_decode *d, uint64_t a)
+{
+	const struct bus_fault *f;
+
+	if (d->nfaults == 0)
+		return false;
+	f = fault_match(d, a, 0);
+	return f != NULL && f->kind == BUS_FAULT_SURPRISE_REMOVAL;
+}
+
+/* The face's read or write with faults defined: as fault_access(), on the
+ * payload's span; TLM responses as bus/fault.h says. */
+static bool face_fault(struct bus_decode *d, struct tlm_payload *p, sim_time_t *delay_ps)
+{
+	const bool is_write = p->command == TLM_CMD_WRITE;
+	uint32_t span = tlm_payload_span(p);
+	struct bus_fault *f;
+
+	fault_reset_last(d);
+	f = fault_match(d, p->address, span ? span - 1 : 0);
+	if (f == NULL)
+		return false;
+	if (f->kind == BUS_FAULT_POISONED && is_write) {
+		face_access(d, p, delay_ps);
+		fault_count_hit(d, f);
+		d->last.poisoned = true;
+		d->stats.poisoned++;
+		if (tlm_response_ok(p->response))
+			p->response = TLM_GENERIC_ERROR;
+		return true;
+	}
+	fault_refuse(d, f, is_write, p->address);
+	fill_ones(p);
+	switch (f->kind) {
+	case BUS_FAULT_COMPLETER_ABORT:
+	case BUS_FAULT_POISONED:
+		p->response = TLM_GENERIC_ERROR;
+		break;
+	case BUS_FAULT_COMPLETION_TIMEOUT:
+		*delay_ps += d->last.delay_ps;
+		p->response = TLM_ADDRESS_ERROR;
+		break;
+	case BUS_FAULT_UNSUPPORTED_REQUEST:
+	case BUS_FAULT_SURPRISE_REMOVAL:
+		p->response = TLM_ADDRESS_ERROR;
+		break;
+	}
+	return true;
+}
+
+static void face_b_transport(void *opaque, struct tlm_payload *p, sim_time_t *delay_ps)
+{
+	struct bus_decode *d = opaque;
+	const uint64_t a = p->address;
+
+	if (p->command == TLM_CMD_IGNORE) {
+		p->response = lookup(d, a) && !fault_removed(d, a) ? TLM_OK : TLM_ADDRESS_ERROR;
+		return;
+	}
+	if (p->command != TLM_CMD_READ && p->command != TLM_CMD_WRITE) {
+		p->response = TLM_COMMAND_ERROR;
+		return;
+	}
+	if (d->nfaults != 0 && face_fault(d, p, delay_ps))
+		return;
+	face_access(d, p, delay_ps);
+}
+
 static uint32_t face_transport_dbg(void *opaque, struct tlm_payload *p)
 {
 	struct bus_decode *d = opaque;
@@ -754,7 +940,7 @@ static uint32_t face_transport_dbg(void *opaque, struct tlm_payload *p)
 	const struct bus_decode_region *r;
 	uint32_t len = p->length, n;
 
-	if (iv == NULL || d->regions[iv->region].tgt == NULL)
+	if (iv == NULL || d->regions[iv->region].tgt == NULL || fault_removed(d, a))
 		return 0;
 	r = &d->regions[iv->region];
 	/* Clip at the interval's end: the bytes beyond are another region's. */
@@ -782,6 +968,7 @@ int bus_decode_init(struct bus_decode *d)
 	if (d == NULL)
 		return SIM_ERR_INVALID;
 	memset(d, 0, sizeof(*d));
+	d->fault_timeout_ps = BUS_FAULT_TIMEOUT_DEFAULT_PS;
 	tlm_target_init(&d->target, &face_ops, d);
 	return SIM_OK;
 }
@@ -795,5 +982,6 @@ void bus_decode_destroy(struct bus_decode *d)
 	free(d->regions);
 	free(d->iv);
 	free(d->scratch);
+	free(d->faults);
 	memset(d, 0, sizeof(*d));
 }

@@ -105,6 +105,18 @@ struct bus_region_ops {
  * @region: the id of the region of the access's first byte; 0 on a master
  *     abort.
  * @offset: the first byte's offset within that region.
+ * @poisoned: the data was poisoned by a fault (bus/fault.h): a read
+ *     completed (@status BUS_DECODE_OK) but its data is bad (all ones is
+ *     returned); a write was delivered with bad data (@status is what the
+ *     region answered).
+ * @timeout: a fault turned the access into a completion timeout: @status
+ *     is BUS_DECODE_UR, a read returns all ones, nothing reached a model.
+ * @fault: the id of the fault (bus/fault.h) that acted on the access; 0
+ *     when none did.
+ * @delay_ps: how long the requester waited for the completion that never
+ *     came (a read hit by a completion timeout fault); 0 otherwise.
+ *
+ * The last four are zero unless a fault acted on the access.
  */
 struct bus_decode_result {
 	enum bus_decode_status status;
@@ -112,6 +124,10 @@ struct bus_decode_result {
 	bool violation;
 	uint32_t region;
 	uint64_t offset;
+	bool poisoned;
+	bool timeout;
+	uint32_t fault;
+	sim_time_t delay_ps;
 };
 
 /**
@@ -119,20 +135,33 @@ struct bus_decode_result {
  * bus_decode_reset_stats(). Every access (bus_decode_read(),
  * bus_decode_write(), a read or write through the TLM face) counts once in
  * @accesses and once in exactly one outcome, so the outcomes add up to it.
+ * The outcomes are @completed, @master_aborts, @unsupported,
+ * @completer_aborts, @rule_violations and @timeouts; @fault_hits and
+ * @poisoned are not outcomes but counts of accesses among them.
+ *
+ * Accesses a fault (bus/fault.h) acts on count in the outcome they
+ * complete with: Unsupported Request and Completer Abort faults in
+ * @unsupported and @completer_aborts, a surprise removal in
+ * @master_aborts, a completion timeout in @timeouts, a poisoned read in
+ * @completed, a poisoned write in what the region answered.
  */
 struct bus_decode_stats {
 	uint64_t accesses;          /**< reads + writes */
 	uint64_t reads;
 	uint64_t writes;
 	uint64_t completed;         /**< completed successfully */
-	uint64_t master_aborts;     /**< to no region */
-	uint64_t unsupported;       /**< Unsupported Request answered by a region's model */
-	uint64_t completer_aborts;  /**< Completer Abort answered by a region's model */
+	uint64_t master_aborts;     /**< to no region (or to a surprise-removed range) */
+	uint64_t unsupported;       /**< Unsupported Request answered by a region's model (or a fault) */
+	uint64_t completer_aborts;  /**< Completer Abort answered by a region's model (or a fault) */
 	uint64_t rule_violations;   /**< refused by the core: size, alignment, crossing */
+	uint64_t timeouts;          /**< completion timeouts injected by a fault */
+	uint64_t fault_hits;        /**< not an outcome: accesses a fault acted on */
+	uint64_t poisoned;          /**< not an outcome: accesses flagged poisoned by a fault */
 };
 
 struct bus_decode_region;   /* private: one mapped region */
 struct bus_decode_interval; /* private: one effective interval */
+struct bus_fault;           /* private: one fault range (bus/fault.h) */
 
 /**
  * struct bus_decode - one address space of a PCI bus. Initialise with
@@ -154,6 +183,12 @@ struct bus_decode {
 	uint32_t next_id;
 	void *scratch;                     /* rebuild work space */
 	size_t scratch_bytes;
+	/* private: fault injection (bus/fault.h) */
+	struct bus_fault *faults;          /* in the order added; the last wins */
+	uint32_t nfaults;                  /* 0: the access path takes one branch */
+	uint32_t cap_faults;
+	uint32_t next_fault_id;
+	sim_time_t fault_timeout_ps;       /* delay of a completion timeout */
 };
 
 /**
@@ -164,7 +199,8 @@ struct bus_decode {
 int bus_decode_init(struct bus_decode *d);
 
 /**
- * bus_decode_destroy() - unmap everything and free the tables. The TLM
+ * bus_decode_destroy() - unmap everything, remove every fault and free the
+ * tables. The TLM
  * face's DMI listeners are detached. @d may be initialised again.
  */
 void bus_decode_destroy(struct bus_decode *d);
@@ -293,7 +329,9 @@ int bus_decode_write(struct bus_decode *d, uint64_t addr, unsigned size, uint64_
  * command answers TLM_OK where a region decodes, TLM_ADDRESS_ERROR
  * elsewhere, and is not counted. Annotates no latency of its own.
  * transport_dbg is passed to TLM target regions only (register reads may
- * have side effects): 0 bytes elsewhere. DMI is not offered.
+ * have side effects): 0 bytes elsewhere. DMI is not offered. Faults
+ * (bus/fault.h) act before all this, on the payload's span, with the
+ * responses bus/fault.h gives.
  * Return: the target, embedded in @d.
  */
 static inline struct tlm_target *bus_decode_target(struct bus_decode *d)
