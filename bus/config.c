@@ -155,6 +155,13 @@ void pci_cfg_set_ops(struct pci_cfg *c, const struct pci_cfg_ops *ops, void *opa
 	c->opaque = opaque;
 }
 
+const struct pci_cfg_ops *pci_cfg_get_ops(const struct pci_cfg *c, void **opaque_out)
+{
+	if (opaque_out)
+		*opaque_out = c->opaque;
+	return c->ops;
+}
+
 void pci_cfg_set_multifunction(struct pci_cfg *c, bool multifunction)
 {
 	if (multifunction)

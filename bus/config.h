@@ -269,6 +269,17 @@ int pci_cfg_init_type1(struct pci_cfg *c, uint16_t vendor, uint16_t device,
 void pci_cfg_set_ops(struct pci_cfg *c, const struct pci_cfg_ops *ops, void *opaque);
 
 /**
+ * pci_cfg_get_ops() - the callbacks installed with pci_cfg_set_ops().
+ * @opaque_out: receives their opaque pointer; may be NULL.
+ *
+ * For a layer that wraps the device model's hooks with its own (the
+ * machine builder keeps decoding in sync with BAR and Command writes) and
+ * must call the model's first.
+ * Return: the ops table, or NULL when none is installed.
+ */
+const struct pci_cfg_ops *pci_cfg_get_ops(const struct pci_cfg *c, void **opaque_out);
+
+/**
  * pci_cfg_set_multifunction() - set or clear the multi-function bit (bit 7)
  * of Header Type (PCI 3.0 §6.2.1); read-only to the bus.
  */

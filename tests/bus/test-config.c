@@ -305,6 +305,22 @@ static const struct pci_cfg_ops test_ops = {
 	.read_hook = refresh_hook,
 };
 
+/* The ops installed are the ops read back (a wrapping layer relies on it). */
+START_TEST(test_get_ops)
+{
+	struct pci_cfg c;
+	void *opaque = (void *)1;
+
+	init0(&c);
+	ck_assert_ptr_null(pci_cfg_get_ops(&c, &opaque));
+	ck_assert_ptr_null(opaque);
+	pci_cfg_set_ops(&c, &test_ops, &hook_calls);
+	ck_assert_ptr_eq(pci_cfg_get_ops(&c, &opaque), &test_ops);
+	ck_assert_ptr_eq(opaque, &hook_calls);
+	ck_assert_ptr_eq(pci_cfg_get_ops(&c, NULL), &test_ops);
+}
+END_TEST
+
 START_TEST(test_bad_accesses_refused)
 {
 	static const uint32_t bad[][2] = {
@@ -994,6 +1010,7 @@ static Suite *config_suite(void)
 	const int nbar = (int)(sizeof(bar_cases) / sizeof(bar_cases[0]));
 
 	tcase_add_test(t, test_type0_ids_read_only);
+	tcase_add_test(t, test_get_ops);
 	tcase_add_test(t, test_type0_dword_id_read);
 	tcase_add_test(t, test_command_bits);
 	tcase_add_test(t, test_status_rw1c);
