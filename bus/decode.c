@@ -517,6 +517,16 @@ static void count_violation(struct bus_decode *d, const struct bus_decode_region
 	d->stats.rule_violations++;
 }
 
+/* Every access counts once, as a read or a write, whatever its outcome. */
+static void count_access(struct bus_decode *d, bool is_write)
+{
+	d->stats.accesses++;
+	if (is_write)
+		d->stats.writes++;
+	else
+		d->stats.reads++;
+}
+
 /* One access of @size bytes at @addr: the value in *@val (writes) or into
  * it (reads). The outcome is left in d->last and counted. */
 static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsigned size,
@@ -530,11 +540,7 @@ static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsign
 	unsigned valid, impl;
 	uint64_t off;
 
-	d->stats.accesses++;
-	if (is_write)
-		d->stats.writes++;
-	else
-		d->stats.reads++;
+	count_access(d, is_write);
 	iv = lookup(d, addr);
 	if (iv == NULL) {
 		/* Master abort (PCI Local Bus 3.0, 3.3.3.1; a UR completion in
@@ -635,15 +641,6 @@ static void fault_reset_last(struct bus_decode *d)
 	d->last.delay_ps = 0;
 }
 
-static void fault_count_access(struct bus_decode *d, bool is_write)
-{
-	d->stats.accesses++;
-	if (is_write)
-		d->stats.writes++;
-	else
-		d->stats.reads++;
-}
-
 static void fault_count_hit(struct bus_decode *d, struct bus_fault *f)
 {
 	f->hits++;
@@ -659,7 +656,7 @@ static void fault_refuse(struct bus_decode *d, struct bus_fault *f, bool is_writ
 	const struct bus_decode_interval *iv;
 	const struct bus_decode_region *r;
 
-	fault_count_access(d, is_write);
+	count_access(d, is_write);
 	fault_count_hit(d, f);
 	if (f->kind == BUS_FAULT_SURPRISE_REMOVAL) {
 		count_master_abort(d);
@@ -812,11 +809,7 @@ static void face_access(struct bus_decode *d, struct tlm_payload *p, sim_time_t 
 
 		if (!plain && iv != NULL) {
 			r = &d->regions[iv->region];
-			d->stats.accesses++;
-			if (p->command == TLM_CMD_WRITE)
-				d->stats.writes++;
-			else
-				d->stats.reads++;
+			count_access(d, p->command == TLM_CMD_WRITE);
 			d->last.region = r->id;
 			d->last.offset = a - r->base;
 			d->last.master_abort = false;
@@ -827,11 +820,7 @@ static void face_access(struct bus_decode *d, struct tlm_payload *p, sim_time_t 
 		}
 		if (!plain) {
 			/* A burst to nothing is still one master abort. */
-			d->stats.accesses++;
-			if (p->command == TLM_CMD_WRITE)
-				d->stats.writes++;
-			else
-				d->stats.reads++;
+			count_access(d, p->command == TLM_CMD_WRITE);
 			count_master_abort(d);
 			fill_ones(p);
 			p->response = TLM_ADDRESS_ERROR;
@@ -850,11 +839,7 @@ static void face_access(struct bus_decode *d, struct tlm_payload *p, sim_time_t 
 		return;
 	}
 	r = &d->regions[iv->region];
-	d->stats.accesses++;
-	if (p->command == TLM_CMD_WRITE)
-		d->stats.writes++;
-	else
-		d->stats.reads++;
+	count_access(d, p->command == TLM_CMD_WRITE);
 	d->last.region = r->id;
 	d->last.offset = a - r->base;
 	d->last.master_abort = false;
