@@ -59,4 +59,11 @@ int bench_tlm(int use_dmi, uint64_t n, double *rate);
 int bench_bus_decode(uint64_t n, double *rate);
 int bench_bus_mmio_read(uint64_t n, double *rate);
 
+/*
+ * Workload of bench/bus-bench.c (no SystemC peer): @n 4-byte
+ * platform_mmio_read() round trips to a device register of a one-device
+ * machine (decoder + link timing). @rate: round trips per second.
+ */
+int bench_bus_mmio_read_link(uint64_t n, double *rate);
+
 #endif /* PCISIM_BENCH_BENCH_H */

@@ -95,6 +95,7 @@ enum workload {
 	W_DMI,
 	W_BUS_DECODE,    /* no SystemC peer */
 	W_BUS_MMIO_READ, /* no SystemC peer */
+	W_BUS_MMIO_LINK, /* no SystemC peer */
 	W_COUNT
 };
 
@@ -121,6 +122,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_DMI] = { "tlm_dmi", "systemc-tlm", "dmi" },
 	[W_BUS_DECODE] = { "bus_decode", NULL, NULL },
 	[W_BUS_MMIO_READ] = { "bus_mmio_read_decode", NULL, NULL },
+	[W_BUS_MMIO_LINK] = { "bus_mmio_read", NULL, NULL },
 };
 
 struct figure {
@@ -141,6 +143,7 @@ static const struct figure figures[] = {
 	{ "tlm_dmi", "transactions/s", W_DMI, M_RATE },
 	{ "bus_decode", "lookups/s", W_BUS_DECODE, M_RATE },
 	{ "bus_mmio_read_decode", "reads/s", W_BUS_MMIO_READ, M_RATE },
+	{ "bus_mmio_read", "round trips/s", W_BUS_MMIO_LINK, M_RATE },
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -287,6 +290,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_bus_decode(sz->bus_n, &s->v[M_RATE]);
 	case W_BUS_MMIO_READ:
 		return bench_bus_mmio_read(sz->bus_n, &s->v[M_RATE]);
+	case W_BUS_MMIO_LINK:
+		return bench_bus_mmio_read_link(sz->bus_n, &s->v[M_RATE]);
 	case W_COUNT:
 		break;
 	}
@@ -331,6 +336,7 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 		break;
 	case W_BUS_DECODE:
 	case W_BUS_MMIO_READ:
+	case W_BUS_MMIO_LINK:
 	case W_COUNT:
 		return -1;
 	}

@@ -5,6 +5,7 @@
  * platform/machine.h for the decode rule.
  */
 #include "platform/machine.h"
+#include "platform/machine-internal.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,56 +19,6 @@
 #define ECAM_BUS_SHIFT 20 /* PCIe 4.0 §7.2.2: A[27:20] bus, A[19:15] device, A[14:12] function */
 #define ECAM_DEV_SHIFT 15
 #define ECAM_FN_SHIFT 12
-
-/*
- * One RAM range as a TLM target. The decoder hands a TLM target region the
- * offset within the region, while host memory wants physical addresses, so
- * this adds the range's base back on the way down and restores it on the
- * way up. No DMI: the decoder does not offer it anyway.
- */
-struct platform_ram_window {
-	struct tlm_target target;
-	struct bus_mem *mem;
-	uint64_t base;
-};
-
-/* One bridge or device function of the machine. */
-struct platform_fn {
-	struct platform_machine *m;
-	char name[BUS_TOPO_NAME_MAX];
-	struct bus_topo_fn *tfn;
-	struct pci_cfg *cfg;
-	struct pci_cfg *own_cfg;          /* bridges: the machine's Type 1 space */
-	struct platform_fn *parent;       /* NULL on the root bus */
-	bool is_bridge;
-	bool removed;
-	bool hooked;                      /* our ops installed; dev_* to give back */
-	const struct pci_cfg_ops *dev_ops;
-	void *dev_opaque;
-	unsigned index;                   /* device order: the BAR priority rank */
-	struct platform_bar_ops bars;
-	uint32_t region[PLATFORM_BARS];   /* decoder id, 0 when never mapped */
-	bool enabled[PLATFORM_BARS];
-	uint64_t base[PLATFORM_BARS];     /* where region[i] sits now */
-};
-
-struct platform_machine {
-	struct bus_mem mem;
-	bool mem_ok;
-	struct bus_decode decode;
-	bool decode_ok;
-	struct bus_topo *topo;
-	struct platform_ram_window *ram;
-	size_t n_ram;
-	size_t n_ram_targets;             /* adapters initialised */
-	struct platform_fn *fns;          /* bridges first, then devices */
-	size_t n_fns;
-	uint64_t ecam_base;
-	struct bus_topo_window mem32, pref64;
-	unsigned removed;
-	unsigned sync_failures;
-	char error[160];
-};
 
 static _Thread_local char build_error[192];
 
@@ -449,6 +400,8 @@ static int add_bridge(struct platform_machine *m, size_t n, const struct platfor
 		return rc;
 	snprintf(f->name, sizeof(f->name), "%s", b->name);
 	f->is_bridge = true;
+	f->link_gen = b->link_gen;
+	f->link_width = b->link_width;
 	f->own_cfg = calloc(1, sizeof(*f->own_cfg));
 	if (!f->own_cfg)
 		return SIM_ERR_NOMEM;
@@ -487,6 +440,9 @@ static int add_device(struct platform_machine *m, size_t n, unsigned index,
 		return SIM_ERR_INVALID;
 	}
 	f->index = index;
+	f->link_gen = dv->link_gen;
+	f->link_width = dv->link_width;
+	f->completer_ps = dv->completer_ps ? dv->completer_ps : PLATFORM_COMPLETER_PS_DEFAULT;
 	if (dv->bars)
 		f->bars = *dv->bars;
 	rc = attach_fn(m, n, dv->parent, dv->device, dv->function, dv->cfg);
@@ -527,7 +483,8 @@ static int build_memory(struct platform_machine *m, const struct platform_desc *
 		m->n_ram_targets++;
 		snprintf(name, sizeof(name), "ram%zu", i);
 		rc = bus_decode_map_target(&m->decode, d->ram[i].base, d->ram[i].size_bytes,
-					   PLATFORM_PRIO_RAM, &m->ram[i].target, name, NULL);
+					   PLATFORM_PRIO_RAM, &m->ram[i].target, name,
+					   &m->ram[i].region);
 		if (rc) {
 			set_build_error("RAM range %zu: cannot map: %s", i, sim_strerror(rc));
 			return rc;
@@ -598,7 +555,7 @@ static int build(struct platform_machine *m, const struct platform_desc *d)
 		set_build_error("%s", m->error);
 		return SIM_ERR_NOMEM;
 	}
-	return SIM_OK;
+	return platform_links_init(m);
 }
 
 int platform_machine_build(struct platform_machine **out, const struct platform_desc *desc)
@@ -655,6 +612,28 @@ void platform_machine_destroy(struct platform_machine *m)
 		free(m->fns[i].own_cfg);
 	free(m->fns);
 	free(m);
+}
+
+/* ---- for platform/access.c ---- */
+
+void platform_set_build_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(build_error, sizeof(build_error), fmt, ap);
+	va_end(ap);
+}
+
+bool platform_fn_gone(const struct platform_fn *f)
+{
+	return fn_gone(f);
+}
+
+struct platform_fn *platform_fn_at(struct platform_machine *m, unsigned bus, unsigned device,
+				   unsigned function)
+{
+	return fn_at(m, bus, device, function);
 }
 
 /* ---- accessors ---- */

@@ -52,6 +52,7 @@
 #include "bus/hostmem.h"
 #include "bus/topo.h"
 #include "sim/error.h"
+#include "sim/time.h"
 
 /** Base Address registers of a type 0 header (PCI 3.0 §6.2.5.1). */
 #define PLATFORM_BARS 6
@@ -63,6 +64,9 @@
 /** Decoder priority of BAR 0 of the first function of the description;
  * the n-th BAR overall (function-major) gets PLATFORM_PRIO_BAR_TOP - n. */
 #define PLATFORM_PRIO_BAR_TOP 0x20000000
+/** Default completer latency of a device (struct platform_device_desc):
+ * 100 ns from a read request's arrival to its completion leaving. */
+#define PLATFORM_COMPLETER_PS_DEFAULT SIM_NS(100)
 
 struct platform_machine; /* opaque; platform_machine_build() */
 
@@ -91,6 +95,10 @@ struct platform_bar_ops {
  * @mps_supported_bytes: 0 for a plain PCI bridge; else it gets a PCI
  *	Express capability (a root port on the root bus, a downstream port
  *	below another bridge) with this Max_Payload_Size Supported.
+ * @link_gen, @link_width: on the root bus, the PCIe link from the root
+ *	complex to this port (platform/access.h): generation 1..5 and lanes
+ *	1, 2, 4, 8 or 16; 0 takes bus_link_cfg_default()'s (Gen3, x8). Every
+ *	function below the bridge uses this link. Ignored below a bridge.
  */
 struct platform_bridge_desc {
 	const char *name;
@@ -99,6 +107,7 @@ struct platform_bridge_desc {
 	uint16_t vendor_id, device_id;
 	unsigned flags;
 	unsigned mps_supported_bytes;
+	unsigned link_gen, link_width;
 };
 
 /**
@@ -114,6 +123,10 @@ struct platform_bridge_desc {
  *	decoding. The model must not call pci_cfg_set_ops() again while the
  *	machine lives; platform_machine_destroy() puts its ops back.
  * @bars: the model's BAR registers; NULL when it serves none.
+ * @link_gen, @link_width: as for a bridge, for a device on the root bus
+ *	(its own link); ignored below a bridge (the root port's link is used).
+ * @completer_ps: how long the device takes to answer a read once the
+ *	request is in (platform/access.h); 0: PLATFORM_COMPLETER_PS_DEFAULT.
  */
 struct platform_device_desc {
 	const char *name;
@@ -121,6 +134,8 @@ struct platform_device_desc {
 	unsigned device, function;
 	struct pci_cfg *cfg;
 	const struct platform_bar_ops *bars;
+	unsigned link_gen, link_width;
+	sim_time_t completer_ps;
 };
 
 /**
@@ -172,7 +187,8 @@ struct platform_desc {
  * unknown parent, a bad bridge flag, overlapping RAM/ECAM/windows);
  * SIM_ERR_BUSY (a slot taken twice);
  * SIM_ERR_LIMIT (enumeration ran out of a window); SIM_ERR_NOMEM; SIM_ERR_IO
- * (host memory could not be reserved). On error *@out is NULL, every
+ * (host memory could not be reserved); SIM_ERR_INVALID too for a link
+ * generation or width out of range. On error *@out is NULL, every
  * device's ops are as they were and the reason is in
  * platform_build_error().
  */

@@ -123,8 +123,10 @@ static struct platform_desc make_desc(void)
 	bars0.opaque[0] = &dev0;
 	bars1.ops[0] = &tdev_ops;
 	bars1.opaque[0] = &dev1;
-	devices[0] = (struct platform_device_desc){ "ep0", NULL, 0, 0, &dev0.cfg, &bars0 };
-	devices[1] = (struct platform_device_desc){ "ep1", "rp0", 0, 0, &dev1.cfg, &bars1 };
+	devices[0] = (struct platform_device_desc){ .name = "ep0", .cfg = &dev0.cfg,
+						    .bars = &bars0 };
+	devices[1] = (struct platform_device_desc){ .name = "ep1", .parent = "rp0",
+						    .cfg = &dev1.cfg, .bars = &bars1 };
 	d.ram = ram;
 	d.n_ram = 2;
 	d.max_backed_bytes = 16 * MIB;
