@@ -485,3 +485,195 @@ int bus_link_dir_send(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_b
 		*done_ps = end;
 	return SIM_OK;
 }
+
+/*
+ * Flow control and tags: a pool of header and data units (or of tags, as
+ * header units) with a limit, the units taken and not yet back, and a ring
+ * of returns in time order. Units returned at or before the last take are
+ * folded back in by the next take; later ones wait in the ring, so that
+ * *_start() can say when enough will be back.
+ */
+
+static struct bus_link_pool_ret *pool_at(struct bus_link_pool *pl, uint32_t i)
+{
+	return &pl->ret[(pl->head + i) % BUS_LINK_POOL_RETURNS];
+}
+
+static const struct bus_link_pool_ret *pool_at_c(const struct bus_link_pool *pl, uint32_t i)
+{
+	return &pl->ret[(pl->head + i) % BUS_LINK_POOL_RETURNS];
+}
+
+/* Would @hdr and @data units fit with @back_h / @back_d of the taken ones
+ * given back? A limit of 0 is infinite. */
+static bool pool_fits(const struct bus_link_pool *pl, uint32_t hdr, uint32_t data, uint64_t back_h,
+		      uint64_t back_d)
+{
+	if (pl->hdr_limit != 0 && (uint64_t)pl->hdr_out - back_h + hdr > pl->hdr_limit)
+		return false;
+	if (pl->data_limit != 0 && (uint64_t)pl->data_out - back_d + data > pl->data_limit)
+		return false;
+	return true;
+}
+
+static int pool_start(const struct bus_link_pool *pl, uint32_t hdr, uint32_t data, sim_time_t now,
+		      sim_time_t *start)
+{
+	sim_time_t t = now > pl->last_start_ps ? now : pl->last_start_ps;
+	uint64_t back_h = 0, back_d = 0;
+	uint32_t i = 0;
+
+	if ((pl->hdr_limit != 0 && hdr > pl->hdr_limit) || (pl->data_limit != 0 && data > pl->data_limit))
+		return SIM_ERR_INVALID; /* could never start */
+	/* Everything back by t counts at once; then wait for returns in order. */
+	while (i < pl->count && pool_at_c(pl, i)->at_ps <= t) {
+		back_h += pool_at_c(pl, i)->hdr;
+		back_d += pool_at_c(pl, i)->data;
+		i++;
+	}
+	while (!pool_fits(pl, hdr, data, back_h, back_d)) {
+		if (i == pl->count)
+			return SIM_ERR_BUSY; /* blocked until the receiver returns more */
+		t = pool_at_c(pl, i)->at_ps;
+		back_h += pool_at_c(pl, i)->hdr;
+		back_d += pool_at_c(pl, i)->data;
+		i++;
+	}
+	*start = t;
+	return SIM_OK;
+}
+
+static int pool_take(struct bus_link_pool *pl, uint32_t hdr, uint32_t data, sim_time_t start)
+{
+	uint64_t back_h = 0, back_d = 0;
+	uint32_t i = 0;
+
+	if (start < pl->last_start_ps)
+		return SIM_ERR_INVALID;
+	while (i < pl->count && pool_at(pl, i)->at_ps <= start) {
+		back_h += pool_at(pl, i)->hdr;
+		back_d += pool_at(pl, i)->data;
+		i++;
+	}
+	if (!pool_fits(pl, hdr, data, back_h, back_d))
+		return SIM_ERR_BUSY;
+	if (pl->hdr_limit == 0 && pl->data_limit == 0) {
+		pl->last_start_ps = start; /* infinite: nothing to count */
+		return SIM_OK;
+	}
+	/* Fold the returns that are due into the counts, then take. */
+	pl->head = (pl->head + i) % BUS_LINK_POOL_RETURNS;
+	pl->count -= i;
+	pl->hdr_out = (uint32_t)(pl->hdr_out - back_h) + hdr;
+	pl->data_out = (uint32_t)(pl->data_out - back_d) + data;
+	pl->last_start_ps = start;
+	return SIM_OK;
+}
+
+static int pool_return(struct bus_link_pool *pl, uint32_t hdr, uint32_t data, sim_time_t at)
+{
+	uint64_t pend_h = hdr, pend_d = data;
+
+	if (pl->hdr_limit == 0 && pl->data_limit == 0)
+		return SIM_OK; /* infinite: nothing was counted */
+	for (uint32_t i = 0; i < pl->count; i++) {
+		pend_h += pool_at(pl, i)->hdr;
+		pend_d += pool_at(pl, i)->data;
+	}
+	if (pend_h > pl->hdr_out || pend_d > pl->data_out)
+		return SIM_ERR_INVALID; /* more back than was taken */
+	if (pl->count > 0 && at < pool_at(pl, pl->count - 1)->at_ps)
+		return SIM_ERR_INVALID;
+	if (pl->count == BUS_LINK_POOL_RETURNS)
+		return SIM_ERR_LIMIT;
+	*pool_at(pl, pl->count) = (struct bus_link_pool_ret){ at, hdr, data };
+	pl->count++;
+	return SIM_OK;
+}
+
+int bus_link_port_init(struct bus_link_port *p, const struct bus_link_fc_cfg *fc)
+{
+	if (!p || !fc || fc->tags > BUS_LINK_MAX_TAGS)
+		return SIM_ERR_INVALID;
+	for (int c = 0; c < BUS_LINK_FC_CLASSES; c++) {
+		/* Finite data with infinite headers could leave more returns
+		 * pending than the ring holds; not modelled. */
+		if (fc->hdr_credits[c] > BUS_LINK_FC_MAX_HDR || fc->data_credits[c] > BUS_LINK_FC_MAX_DATA ||
+		    (fc->data_credits[c] != 0 && fc->hdr_credits[c] == 0))
+			return SIM_ERR_INVALID;
+	}
+	for (int c = 0; c < BUS_LINK_FC_CLASSES; c++) {
+		p->fc[c] = (struct bus_link_pool){ 0 };
+		p->fc[c].hdr_limit = fc->hdr_credits[c];
+		p->fc[c].data_limit = fc->data_credits[c];
+	}
+	p->tags = (struct bus_link_pool){ 0 };
+	p->tags.hdr_limit = fc->tags;
+	p->update_delay_ps = fc->update_delay_ps;
+	return SIM_OK;
+}
+
+/* Data credits of a payload: whole 16-byte units. */
+static bool fc_args(const struct bus_link_port *p, enum bus_link_fc_class cls, uint32_t payload,
+		    uint32_t *data)
+{
+	if (!p || (unsigned)cls >= BUS_LINK_FC_CLASSES || payload > BUS_LINK_MAX_WIRE_BYTES)
+		return false;
+	*data = (payload + BUS_LINK_FC_UNIT_BYTES - 1) / BUS_LINK_FC_UNIT_BYTES;
+	return true;
+}
+
+int bus_link_port_credit_start(const struct bus_link_port *p, enum bus_link_fc_class cls,
+			       uint32_t payload_bytes, sim_time_t now_ps, sim_time_t *start_ps)
+{
+	uint32_t data;
+
+	if (!fc_args(p, cls, payload_bytes, &data) || !start_ps)
+		return SIM_ERR_INVALID;
+	return pool_start(&p->fc[cls], 1, data, now_ps, start_ps);
+}
+
+int bus_link_port_credit_take(struct bus_link_port *p, enum bus_link_fc_class cls,
+			      uint32_t payload_bytes, sim_time_t start_ps)
+{
+	uint32_t data;
+
+	if (!fc_args(p, cls, payload_bytes, &data))
+		return SIM_ERR_INVALID;
+	return pool_take(&p->fc[cls], 1, data, start_ps);
+}
+
+int bus_link_port_credit_return(struct bus_link_port *p, enum bus_link_fc_class cls,
+				uint32_t payload_bytes, sim_time_t processed_ps)
+{
+	uint32_t data;
+	sim_time_t at;
+
+	if (!fc_args(p, cls, payload_bytes, &data))
+		return SIM_ERR_INVALID;
+	/* UpdateFC: usable by the sender a fixed delay after processing. */
+	if (!sim_time_add(processed_ps, p->update_delay_ps, &at))
+		return SIM_ERR_OVERFLOW;
+	return pool_return(&p->fc[cls], 1, data, at);
+}
+
+int bus_link_port_tag_start(const struct bus_link_port *p, sim_time_t now_ps, sim_time_t *start_ps)
+{
+	if (!p || !start_ps)
+		return SIM_ERR_INVALID;
+	return pool_start(&p->tags, 1, 0, now_ps, start_ps);
+}
+
+int bus_link_port_tag_take(struct bus_link_port *p, sim_time_t start_ps)
+{
+	if (!p)
+		return SIM_ERR_INVALID;
+	return pool_take(&p->tags, 1, 0, start_ps);
+}
+
+int bus_link_port_tag_release(struct bus_link_port *p, sim_time_t done_ps)
+{
+	if (!p)
+		return SIM_ERR_INVALID;
+	return pool_return(&p->tags, 1, 0, done_ps);
+}

@@ -300,4 +300,162 @@ int bus_link_dir_init(struct bus_link_dir *d, const struct bus_link_cfg *cfg, un
 int bus_link_dir_send(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_bytes,
 		      sim_time_t *done_ps);
 
+/*
+ * Flow control and tags (README.md, "Link timing", "Flow control and tags").
+ *
+ * struct bus_link_port is the sender's view of the receiver at the other
+ * end of one link direction: the credits the receiver advertised, per
+ * class, and the tags the sender may have outstanding. A sender asks when a
+ * TLP can start (bus_link_port_credit_start()), takes the credits at that
+ * start (bus_link_port_credit_take()), and the receiver gives them back when
+ * it has processed the TLP (bus_link_port_credit_return()); they are usable
+ * again update_delay_ps later (the UpdateFC DLLP, modelled as arriving
+ * exactly then: no DLLP occupancy, no coalescing of updates). Tags work the
+ * same way with one unit per non-posted request and no delay. Pure: no
+ * kernel, no allocation; the caller drives time.
+ */
+
+/** enum bus_link_fc_class - the three flow-control classes (spec 2.6.1). */
+enum bus_link_fc_class {
+	BUS_LINK_FC_P = 0,   /**< posted: memory writes, messages */
+	BUS_LINK_FC_NP = 1,  /**< non-posted: memory reads, config and I/O */
+	BUS_LINK_FC_CPL = 2, /**< completions */
+	BUS_LINK_FC_CLASSES = 3,
+};
+
+/** One data credit is 4 DW (spec 2.6.1). */
+#define BUS_LINK_FC_UNIT_BYTES 16u
+/** Largest finite advertisement without scaled flow control (spec 2.6.1). */
+#define BUS_LINK_FC_MAX_HDR 127u
+#define BUS_LINK_FC_MAX_DATA 2047u
+/** Largest tag limit: 8-bit tags. */
+#define BUS_LINK_MAX_TAGS 256u
+/** Credit returns and tag releases a pool can hold before they are due. */
+#define BUS_LINK_POOL_RETURNS 256u
+
+/**
+ * struct bus_link_fc_cfg - what the receiver advertises, and the sender's
+ * tag limit. All zero: infinite credits, unlimited tags, no delay.
+ */
+struct bus_link_fc_cfg {
+	uint32_t hdr_credits[BUS_LINK_FC_CLASSES];  /**< 0 = infinite, else 1..127 */
+	uint32_t data_credits[BUS_LINK_FC_CLASSES]; /**< 16-byte units; 0 = infinite, else
+						      *   1..2047, and then hdr finite too */
+	sim_time_t update_delay_ps; /**< from processing to the credits being usable */
+	uint32_t tags;              /**< outstanding non-posted requests; 0 = unlimited, else 1..256 */
+};
+
+/** struct bus_link_pool_ret - private: units coming back at a time. */
+struct bus_link_pool_ret {
+	sim_time_t at_ps;
+	uint32_t hdr;
+	uint32_t data;
+};
+
+/** struct bus_link_pool - private: one class of credits, or the tags. */
+struct bus_link_pool {
+	uint32_t hdr_limit, data_limit; /* 0 = infinite */
+	uint32_t hdr_out, data_out;     /* taken and not yet usable again */
+	sim_time_t last_start_ps;       /* takes are in nondecreasing time */
+	uint32_t head, count;           /* ring of returns, nondecreasing at_ps */
+	struct bus_link_pool_ret ret[BUS_LINK_POOL_RETURNS];
+};
+
+/**
+ * struct bus_link_port - credits and tags of one sender towards one
+ * receiver. Embed it and prepare it with bus_link_port_init().
+ */
+struct bus_link_port {
+	/* private */
+	sim_time_t update_delay_ps;
+	struct bus_link_pool fc[BUS_LINK_FC_CLASSES];
+	struct bus_link_pool tags;
+};
+
+/**
+ * bus_link_port_init() - prepare a port with nothing outstanding.
+ * @p: the port.
+ * @fc: the advertisement and tag limit (see struct bus_link_fc_cfg).
+ *
+ * Return: SIM_OK, or SIM_ERR_INVALID (then @p is untouched).
+ */
+int bus_link_port_init(struct bus_link_port *p, const struct bus_link_fc_cfg *fc);
+
+/**
+ * bus_link_port_credit_start() - when a TLP of a class can start.
+ * @p: an initialised port.
+ * @cls: its class.
+ * @payload_bytes: its data (0 for a request without data); it needs one
+ *                 header credit and ceil(@payload_bytes / 16) data credits.
+ * @now_ps: when it is ready.
+ * @start_ps: receives the earliest time >= @now_ps (and >= the last take)
+ *            at which the credits are there, counting returns already made.
+ *
+ * Return: SIM_OK; SIM_ERR_BUSY when even every return made so far is not
+ * enough (blocked until the receiver returns credits: ask again after
+ * bus_link_port_credit_return()); SIM_ERR_INVALID for a bad argument or a
+ * TLP larger than the whole advertisement.
+ */
+int bus_link_port_credit_start(const struct bus_link_port *p, enum bus_link_fc_class cls,
+			       uint32_t payload_bytes, sim_time_t now_ps, sim_time_t *start_ps);
+
+/**
+ * bus_link_port_credit_take() - consume a TLP's credits when it starts.
+ * @p: an initialised port.
+ * @cls: its class.
+ * @payload_bytes: its data.
+ * @start_ps: its start, from bus_link_port_credit_start() (not before the
+ *            previous take of this class).
+ *
+ * Return: SIM_OK; SIM_ERR_BUSY when the credits are not there at
+ * @start_ps; SIM_ERR_INVALID. On error @p is unchanged.
+ */
+int bus_link_port_credit_take(struct bus_link_port *p, enum bus_link_fc_class cls,
+			      uint32_t payload_bytes, sim_time_t start_ps);
+
+/**
+ * bus_link_port_credit_return() - the receiver has processed a TLP.
+ * @p: an initialised port.
+ * @cls: its class.
+ * @payload_bytes: its data.
+ * @processed_ps: when the receiver freed its buffer; the sender may use the
+ *                credits from @processed_ps + update_delay_ps. Returns of a
+ *                class come in nondecreasing @processed_ps.
+ *
+ * Return: SIM_OK; SIM_ERR_INVALID for a bad argument, more than was taken,
+ * or an out-of-order time; SIM_ERR_LIMIT when BUS_LINK_POOL_RETURNS returns
+ * are pending; SIM_ERR_OVERFLOW past SIM_TIME_MAX. On error @p is unchanged.
+ */
+int bus_link_port_credit_return(struct bus_link_port *p, enum bus_link_fc_class cls,
+				uint32_t payload_bytes, sim_time_t processed_ps);
+
+/**
+ * bus_link_port_tag_start() - when a non-posted request can get a tag.
+ * @p: an initialised port.
+ * @now_ps: when the request is ready.
+ * @start_ps: receives the earliest such time, as for credits.
+ *
+ * Return: SIM_OK; SIM_ERR_BUSY when every tag is held and none has been
+ * released; SIM_ERR_INVALID.
+ */
+int bus_link_port_tag_start(const struct bus_link_port *p, sim_time_t now_ps, sim_time_t *start_ps);
+
+/**
+ * bus_link_port_tag_take() - allocate a tag at @start_ps.
+ * @p: an initialised port.
+ * @start_ps: from bus_link_port_tag_start().
+ *
+ * Return: as bus_link_port_credit_take().
+ */
+int bus_link_port_tag_take(struct bus_link_port *p, sim_time_t start_ps);
+
+/**
+ * bus_link_port_tag_release() - the request's last completion has arrived.
+ * @p: an initialised port.
+ * @done_ps: when; the tag is free from then (no delay). Nondecreasing.
+ *
+ * Return: as bus_link_port_credit_return().
+ */
+int bus_link_port_tag_release(struct bus_link_port *p, sim_time_t done_ps);
+
 #endif /* PCISIM_BUS_LINK_H */

@@ -38,6 +38,7 @@ struct bus_topo_fn {
 	struct bus_topo_bus *bus;
 	struct bus_topo_bus *secondary; /* type 1 only */
 	unsigned device, function;
+	bool removed;        /* bus_topo_remove_function(): answers no cycle */
 	struct bus_topo_result result;
 	/* enumeration scratch */
 	uint64_t rel[6];     /* offset of result.res[k] inside its bus's window */
@@ -248,6 +249,45 @@ struct bus_topo_fn *bus_topo_lookup(const struct bus_topo *t, unsigned bus, unsi
 	return b ? b->slot[device][function] : NULL;
 }
 
+bool bus_topo_fn_present(const struct bus_topo_fn *fn)
+{
+	if (!fn)
+		return false;
+	/* A removed bridge takes its secondary side with it. */
+	for (; fn; fn = fn->bus->bridge)
+		if (fn->removed)
+			return false;
+	return true;
+}
+
+int bus_topo_remove_function(struct bus_topo *t, unsigned bus, unsigned device,
+			     unsigned function)
+{
+	struct bus_topo_fn *fn = bus_topo_lookup(t, bus, device, function);
+
+	if (!fn || !bus_topo_fn_present(fn))
+		return SIM_ERR_INVALID;
+	fn->removed = true;
+	return SIM_OK;
+}
+
+int bus_topo_remove_slot(struct bus_topo *t, unsigned bus, unsigned device)
+{
+	bool any = false;
+
+	/* Mark all first, then none is looked up through a removed one:
+	 * lookups route by bus numbers only, so the order is moot anyway. */
+	for (unsigned f = 0; f < BUS_TOPO_FUNCTIONS; f++) {
+		struct bus_topo_fn *fn = bus_topo_lookup(t, bus, device, f);
+
+		if (fn && bus_topo_fn_present(fn)) {
+			fn->removed = true;
+			any = true;
+		}
+	}
+	return any ? SIM_OK : SIM_ERR_INVALID;
+}
+
 static bool access_ok(unsigned bus, unsigned device, unsigned function, uint32_t off,
 		      uint32_t len)
 {
@@ -267,7 +307,7 @@ int bus_topo_cfg_read(struct bus_topo *t, unsigned bus, unsigned device, unsigne
 	if (!t || !out || !access_ok(bus, device, function, off, len))
 		return SIM_ERR_INVALID;
 	fn = bus_topo_lookup(t, bus, device, function);
-	if (!fn) {
+	if (!fn || !bus_topo_fn_present(fn)) {
 		/* Master abort: the host bridge completes the read with all
 		 * ones (PCI 3.0 §6.1), which software reads as Vendor ID
 		 * 0xFFFF, "no function here". */
@@ -285,7 +325,7 @@ int bus_topo_cfg_write(struct bus_topo *t, unsigned bus, unsigned device, unsign
 	if (!t || !access_ok(bus, device, function, off, len))
 		return SIM_ERR_INVALID;
 	fn = bus_topo_lookup(t, bus, device, function);
-	if (!fn)
+	if (!fn || !bus_topo_fn_present(fn))
 		return SIM_OK; /* master abort: the write is dropped */
 	return pci_cfg_write(fn->cfg, off, len, val);
 }

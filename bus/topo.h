@@ -172,11 +172,40 @@ const char *bus_topo_fn_name(const struct bus_topo_fn *fn);
 
 /**
  * bus_topo_lookup() - the function that a configuration cycle to
- * @bus:@device.@function reaches now, routed as bus_topo_cfg_read() routes.
+ * @bus:@device.@function reaches now, routed as bus_topo_cfg_read() routes
+ * by bus numbers; a removed function is still returned (it is not present:
+ * bus_topo_fn_present()).
  * Return: the function, or NULL (absent, unreachable, bad numbers).
  */
 struct bus_topo_fn *bus_topo_lookup(const struct bus_topo *t, unsigned bus, unsigned device,
 				    unsigned function);
+
+/**
+ * bus_topo_remove_function() - surprise removal (PCIe 4.0 §6.7.3) of the
+ * function bus_topo_lookup() finds at @bus:@device.@function: from now on
+ * it answers no configuration cycle (bus_topo_cfg_read() and
+ * bus_topo_ecam_read() return all ones, writes are dropped, as for an
+ * empty slot), and when it is a bridge neither does anything below it.
+ * Its struct bus_topo_fn, its pci_cfg (untouched) and its enumeration
+ * result stay; bus_topo_lookup() still finds it (bus_topo_fn_present()
+ * tells). Removal is final: there is no re-insertion. The next
+ * bus_topo_enumerate() does not find it.
+ * Return: 0; SIM_ERR_INVALID (NULL @t, no function there, or it is gone
+ * already).
+ */
+int bus_topo_remove_function(struct bus_topo *t, unsigned bus, unsigned device,
+			     unsigned function);
+
+/**
+ * bus_topo_remove_slot() - bus_topo_remove_function() of every present
+ * function of @bus:@device (a card pulled from its slot).
+ * Return: 0; SIM_ERR_INVALID when no present function answers there.
+ */
+int bus_topo_remove_slot(struct bus_topo *t, unsigned bus, unsigned device);
+
+/** bus_topo_fn_present() - @fn has not been removed, nor has any bridge
+ * above it. NULL is not present. */
+bool bus_topo_fn_present(const struct bus_topo_fn *fn);
 
 /**
  * bus_topo_cfg_read() - a configuration read issued by the host bridge.
@@ -189,7 +218,8 @@ struct bus_topo_fn *bus_topo_lookup(const struct bus_topo *t, unsigned bus, unsi
  * whose Secondary..Subordinate range contains it (the first such bridge in
  * device/function order), and turned into a Type 0 cycle on the bus whose
  * number equals that bridge's Secondary Bus Number. Before bus numbers are
- * programmed only bus 0 is reachable. A cycle nobody claims is a master
+ * programmed only bus 0 is reachable. A removed function (and everything
+ * below a removed bridge) claims nothing. A cycle nobody claims is a master
  * abort: the read returns all ones (PCI 3.0 §6.1: Vendor ID 0xFFFF).
  *
  * Return: 0 (also on master abort), or SIM_ERR_INVALID for a malformed

@@ -36,8 +36,8 @@ struct platform_fn {
 	struct pci_cfg *own_cfg;          /* bridges: the machine's Type 1 space */
 	struct platform_fn *parent;       /* NULL on the root bus */
 	bool is_bridge;
-	bool removed;
-	bool hooked;                      /* our ops installed; dev_* to give back */
+	bool hooked;                      /* our ops installed; dev_* to give back
+	                                   * (a bridge's dev_ops are NULL) */
 	const struct pci_cfg_ops *dev_ops;
 	void *dev_opaque;
 	unsigned index;                   /* device order: the BAR priority rank */

@@ -79,13 +79,11 @@ static struct platform_fn *fn_of(struct platform_machine *m, const struct bus_to
 }
 
 /* Removed itself or below a removed bridge: a pulled card takes its
- * secondary side with it. */
+ * secondary side with it. The topology keeps the flag, so every
+ * configuration path (ECAM, bus_topo_cfg_read()) sees the removal. */
 static bool fn_gone(const struct platform_fn *f)
 {
-	for (; f; f = f->parent)
-		if (f->removed)
-			return true;
-	return false;
+	return !bus_topo_fn_present(f->tfn);
 }
 
 static struct platform_fn *fn_at(struct platform_machine *m, unsigned bus, unsigned device,
@@ -100,6 +98,38 @@ static bool in_window(const struct bus_topo_window *w, uint64_t addr, uint64_t s
 {
 	return w->size_bytes && addr >= w->base && size <= w->size_bytes &&
 	       addr - w->base <= w->size_bytes - size;
+}
+
+/* [addr, addr + size) inside the open window @w of bridge space @c. */
+static bool in_bridge_window(const struct pci_cfg *c, enum pci_bridge_window w, uint64_t addr,
+			     uint64_t size)
+{
+	uint64_t base, limit;
+
+	if (pci_cfg_bridge_window(c, w, &base, &limit) != 1)
+		return false;
+	return addr >= base && addr <= limit && size - 1 <= limit - addr;
+}
+
+/*
+ * Every bridge between @f and the root bus forwards [addr, addr + size)
+ * downstream (Bridge 1.2 §4.1, §3.2.5.8-9): Memory Space on, D0, and the
+ * range inside its memory or its prefetchable window. The bridge compares
+ * addresses only, so either window forwards any memory BAR; that software
+ * should put only prefetchable BARs in the prefetchable one is its rule,
+ * not the bridge's.
+ */
+static bool path_forwards(const struct platform_fn *f, uint64_t addr, uint64_t size)
+{
+	for (const struct platform_fn *p = f->parent; p; p = p->parent) {
+		if (!(pci_cfg_get_u16(p->cfg, PCI_CFG_COMMAND) & PCI_CMD_MEMORY) ||
+		    pci_cap_pm_state(p->cfg) != PCI_D0)
+			return false;
+		if (!in_bridge_window(p->cfg, PCI_WINDOW_MEM, addr, size) &&
+		    !in_bridge_window(p->cfg, PCI_WINDOW_PREF, addr, size))
+			return false;
+	}
+	return true;
 }
 
 /* The rule of platform/machine.h, for one memory BAR. */
@@ -117,8 +147,10 @@ static bool bar_decodes(const struct platform_fn *f, const struct pci_cfg_bar_in
 	if (bi->size_bytes < (UINT64_C(1) << 32) &&
 	    ((uint32_t)bi->address | (uint32_t)(bi->size_bytes - 1) | 0xfu) == 0xffffffffu)
 		return false;
-	return in_window(&m->mem32, bi->address, bi->size_bytes) ||
-	       in_window(&m->pref64, bi->address, bi->size_bytes);
+	if (!in_window(&m->mem32, bi->address, bi->size_bytes) &&
+	    !in_window(&m->pref64, bi->address, bi->size_bytes))
+		return false;
+	return path_forwards(f, bi->address, bi->size_bytes);
 }
 
 static void sync_failed(struct platform_fn *f, unsigned bar, const char *what, int rc)
@@ -187,22 +219,39 @@ static void fn_sync(struct platform_fn *f)
 	}
 }
 
+static bool fn_below(const struct platform_fn *f, const struct platform_fn *bridge)
+{
+	for (const struct platform_fn *p = f->parent; p; p = p->parent)
+		if (p == bridge)
+			return true;
+	return false;
+}
+
 /*
- * The hooks the machine installs on every device function: the model's own
- * first (it may change the space, e.g. reset it on D3hot -> D0), then a
- * re-evaluation of every BAR. Every write re-evaluates, not only those
- * touching a BAR, Command or PMCSR: six compares cost less than keeping a
- * list of the registers that matter, and a model may change a BAR from
- * its own hook on any write.
+ * The hooks the machine installs on every function: the model's own first
+ * (it may change the space, e.g. reset it on D3hot -> D0), then a
+ * re-evaluation of every BAR; on a bridge, of every BAR below it, since
+ * its Command, windows and PowerState gate their forwarding. Every write
+ * re-evaluates, not only those touching a BAR, Command, a window or
+ * PMCSR: a few compares per function cost less than keeping a list of
+ * the registers that matter, and a model may change a BAR from its own
+ * hook on any write.
  */
 static void fn_write_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len,
 			  uint32_t old_val, uint32_t new_val)
 {
 	struct platform_fn *f = opaque;
+	struct platform_machine *m = f->m;
 
 	if (f->dev_ops && f->dev_ops->write_hook)
 		f->dev_ops->write_hook(f->dev_opaque, c, off, len, old_val, new_val);
-	fn_sync(f);
+	if (!f->is_bridge) {
+		fn_sync(f);
+		return;
+	}
+	for (size_t i = 0; i < m->n_fns; i++)
+		if (!m->fns[i].is_bridge && m->fns[i].tfn && fn_below(&m->fns[i], f))
+			fn_sync(&m->fns[i]);
 }
 
 static void fn_read_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len)
@@ -220,42 +269,21 @@ static const struct pci_cfg_ops fn_ops = {
 
 /* ---- configuration access and the ECAM window ---- */
 
-/* The checks bus_topo_cfg_read() makes, so a request to a removed
- * function is refused exactly when it would be refused otherwise. */
-static bool cfg_request_ok(unsigned bus, unsigned device, unsigned function, uint32_t off,
-			   uint32_t len)
-{
-	return bus <= 0xff && device < BUS_TOPO_DEVICES && function < BUS_TOPO_FUNCTIONS &&
-	       (len == 1 || len == 2 || len == 4) && off % len == 0 &&
-	       off + len <= PCI_CFG_EXP_SPACE_SIZE;
-}
-
+/* The topology answers for removed functions itself (all ones, writes
+ * dropped), so the machine's path is the topology's. */
 int platform_cfg_read(struct platform_machine *m, unsigned bus, unsigned device,
 		      unsigned function, uint32_t off, uint32_t len, uint32_t *out)
 {
-	struct platform_fn *f;
-
-	if (!m || !out || !cfg_request_ok(bus, device, function, off, len))
+	if (!m)
 		return SIM_ERR_INVALID;
-	f = fn_at(m, bus, device, function);
-	if (f && fn_gone(f)) {
-		/* Nobody answers: a master abort, all ones (PCI 3.0 §6.1). */
-		*out = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-		return SIM_OK;
-	}
 	return bus_topo_cfg_read(m->topo, bus, device, function, off, len, out);
 }
 
 int platform_cfg_write(struct platform_machine *m, unsigned bus, unsigned device,
 		       unsigned function, uint32_t off, uint32_t len, uint32_t val)
 {
-	struct platform_fn *f;
-
-	if (!m || !cfg_request_ok(bus, device, function, off, len))
+	if (!m)
 		return SIM_ERR_INVALID;
-	f = fn_at(m, bus, device, function);
-	if (f && fn_gone(f))
-		return SIM_OK; /* nobody claims it: the write vanishes */
 	return bus_topo_cfg_write(m->topo, bus, device, function, off, len, val);
 }
 
@@ -417,12 +445,21 @@ static int add_bridge(struct platform_machine *m, size_t n, const struct platfor
 
 		rc = pci_cap_add_express(f->own_cfg, &p, 0, NULL);
 	}
+	if (rc == 0 && b->pm)
+		rc = pci_cap_add_pm(f->own_cfg, 0, true, 0, NULL);
 	if (rc) {
 		set_build_error("bridge %s: bad configuration (flags 0x%x, MPS %u): %s", b->name,
 				b->flags, b->mps_supported_bytes, sim_strerror(rc));
 		return rc;
 	}
-	return attach_fn(m, n, b->parent, b->device, b->function, f->own_cfg);
+	rc = attach_fn(m, n, b->parent, b->device, b->function, f->own_cfg);
+	if (rc)
+		return rc;
+	/* Hooked like a device (with no model ops to chain): its Command,
+	 * windows and PowerState gate the decoding of everything below. */
+	pci_cfg_set_ops(f->own_cfg, &fn_ops, f);
+	f->hooked = true;
+	return SIM_OK;
 }
 
 static int add_device(struct platform_machine *m, size_t n, unsigned index,
@@ -718,14 +755,10 @@ static void count_gone(struct platform_machine *m)
 int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned device,
 			     unsigned function)
 {
-	struct platform_fn *f;
-
 	if (!m)
 		return SIM_ERR_INVALID;
-	f = fn_at(m, bus, device, function);
-	if (!f || fn_gone(f))
+	if (bus_topo_remove_function(m->topo, bus, device, function) != 0)
 		return SIM_ERR_INVALID;
-	f->removed = true;
 	reap(m);
 	count_gone(m);
 	return SIM_OK;
@@ -733,21 +766,7 @@ int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned 
 
 int platform_remove_slot(struct platform_machine *m, unsigned bus, unsigned device)
 {
-	bool any = false;
-
-	if (!m)
-		return SIM_ERR_INVALID;
-	/* Flags only while scanning: lookups route by bus numbers, which a
-	 * removal does not change, so the order of the functions is moot. */
-	for (unsigned fn = 0; fn < BUS_TOPO_FUNCTIONS; fn++) {
-		struct platform_fn *f = fn_at(m, bus, device, fn);
-
-		if (f && !fn_gone(f)) {
-			f->removed = true;
-			any = true;
-		}
-	}
-	if (!any)
+	if (!m || bus_topo_remove_slot(m->topo, bus, device) != 0)
 		return SIM_ERR_INVALID;
 	reap(m);
 	count_gone(m);

@@ -9,18 +9,26 @@
  * the description.
  *
  * Decoding follows the hardware state. The machine hooks the configuration
- * space of every function, so a write from software (a driver, a test)
- * that changes a BAR, Command.Memory Space Enable or the PM PowerState
- * moves, enables or disables that function's decoder regions at once. The
- * rule, checked after every configuration write to the function, is:
+ * space of every function, bridges included, so a write from software (a
+ * driver, a test) that changes a BAR, Command.Memory Space Enable or the
+ * PM PowerState of a function, or the Command, a memory window or the
+ * PowerState of a bridge, moves, enables or disables the decoder regions
+ * concerned at once. The rule, checked after every configuration write to
+ * the function or to any bridge above it, is:
  *
  *   a memory BAR with region ops decodes exactly while the function is
- *   present (not surprise-removed), Command.Memory Space is set (PCI 3.0
- *   §6.2.2), PowerState is D0 (PCI PM 1.2 §5.3.1: memory decode is off in
- *   D3hot; D1/D2 count as off too), the BAR's address is non-zero, its low
- *   32 address bits are not all ones (the sizing pattern: a BAR being
- *   sized is never an assignment), and [address, address + size) lies
- *   inside the platform's mem32 or pref64 window.
+ *   present (not surprise-removed, itself or a bridge above it),
+ *   Command.Memory Space is set (PCI 3.0 §6.2.2), PowerState is D0 (PCI
+ *   PM 1.2 §5.3.1: memory decode is off in D3hot; D1/D2 count as off too),
+ *   the BAR's address is non-zero, its low 32 address bits are not all
+ *   ones (the sizing pattern: a BAR being sized is never an assignment),
+ *   [address, address + size) lies inside the platform's mem32 or pref64
+ *   window, and every bridge on the path from the root bus forwards it
+ *   (Bridge 1.2 §4.1): the bridge's Command.Memory Space is set, its
+ *   PowerState is D0, and the range lies wholly inside its memory window
+ *   or its prefetchable window (pci_cfg_bridge_window(): open, base <=
+ *   limit). A bridge compares addresses only, so either window forwards
+ *   any memory BAR, prefetchable or not.
  *
  * A region that stops decoding is disabled in the decoder, not left at a
  * stale address; when it decodes again it is first moved to the BAR's
@@ -32,9 +40,9 @@
  * window, the BARs, RAM.
  *
  * Not in this version: I/O BARs and expansion ROMs are not mapped (there
- * is no I/O decoder yet); bridge windows and bridge Command registers do
- * not gate forwarding (a BAR decodes even when the bridge above it would
- * not forward it); no simulation kernel is involved (everything here is
+ * is no I/O decoder yet); Bridge Control (VGA Enable, ISA Enable) and
+ * subtractive decode are not modelled; a bridge's own BARs are not mapped;
+ * no simulation kernel is involved (everything here is
  * untimed and kernel-independent).
  *
  * Not thread-safe: one simulation thread owns a machine. Include as
@@ -99,6 +107,9 @@ struct platform_bar_ops {
  *	complex to this port (platform/access.h): generation 1..5 and lanes
  *	1, 2, 4, 8 or 16; 0 takes bus_link_cfg_default()'s (Gen3, x8). Every
  *	function below the bridge uses this link. Ignored below a bridge.
+ * @pm: give it a PCI Power Management capability (PM 1.2 §3.2; D0 and
+ *	D3hot only, No_Soft_Reset set), so software can put it in D3hot,
+ *	where it forwards no memory transaction to anything below it.
  */
 struct platform_bridge_desc {
 	const char *name;
@@ -108,6 +119,7 @@ struct platform_bridge_desc {
 	unsigned flags;
 	unsigned mps_supported_bytes;
 	unsigned link_gen, link_width;
+	bool pm;
 };
 
 /**
@@ -214,9 +226,11 @@ struct bus_decode *platform_decode(struct platform_machine *m);
 /** platform_mem() - host memory. Owned by @m. */
 struct bus_mem *platform_mem(struct platform_machine *m);
 
-/** platform_topo() - the topology. Owned by @m. Configuration accesses
- * made straight through it (bus_topo_cfg_read()) still reach a
- * surprise-removed function; use the ECAM window or platform_cfg_read(). */
+/** platform_topo() - the topology. Owned by @m. Removal is recorded in
+ * the topology (bus_topo_remove_function()), so configuration accesses
+ * made straight through it (bus_topo_cfg_read()) see a surprise-removed
+ * function as the ECAM window does: all ones, writes dropped. Writes made
+ * through it reach the machine's hooks as any other. */
 struct bus_topo *platform_topo(struct platform_machine *m);
 
 /**
@@ -248,10 +262,11 @@ int platform_cfg_write(struct platform_machine *m, unsigned bus, unsigned device
  * everything below it: its decoder regions are unmapped (memory reads
  * master-abort to all ones, writes vanish) and its configuration space, as
  * seen through the ECAM window and platform_cfg_read(), reads all ones.
- * The topology has no detach, so the machine keeps a removed flag per
- * function that its configuration path checks; the function's pci_cfg is
- * untouched and the enumeration result stays. The removal is recorded
- * (platform_removed_count(), platform_fn_present()).
+ * The removal is made in the topology (bus_topo_remove_function()), so
+ * every configuration path sees it: the ECAM window, platform_cfg_read()
+ * and bus_topo_cfg_read() on platform_topo(). The function's pci_cfg is
+ * untouched and the enumeration result stays (platform_removed_count(),
+ * platform_fn_present()).
  * Return: 0; SIM_ERR_INVALID when no function answers there or it was
  * removed already.
  */
@@ -260,7 +275,8 @@ int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned 
 
 /**
  * platform_remove_slot() - surprise removal of every present function of
- * @bus:@device (a card pulled from its slot), as platform_remove_function().
+ * @bus:@device (a card pulled from its slot), as platform_remove_function()
+ * (bus_topo_remove_slot()).
  * Return: 0; SIM_ERR_INVALID when no present function answers there.
  */
 int platform_remove_slot(struct platform_machine *m, unsigned bus, unsigned device);

@@ -14,7 +14,10 @@
  * equal to the granular hull of everything below, MPS the minimum along
  * the path, MRRS and Command; idempotence; running out of a window names
  * the function and leaves every configuration space as it was; an I/O BAR
- * behind a bridge without an I/O window.
+ * behind a bridge without an I/O window; surprise removal of a function
+ * (direct and ECAM reads all ones, writes vanish, lookup and result kept)
+ * and of a slot holding a bridge (everything below gone, a new
+ * enumeration does not find it).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -347,6 +350,72 @@ START_TEST(test_ecam_agrees_with_direct)
 	ck_assert_int_eq(bus_topo_ecam_read(tr.t, ecam(0, 0, 0, 2), 4, &v), SIM_ERR_INVALID);
 	ck_assert_int_eq(bus_topo_ecam_read(tr.t, ecam(255, 31, 7, 0xffc), 4, &v), SIM_OK);
 	ck_assert_uint_eq(v, 0xffffffffu);
+	bus_topo_destroy(tr.t);
+}
+END_TEST
+
+/* ---- surprise removal ---- */
+
+START_TEST(test_remove_function_reads_all_ones)
+{
+	uint32_t v = 0;
+	uint16_t cmd;
+
+	build_tree();
+	ck_assert_int_eq(bus_topo_enumerate(tr.t, &plat), SIM_OK);
+	ck_assert(bus_topo_fn_present(tr.fn[EP2]));
+	ck_assert_int_eq(bus_topo_remove_function(tr.t, 1, 0, 0), SIM_OK);
+	ck_assert(!bus_topo_fn_present(tr.fn[EP2]));
+	ck_assert(bus_topo_fn_present(tr.fn[EP3]));
+	/* Direct and ECAM reads: nobody answers. */
+	ck_assert_uint_eq(crd(tr.t, 1, 0, 0, PCI_CFG_VENDOR_ID, 2), 0xffff);
+	ck_assert_uint_eq(crd(tr.t, 1, 0, 0, PCI_CFG_COMMAND, 1), 0xff);
+	ck_assert_uint_eq(crd(tr.t, 1, 0, 0, PCI_CFG_BAR0, 4), 0xffffffffu);
+	ck_assert_int_eq(bus_topo_ecam_read(tr.t, ecam(1, 0, 0, PCI_CFG_VENDOR_ID), 4, &v), SIM_OK);
+	ck_assert_uint_eq(v, 0xffffffffu);
+	/* Writes vanish: its space is untouched. */
+	cmd = pci_cfg_get_u16(&tr.cfg[EP2], PCI_CFG_COMMAND);
+	ck_assert(cmd & PCI_CMD_MEMORY);
+	cwr(tr.t, 1, 0, 0, PCI_CFG_COMMAND, 2, 0);
+	ck_assert_int_eq(bus_topo_ecam_write(tr.t, ecam(1, 0, 0, PCI_CFG_COMMAND), 2, 0), SIM_OK);
+	ck_assert_uint_eq(pci_cfg_get_u16(&tr.cfg[EP2], PCI_CFG_COMMAND), cmd);
+	/* Malformed requests are still refused, not answered. */
+	ck_assert_int_eq(bus_topo_cfg_read(tr.t, 1, 0, 0, 1, 2, &v), SIM_ERR_INVALID);
+	/* Still found by lookup, result kept; its neighbour answers. */
+	ck_assert_ptr_eq(bus_topo_lookup(tr.t, 1, 0, 0), tr.fn[EP2]);
+	ck_assert(bus_topo_fn_result(tr.fn[EP2])->found);
+	ck_assert_uint_eq(crd(tr.t, 1, 1, 0, PCI_CFG_DEVICE_ID, 2), 0x13);
+	ck_assert_int_eq(bus_topo_remove_function(tr.t, 1, 0, 0), SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_topo_remove_function(tr.t, 0, 9, 0), SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_topo_remove_function(NULL, 0, 0, 0), SIM_ERR_INVALID);
+	ck_assert(!bus_topo_fn_present(NULL));
+	bus_topo_destroy(tr.t);
+}
+END_TEST
+
+START_TEST(test_remove_slot_takes_bridge_subtree)
+{
+	build_tree();
+	ck_assert_int_eq(bus_topo_enumerate(tr.t, &plat), SIM_OK);
+	ck_assert_uint_eq(bus_topo_fn_count(tr.t), NFN);
+	/* rp2 (0:3) with sw (bus 2) and ep4 (bus 3) below it. */
+	ck_assert_int_eq(bus_topo_remove_slot(tr.t, 0, 3), SIM_OK);
+	ck_assert(!bus_topo_fn_present(tr.fn[RP2]));
+	ck_assert(!bus_topo_fn_present(tr.fn[SW]));
+	ck_assert(!bus_topo_fn_present(tr.fn[EP4]));
+	ck_assert(bus_topo_fn_present(tr.fn[RP1]));
+	ck_assert_uint_eq(crd(tr.t, 0, 3, 0, PCI_CFG_VENDOR_ID, 2), 0xffff);
+	ck_assert_uint_eq(crd(tr.t, 2, 0, 0, PCI_CFG_VENDOR_ID, 2), 0xffff);
+	ck_assert_uint_eq(crd(tr.t, 3, 0, 0, PCI_CFG_VENDOR_ID, 4), 0xffffffffu);
+	ck_assert_int_eq(bus_topo_remove_function(tr.t, 3, 0, 0), SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_topo_remove_slot(tr.t, 0, 3), SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_topo_remove_slot(tr.t, 0, 9), SIM_ERR_INVALID);
+	ck_assert_uint_eq(crd(tr.t, 0, 2, 0, PCI_CFG_DEVICE_ID, 2), 0x20);
+	/* A new enumeration does not find what was removed. */
+	ck_assert_int_eq(bus_topo_enumerate(tr.t, &plat), SIM_OK);
+	ck_assert_uint_eq(bus_topo_fn_count(tr.t), NFN - 3);
+	for (unsigned i = 0; i < bus_topo_fn_count(tr.t); i++)
+		ck_assert(bus_topo_fn_present(bus_topo_fn_at(tr.t, i)));
 	bus_topo_destroy(tr.t);
 }
 END_TEST
@@ -725,6 +794,11 @@ static Suite *topo_suite(void)
 	tcase_add_test(t, test_routing_by_hand);
 	tcase_add_test(t, test_routing_after_enumeration);
 	tcase_add_test(t, test_ecam_agrees_with_direct);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("remove");
+	tcase_add_test(t, test_remove_function_reads_all_ones);
+	tcase_add_test(t, test_remove_slot_takes_bridge_subtree);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("swizzle");

@@ -15,7 +15,11 @@
  * decoding off and D0 back on; overlapping BARs resolved by priority; the
  * model's own config hook still runs and gets its ops back at destroy;
  * surprise removal of a function and of a slot (a bridge with a device
- * below); build errors leave the models' ops alone.
+ * below); bridge forwarding: a BAR behind a root port stops decoding when
+ * the port's Memory Space is cleared or its memory window moved, closed
+ * or shrunk past the BAR, and decodes again (at its current address) when
+ * restored; the prefetchable window forwards too; the same through two
+ * levels of bridges, and a root port in D3hot; build errors leave the models' ops alone.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -438,7 +442,12 @@ START_TEST(test_overlap_resolved_by_priority)
 	uint64_t a0 = bar0_of(m, 0, 0), a1 = bar0_of(m, 1, 0);
 	uint64_t other = MEM32_BASE + 128 * MIB;
 
-	/* ep1 onto ep0's address: both enabled, ep0 (listed first) wins. */
+	/* ep1 onto ep0's address: both enabled, ep0 (listed first) wins.
+	 * The root port above ep1 must forward a0 too: its memory window
+	 * opened over the whole mem32 window. */
+	cfg_wr(m, 0, 1, 0, PCI_CFG_MEMORY_BASE, 2, (uint32_t)(MEM32_BASE >> 16) & 0xfff0);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_MEMORY_LIMIT, 2,
+	       (uint32_t)((MEM32_BASE + MEM32_SIZE - 1) >> 16) & 0xfff0);
 	cfg_wr(m, 1, 0, 0, PCI_CFG_BAR0, 4, (uint32_t)a0);
 	ck_assert_uint_eq(platform_sync_failures(m), 0);
 	ck_assert_int_eq(bus_decode_write(platform_decode(m), a0 + 4, 4, 0x77, NULL), 0);
@@ -545,6 +554,161 @@ START_TEST(test_surprise_remove_slot)
 }
 END_TEST
 
+/* ---- bridge forwarding ---- */
+
+/* Program the memory window of the bridge at @b:@d to [@base, @limit]
+ * (1 MiB granular; @base > @limit closes it). */
+static void set_mem_window(struct platform_machine *m, unsigned b, unsigned d, uint64_t base,
+			   uint64_t limit)
+{
+	cfg_wr(m, b, d, 0, PCI_CFG_MEMORY_BASE, 2, (uint32_t)(base >> 16) & 0xfff0);
+	cfg_wr(m, b, d, 0, PCI_CFG_MEMORY_LIMIT, 2, (uint32_t)(limit >> 16) & 0xfff0);
+}
+
+static const struct bus_topo_bridge_range *mem_window_of(struct platform_machine *m, unsigned b,
+							 unsigned d)
+{
+	const struct bus_topo_result *r = platform_fn_result(m, b, d, 0);
+
+	ck_assert(r && r->is_bridge);
+	ck_assert(r->windows[PCI_WINDOW_MEM].open);
+	return &r->windows[PCI_WINDOW_MEM];
+}
+
+START_TEST(test_bridge_memory_space_gates)
+{
+	struct platform_machine *m = make();
+	uint64_t a0 = bar0_of(m, 0, 0), a1 = bar0_of(m, 1, 0);
+	uint32_t cmd = cfg_rd(m, 0, 1, 0, PCI_CFG_COMMAND, 2);
+
+	ck_assert(cmd & PCI_CMD_MEMORY);
+	/* The root port stops forwarding memory: the device below is cut
+	 * off, though its own Memory Space is still on; ep0 is not. */
+	cfg_wr(m, 0, 1, 0, PCI_CFG_COMMAND, 2, cmd & ~(uint32_t)PCI_CMD_MEMORY);
+	assert_aborts(m, a1);
+	assert_decodes(m, a0);
+	ck_assert(pci_cfg_get_u16(&dev1.cfg, PCI_CFG_COMMAND) & PCI_CMD_MEMORY);
+	/* Its configuration space still answers (config is not memory). */
+	ck_assert_uint_eq(cfg_rd(m, 1, 0, 0, PCI_CFG_VENDOR_ID, 2), TDEV_VENDOR);
+	/* A BAR moved while the bridge is off stays off, then decodes at
+	 * the new address once the bridge forwards again. */
+	cfg_wr(m, 1, 0, 0, PCI_CFG_BAR0, 4, (uint32_t)(a1 + 4 * KIB));
+	assert_aborts(m, a1 + 4 * KIB);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_COMMAND, 2, cmd);
+	assert_decodes(m, a1 + 4 * KIB);
+	assert_aborts(m, a1);
+	ck_assert_uint_eq(platform_sync_failures(m), 0);
+	platform_machine_destroy(m);
+}
+END_TEST
+
+START_TEST(test_bridge_window_gates)
+{
+	struct platform_machine *m = make();
+	uint64_t a1 = bar0_of(m, 1, 0);
+	const struct bus_topo_bridge_range *w = mem_window_of(m, 0, 1);
+	uint64_t wb = w->base, wl = w->limit;
+	uint64_t elsewhere = MEM32_BASE + 256 * MIB;
+
+	ck_assert(a1 >= wb && a1 + 4 * KIB - 1 <= wl);
+	/* Window moved away from the BAR (Memory Space still on). */
+	set_mem_window(m, 0, 1, elsewhere, elsewhere + MIB - 1);
+	assert_aborts(m, a1);
+	set_mem_window(m, 0, 1, wb, wl);
+	assert_decodes(m, a1);
+	/* Closed (base above limit). */
+	set_mem_window(m, 0, 1, wb + MIB, wb);
+	assert_aborts(m, a1);
+	set_mem_window(m, 0, 1, wb, wl);
+	assert_decodes(m, a1);
+	/* The BAR moved out of the window, then the window grown to it. */
+	cfg_wr(m, 1, 0, 0, PCI_CFG_BAR0, 4, (uint32_t)elsewhere);
+	assert_aborts(m, elsewhere);
+	set_mem_window(m, 0, 1, wb < elsewhere ? wb : elsewhere,
+		       wl > elsewhere + MIB - 1 ? wl : elsewhere + MIB - 1);
+	assert_decodes(m, elsewhere);
+	/* Shrunk back: the BAR falls outside again. */
+	set_mem_window(m, 0, 1, wb, wl);
+	assert_aborts(m, elsewhere);
+	/* The prefetchable window forwards too: the bridge compares
+	 * addresses only. Memory window closed, pref window over it. */
+	set_mem_window(m, 0, 1, MIB, 0);
+	assert_aborts(m, elsewhere);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_PREF_BASE_UPPER, 4, 0);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_PREF_LIMIT_UPPER, 4, 0);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_PREF_BASE, 2, (uint32_t)(elsewhere >> 16) & 0xfff0);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_PREF_LIMIT, 2, (uint32_t)(elsewhere >> 16) & 0xfff0);
+	assert_decodes(m, elsewhere);
+	ck_assert_uint_eq(platform_sync_failures(m), 0);
+	platform_machine_destroy(m);
+}
+END_TEST
+
+START_TEST(test_two_levels_of_bridges)
+{
+	static const struct platform_bridge_desc two[] = {
+		{ .name = "rp0", .device = 1, .vendor_id = BRIDGE_VENDOR, .device_id = 0x1234,
+		  .mps_supported_bytes = 256, .pm = true },
+		{ .name = "sw", .parent = "rp0", .device = 0, .vendor_id = BRIDGE_VENDOR,
+		  .device_id = 0x1235, .mps_supported_bytes = 256 },
+	};
+	struct platform_desc d = make_desc();
+	struct platform_device_desc devs[2];
+	struct platform_machine *m = NULL;
+	uint64_t a1;
+	uint64_t rb, rl, sb, sl;
+	uint32_t cmd, pmcsr;
+
+	memcpy(devs, devices, sizeof(devs));
+	devs[1].parent = "sw";
+	d.bridges = two;
+	d.n_bridges = 2;
+	d.devices = devs;
+	ck_assert_msg(platform_machine_build(&m, &d) == SIM_OK, "%s", platform_build_error());
+	a1 = bar0_of(m, 2, 0);
+	rb = mem_window_of(m, 0, 1)->base;
+	rl = mem_window_of(m, 0, 1)->limit;
+	sb = mem_window_of(m, 1, 0)->base;
+	sl = mem_window_of(m, 1, 0)->limit;
+	assert_decodes(m, a1);
+	/* The lower bridge's Memory Space, then the upper one's. */
+	cmd = cfg_rd(m, 1, 0, 0, PCI_CFG_COMMAND, 2);
+	cfg_wr(m, 1, 0, 0, PCI_CFG_COMMAND, 2, cmd & ~(uint32_t)PCI_CMD_MEMORY);
+	assert_aborts(m, a1);
+	cfg_wr(m, 1, 0, 0, PCI_CFG_COMMAND, 2, cmd);
+	assert_decodes(m, a1);
+	cmd = cfg_rd(m, 0, 1, 0, PCI_CFG_COMMAND, 2);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_COMMAND, 2, cmd & ~(uint32_t)PCI_CMD_MEMORY);
+	assert_aborts(m, a1);
+	cfg_wr(m, 0, 1, 0, PCI_CFG_COMMAND, 2, cmd);
+	assert_decodes(m, a1);
+	/* The upper window shrunk away while the lower one still covers the
+	 * BAR: the upper bridge does not forward, nothing reaches it. */
+	set_mem_window(m, 0, 1, MEM32_BASE + 256 * MIB, MEM32_BASE + 257 * MIB - 1);
+	assert_aborts(m, a1);
+	set_mem_window(m, 0, 1, rb, rl);
+	assert_decodes(m, a1);
+	set_mem_window(m, 1, 0, MEM32_BASE + 256 * MIB, MEM32_BASE + 257 * MIB - 1);
+	assert_aborts(m, a1);
+	set_mem_window(m, 1, 0, sb, sl);
+	assert_decodes(m, a1);
+	/* The root port in D3hot forwards nothing below it (PM 1.2 §5.3.1);
+	 * its configuration space and the device's still answer. */
+	pmcsr = pci_cap_find(bus_topo_fn_cfg(bus_topo_lookup(platform_topo(m), 0, 1, 0)),
+			     PCI_CAP_ID_PM);
+	ck_assert_uint_ne(pmcsr, 0);
+	pmcsr += PCI_PM_CTRL;
+	cfg_wr(m, 0, 1, 0, pmcsr, 2, PCI_D3HOT);
+	ck_assert_uint_eq(cfg_rd(m, 0, 1, 0, pmcsr, 2) & PCI_PM_CTRL_STATE_MASK, PCI_D3HOT);
+	assert_aborts(m, a1);
+	ck_assert_uint_eq(cfg_rd(m, 2, 0, 0, PCI_CFG_VENDOR_ID, 2), TDEV_VENDOR);
+	cfg_wr(m, 0, 1, 0, pmcsr, 2, PCI_D0);
+	assert_decodes(m, a1);
+	ck_assert_uint_eq(platform_sync_failures(m), 0);
+	platform_machine_destroy(m);
+}
+END_TEST
+
 static void expect_build_fails(struct platform_desc *d, int rc)
 {
 	struct platform_machine *m = (struct platform_machine *)d; /* must become NULL */
@@ -625,6 +789,9 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_model_hook_chained_and_restored);
 	tcase_add_test(tc, test_surprise_remove_function);
 	tcase_add_test(tc, test_surprise_remove_slot);
+	tcase_add_test(tc, test_bridge_memory_space_gates);
+	tcase_add_test(tc, test_bridge_window_gates);
+	tcase_add_test(tc, test_two_levels_of_bridges);
 	tcase_add_test(tc, test_build_errors);
 	suite_add_tcase(s, tc);
 	return s;
