@@ -19,22 +19,11 @@
 
 #include <check.h>
 
+#include "bus-test.h"
+
 #include "bus/caps.h"
 
 /* ---- helpers ---- */
-
-static uint32_t rd(struct pci_cfg *c, uint32_t off, uint32_t len)
-{
-	uint32_t v = 0xdeadbeef;
-
-	ck_assert_int_eq(pci_cfg_read(c, off, len, &v), SIM_OK);
-	return v;
-}
-
-static void wr(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t v)
-{
-	ck_assert_int_eq(pci_cfg_write(c, off, len, v), SIM_OK);
-}
 
 static void init0(struct pci_cfg *c)
 {
@@ -56,26 +45,6 @@ static uint32_t add_exp(struct pci_cfg *c, const struct pci_cap_exp_params *p)
 
 	ck_assert_int_eq(pci_cap_add_express(c, p, 0, &at), SIM_OK);
 	return at;
-}
-
-static void assert_ro(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t expect)
-{
-	ck_assert_uint_eq(rd(c, off, len), expect);
-	wr(c, off, len, 0xffffffffu);
-	ck_assert_uint_eq(rd(c, off, len), expect);
-	wr(c, off, len, 0);
-	ck_assert_uint_eq(rd(c, off, len), expect);
-}
-
-static void assert_rw(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t mask,
-		      uint32_t fixed)
-{
-	const uint32_t all = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-
-	wr(c, off, len, all);
-	ck_assert_uint_eq(rd(c, off, len), mask | fixed);
-	wr(c, off, len, 0);
-	ck_assert_uint_eq(rd(c, off, len), fixed);
 }
 
 /* The list as software walks it, through bus reads only. */

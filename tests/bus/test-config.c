@@ -20,6 +20,8 @@
 
 #include <check.h>
 
+#include "bus-test.h"
+
 #include "bus/config.h"
 
 #define VID 0x1b36
@@ -31,19 +33,6 @@
 
 /* ---- helpers ---- */
 
-static uint32_t rd(struct pci_cfg *c, uint32_t off, uint32_t len)
-{
-	uint32_t v = 0xdeadbeef;
-
-	ck_assert_int_eq(pci_cfg_read(c, off, len, &v), SIM_OK);
-	return v;
-}
-
-static void wr(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t v)
-{
-	ck_assert_int_eq(pci_cfg_write(c, off, len, v), SIM_OK);
-}
-
 static void init0(struct pci_cfg *c)
 {
 	ck_assert_int_eq(pci_cfg_init_type0(c, VID, DID, CLASS, REV, SSVID, SSID, 1), SIM_OK);
@@ -52,31 +41,6 @@ static void init0(struct pci_cfg *c)
 static void init1(struct pci_cfg *c, unsigned flags)
 {
 	ck_assert_int_eq(pci_cfg_init_type1(c, 0x8086, 0x1234, 0x060400, 1, 1, flags), SIM_OK);
-}
-
-/* A register is read-only when writing all ones and all zeros leaves it. */
-static void assert_ro(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t expect)
-{
-	ck_assert_uint_eq(rd(c, off, len), expect);
-	wr(c, off, len, 0xffffffffu);
-	ck_assert_uint_eq(rd(c, off, len), expect);
-	wr(c, off, len, 0);
-	ck_assert_uint_eq(rd(c, off, len), expect);
-}
-
-/* A register whose bits in @mask are RW and others read @fixed. */
-static void assert_rw(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t mask,
-		      uint32_t fixed)
-{
-	const uint32_t all = len == 4 ? 0xffffffffu : (1u << (8 * len)) - 1;
-
-	wr(c, off, len, all);
-	ck_assert_uint_eq(rd(c, off, len), mask | fixed);
-	wr(c, off, len, 0);
-	ck_assert_uint_eq(rd(c, off, len), fixed);
-	wr(c, off, len, 0xa5a5a5a5u & all);
-	ck_assert_uint_eq(rd(c, off, len), (0xa5a5a5a5u & mask) | fixed);
-	wr(c, off, len, 0);
 }
 
 /* ---- type 0 header ---- */
