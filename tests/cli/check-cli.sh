@@ -46,6 +46,26 @@ help)
 		[ ! -s "$out.err" ] || fail "$arg wrote to stderr"
 	done
 	;;
+link)
+	# The CSV form is a contract for scripts: the header, one row per size,
+	# the configuration echoed in each row, Gb/s with three decimals.
+	run link --csv --gen 3 --width 8 --mps 256 --mrrs 512 --size 64,4096
+	[ "$rc" -eq 0 ] || fail "link --csv exited $rc"
+	[ "$(sed -n 1p "$out")" = "gen,width,mps,mrrs,size,write_gbps,read_gbps" ] ||
+		fail "link --csv: wrong header"
+	[ "$(wc -l <"$out")" -eq 3 ] || fail "link --csv: expected 2 rows"
+	grep -Eq '^3,8,256,512,64,[0-9]+\.[0-9]{3},[0-9]+\.[0-9]{3}$' "$out" ||
+		fail "link --csv: bad row for 64 bytes"
+	grep -Eq '^3,8,256,512,4096,[0-9]+\.[0-9]{3},[0-9]+\.[0-9]{3}$' "$out" ||
+		fail "link --csv: bad row for 4096 bytes"
+	for bad in "--size" "--gen 9 --size 64" "--width 3 --size 64" "--size 64,,128" "--profile nope --size 64"; do
+		# shellcheck disable=SC2086
+		run link $bad
+		[ "$rc" -eq 2 ] || fail "link $bad: exited $rc, expected 2"
+	done
+	run link --help
+	[ "$rc" -eq 0 ] || fail "link --help exited $rc"
+	;;
 unknown)
 	for arg in no-such-command --no-such-option; do
 		run "$arg"
