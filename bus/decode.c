@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/ctrace.h"
+#include "sim/kernel.h"
+
 struct bus_decode_region {
 	uint64_t base;
 	uint64_t last_off;                 /* size - 1: a region may end at UINT64_MAX */
@@ -721,6 +724,49 @@ static bool fault_access(struct bus_decode *d, bool is_write, uint64_t addr, uns
 	return true;
 }
 
+void bus_decode_set_trace(struct bus_decode *d, struct sim_ctrace *trace, uint32_t track,
+			  const struct sim_kernel *clock)
+{
+	if (d == NULL)
+		return;
+	d->trace = trace;
+	d->trace_track = track;
+	d->trace_clock = clock;
+}
+
+/* The latest access, if it did not simply complete, as a trace event. */
+static void trace_outcome(struct bus_decode *d, uint64_t addr, uint64_t len, bool is_write)
+{
+	const struct bus_decode_result *r = &d->last;
+	const char *what;
+
+	if (r->status == BUS_DECODE_OK && !r->poisoned)
+		return;
+	if (r->master_abort)
+		what = "master abort";
+	else if (r->timeout)
+		what = "completion timeout";
+	else if (r->poisoned)
+		what = "poisoned";
+	else if (r->violation)
+		what = "refused access";
+	else
+		what = bus_decode_status_name(r->status);
+	{
+		struct sim_ctrace_arg args[] = {
+			SIM_CTRACE_ARG_HEX("addr", addr),
+			SIM_CTRACE_ARG_U64("len", len),
+			SIM_CTRACE_ARG_STR("dir", is_write ? "write" : "read"),
+			SIM_CTRACE_ARG_STR("region", r->region ? bus_decode_region_name(d, r->region) : NULL),
+			SIM_CTRACE_ARG_STR("status", bus_decode_status_name(r->status)),
+		};
+
+		sim_ctrace_instant_args(d->trace, d->trace_track, what,
+					d->trace_clock ? sim_now(d->trace_clock) : 0, args,
+					sizeof(args) / sizeof(args[0]));
+	}
+}
+
 int bus_decode_read(struct bus_decode *d, uint64_t addr, unsigned size, uint64_t *val,
 		    struct bus_decode_result *res)
 {
@@ -728,6 +774,8 @@ int bus_decode_read(struct bus_decode *d, uint64_t addr, unsigned size, uint64_t
 		return SIM_ERR_INVALID;
 	if (d->nfaults == 0 || !fault_access(d, false, addr, size, val))
 		do_access(d, false, addr, size, val);
+	if (d->trace)
+		trace_outcome(d, addr, size, false);
 	if (res)
 		*res = d->last;
 	return SIM_OK;
@@ -740,6 +788,8 @@ int bus_decode_write(struct bus_decode *d, uint64_t addr, unsigned size, uint64_
 		return SIM_ERR_INVALID;
 	if (d->nfaults == 0 || !fault_access(d, true, addr, size, &val))
 		do_access(d, true, addr, size, &val);
+	if (d->trace)
+		trace_outcome(d, addr, size, true);
 	if (res)
 		*res = d->last;
 	return SIM_OK;
@@ -899,9 +949,20 @@ static bool face_fault(struct bus_decode *d, struct tlm_payload *p, sim_time_t *
 	return true;
 }
 
+static void face_b_transport_untraced(struct bus_decode *d, struct tlm_payload *p, sim_time_t *delay_ps);
+
 static void face_b_transport(void *opaque, struct tlm_payload *p, sim_time_t *delay_ps)
 {
 	struct bus_decode *d = opaque;
+	uint64_t before = d->stats.accesses;
+
+	face_b_transport_untraced(d, p, delay_ps);
+	if (d->trace && d->stats.accesses != before)
+		trace_outcome(d, p->address, p->length, p->command == TLM_CMD_WRITE);
+}
+
+static void face_b_transport_untraced(struct bus_decode *d, struct tlm_payload *p, sim_time_t *delay_ps)
+{
 	const uint64_t a = p->address;
 
 	if (p->command == TLM_CMD_IGNORE) {

@@ -48,6 +48,9 @@
 #include "sim/error.h"
 #include "sim/tlm.h"
 
+struct sim_ctrace;
+struct sim_kernel;
+
 /**
  * enum bus_decode_status - how a bus access completed (PCIe Base Specification
  * 2.2.9, Completion Status), as a region's model answers it and as the
@@ -189,6 +192,10 @@ struct bus_decode {
 	uint32_t cap_faults;
 	uint32_t next_fault_id;
 	sim_time_t fault_timeout_ps;       /* delay of a completion timeout */
+	/* private: tracing of failed accesses (bus_decode_set_trace()) */
+	struct sim_ctrace *trace;          /* NULL: off, one branch per access */
+	uint32_t trace_track;
+	const struct sim_kernel *trace_clock;
 };
 
 /**
@@ -344,6 +351,22 @@ static inline void bus_decode_reset_stats(struct bus_decode *d)
 {
 	memset(&d->stats, 0, sizeof(d->stats));
 }
+
+/**
+ * bus_decode_set_trace() - record every access that does not simply complete
+ * (master abort, UR, CA, a refused access, a fault's poisoned data or
+ * timeout) as an instant event on @track of @trace, named after the outcome,
+ * with the address, size, direction and region as arguments.
+ * @trace: an open Chrome trace writer (sim/ctrace.h), or NULL to stop.
+ * @track: a track of @trace, from sim_ctrace_track().
+ * @clock: the kernel whose time stamps the events, or NULL for time 0
+ *         (the decoder itself is untimed).
+ *
+ * Off by default; off, it costs one branch per access. @trace and @clock
+ * must outlive the decoder or a later call turning tracing off.
+ */
+void bus_decode_set_trace(struct bus_decode *d, struct sim_ctrace *trace, uint32_t track,
+			  const struct sim_kernel *clock);
 
 /** bus_decode_status_name() - "OK", "UR", "CA"; "UNKNOWN" otherwise. Static string. */
 const char *bus_decode_status_name(enum bus_decode_status s);

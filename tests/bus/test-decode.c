@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
 #include "bus/decode.h"
 #include "bus/hostmem.h"
+#include "sim/ctrace.h"
+#include "sim/kernel.h"
 
 /* ---- a register model: 64 bytes, a log of the calls it saw ---- */
 
@@ -856,6 +859,65 @@ START_TEST(thousand_regions)
 }
 END_TEST
 
+/* With a trace attached, every access that does not simply complete is an
+ * instant event named after its outcome, stamped with the kernel's time;
+ * accesses that complete leave no event. */
+START_TEST(failed_accesses_traced)
+{
+	struct bus_decode d;
+	struct regs r;
+	struct sim_ctrace t;
+	struct sim_kernel k;
+	uint32_t id, track;
+	uint64_t v;
+	char path[] = "/tmp/pcisim-decode-trace-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	char text[8192];
+	size_t n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sim_kernel_init(&k, NULL), SIM_OK);
+	ck_assert_int_eq(sim_run_until(&k, SIM_NS(7)), SIM_STOP_TIME);
+	regs_reset(&r);
+	r.ca_offset = 8;
+	ck_assert_int_eq(bus_decode_init(&d), SIM_OK);
+	ck_assert_int_eq(bus_decode_map(&d, 0x1000, 64, 0, &regs_dword_ops, &r, "regs", &id), SIM_OK);
+	ck_assert_int_eq(sim_ctrace_open(&t, path), SIM_OK);
+	ck_assert_int_eq(sim_ctrace_track(&t, "bus", "decoder", &track), SIM_OK);
+	bus_decode_set_trace(&d, &t, track, &k);
+	ck_assert_int_eq(bus_decode_read(&d, 0x1000, 4, &v, NULL), SIM_OK);      /* OK: no event */
+	ck_assert_int_eq(bus_decode_read(&d, 0x9000, 4, &v, NULL), SIM_OK);      /* master abort */
+	ck_assert_int_eq(bus_decode_write(&d, 0x1008, 4, 1, NULL), SIM_OK);      /* CA */
+	ck_assert_int_eq(bus_decode_read(&d, 0x1002, 2, &v, NULL), SIM_OK);      /* refused size */
+	bus_decode_set_trace(&d, NULL, 0, NULL);
+	ck_assert_int_eq(bus_decode_read(&d, 0x9000, 4, &v, NULL), SIM_OK);      /* off: no event */
+	ck_assert_int_eq(sim_ctrace_close(&t), SIM_OK);
+	f = fdopen(fd, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"master abort\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"addr\":\"0x9000\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"CA\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"region\":\"regs\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"refused access\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"ts\":0.007000"));
+	/* Exactly three events: the OK access and the untraced one left none. */
+	{
+		unsigned events = 0;
+
+		for (const char *q = text; (q = strstr(q, "\"ph\":\"i\"")) != NULL; q++)
+			events++;
+		ck_assert_uint_eq(events, 3);
+	}
+	bus_decode_destroy(&d);
+	sim_kernel_destroy(&k);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("bus:decode");
@@ -864,6 +926,7 @@ static Suite *decode_suite(void)
 	tc = tcase_create("lookup");
 	tcase_add_loop_test(tc, lookup_matches_reference, 0, 4);
 	tcase_add_test(tc, priorities_and_overlaps);
+	tcase_add_test(tc, failed_accesses_traced);
 	tcase_add_test(tc, map_argument_errors);
 	tcase_add_test(tc, memory_space_disable);
 	tcase_add_test(tc, thousand_regions);
