@@ -257,6 +257,22 @@ SIM_HOT_INLINE void sim_proc_trigger_static(struct sim_event *ev)
 
 void sim_proc_wake_waiters(struct sim_event *ev);
 
+/* Unlink the one waiter of @ev, whose process waits on @ev alone, and
+ * record that @ev woke it; the caller decides how the process runs. */
+SIM_HOT_INLINE void sim_proc_take_lone_waiter(struct sim_event *ev)
+{
+	struct sim_waiter *w = ev->waiters;
+	struct sim_dynwait *d = w->proc->dyn;
+
+	ev->waiters = NULL;
+	w->next = w->prev = NULL;
+	d->fired = 0;
+	d->n = 0;
+	d->n_ev = 0;
+	d->has_timeout = 0;
+	d->active = 0;
+}
+
 /* The common case of one process waiting on @ev alone (no other event, no
  * timeout): wake it without the general walk of sim_proc_wake_waiters().
  * Returns 0 when that walk is needed. */
@@ -268,13 +284,7 @@ SIM_HOT_INLINE int sim_proc_wake_single(struct sim_event *ev)
 
 	if (w->next || p->state != SIM_PROC_WAITING || d->n != 1)
 		return 0;
-	ev->waiters = NULL;
-	w->next = w->prev = NULL;
-	d->fired = 0;
-	d->n = 0;
-	d->n_ev = 0;
-	d->has_timeout = 0;
-	d->active = 0;
+	sim_proc_take_lone_waiter(ev);
 	sim_proc_make_runnable(p);
 	return 1;
 }

@@ -529,13 +529,7 @@ struct sim_proc *sim_handoff_target(struct sim_kernel *k, struct sim_proc *self)
 		ev->refs--;
 		ev->pending = SIM_EV_NONE;
 		k->stats.events_triggered++;
-		ev->waiters = NULL;
-		w->next = w->prev = NULL;
-		d->fired = 0;
-		d->n = 0;
-		d->n_ev = 0;
-		d->has_timeout = 0;
-		d->active = 0;
+		sim_proc_take_lone_waiter(ev);
 		k->stats.deltas++;
 		k->deltas_this_time++;
 	}
