@@ -66,4 +66,12 @@ int bench_bus_mmio_read(uint64_t n, double *rate);
  */
 int bench_bus_mmio_read_link(uint64_t n, double *rate);
 
+/*
+ * Workload of bench/dma-bench.c (peer: bench/systemc/dma.cpp): one DMA
+ * engine writes @total bytes into host memory in 4 KiB transfers. @rate:
+ * bytes per second of wall time; @vs_memcpy: @rate over memcpy's of 4 KiB
+ * blocks on the same working set; @rtf: simulated over wall seconds.
+ */
+int bench_dma(uint64_t total, double *rate, double *vs_memcpy, double *rtf);
+
 #endif /* PCISIM_BENCH_BENCH_H */

@@ -62,6 +62,7 @@ struct sizes {
 	uint64_t bt_n;        /* transactions by b_transport */
 	uint64_t dmi_n;       /* transactions by DMI */
 	uint64_t bus_n;       /* bus decoder lookups, and MMIO reads */
+	uint64_t dma_bytes;   /* bytes the DMA engine moves */
 };
 
 static const struct sizes full_sizes = {
@@ -72,6 +73,7 @@ static const struct sizes full_sizes = {
 	.bt_n = 80000000,
 	.dmi_n = 300000000,
 	.bus_n = 50000000,
+	.dma_bytes = UINT64_C(1) << 30,
 };
 
 /* --quick: a smoke test of every path, a fraction of a second each. */
@@ -83,6 +85,7 @@ static const struct sizes quick_sizes = {
 	.bt_n = 400000,
 	.dmi_n = 2000000,
 	.bus_n = 200000,
+	.dma_bytes = UINT64_C(16) << 20,
 };
 
 enum workload {
@@ -96,6 +99,7 @@ enum workload {
 	W_BUS_DECODE,    /* no SystemC peer */
 	W_BUS_MMIO_READ, /* no SystemC peer */
 	W_BUS_MMIO_LINK, /* no SystemC peer */
+	W_DMA,
 	W_COUNT
 };
 
@@ -103,6 +107,8 @@ enum workload {
 enum metric {
 	M_RATE = 0, /* per second of wall time; bigger is better */
 	M_RSS = 1,  /* peak resident set, bytes; smaller is better */
+	M_VS_MEMCPY = 2, /* a ratio the workload measures itself; no SystemC counterpart */
+	M_RTF = 3,  /* simulated seconds per wall second; no SystemC counterpart */
 	M_COUNT
 };
 
@@ -123,6 +129,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_BUS_DECODE] = { "bus_decode", NULL, NULL },
 	[W_BUS_MMIO_READ] = { "bus_mmio_read_decode", NULL, NULL },
 	[W_BUS_MMIO_LINK] = { "bus_mmio_read", NULL, NULL },
+	[W_DMA] = { "dma_sim_throughput", "systemc-dma", NULL },
 };
 
 struct figure {
@@ -144,6 +151,9 @@ static const struct figure figures[] = {
 	{ "bus_decode", "lookups/s", W_BUS_DECODE, M_RATE },
 	{ "bus_mmio_read_decode", "reads/s", W_BUS_MMIO_READ, M_RATE },
 	{ "bus_mmio_read", "round trips/s", W_BUS_MMIO_LINK, M_RATE },
+	{ "dma_sim_throughput", "bytes/s", W_DMA, M_RATE },
+	{ "dma_sim_vs_memcpy", "x", W_DMA, M_VS_MEMCPY },
+	{ "dma_realtime_factor", "x", W_DMA, M_RTF },
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -292,6 +302,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_bus_mmio_read(sz->bus_n, &s->v[M_RATE]);
 	case W_BUS_MMIO_LINK:
 		return bench_bus_mmio_read_link(sz->bus_n, &s->v[M_RATE]);
+	case W_DMA:
+		return bench_dma(sz->dma_bytes, &s->v[M_RATE], &s->v[M_VS_MEMCPY], &s->v[M_RTF]);
 	case W_COUNT:
 		break;
 	}
@@ -334,6 +346,10 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 		snprintf(a1, sizeof(a1), "%llu", (unsigned long long)sz->dmi_n);
 		argv[i++] = a1;
 		break;
+	case W_DMA:
+		snprintf(a1, sizeof(a1), "%llu", (unsigned long long)sz->dma_bytes);
+		argv[i++] = a1;
+		break;
 	case W_BUS_DECODE:
 	case W_BUS_MMIO_READ:
 	case W_BUS_MMIO_LINK:
@@ -372,7 +388,10 @@ static double median(const struct sample *s, unsigned n, enum metric m)
 
 static void print_value(const char *name, const char *suffix, double v, const char *unit)
 {
-	printf("%s%s %.0f %s\n", name, suffix, v, unit);
+	if (strcmp(unit, "x") == 0) /* ratios need their decimals */
+		printf("%s%s %.2f %s\n", name, suffix, v, unit);
+	else
+		printf("%s%s %.0f %s\n", name, suffix, v, unit);
 }
 
 /* ------------------------------------------------------------------------
@@ -539,7 +558,7 @@ int main(int argc, char **argv)
 				continue;
 			mo = median(ours, reps, fig->m);
 			print_value(fig->name, "", mo, fig->unit);
-			if (!theirs_ok)
+			if (!theirs_ok || fig->m > M_RSS)
 				continue;
 			mt = median(theirs, reps, fig->m);
 			print_value(fig->name, "_systemc", mt, fig->unit);

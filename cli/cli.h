@@ -31,4 +31,7 @@ int cli_demo(int argc, char **argv);
 /** cli_link() - `pcisim link [options]`: the PCIe link throughput model (cli/link.c). */
 int cli_link(int argc, char **argv);
 
+/** cli_dma() - `pcisim dma [options]`: the DMA engine throughput sweep (cli/dma.c). */
+int cli_dma(int argc, char **argv);
+
 #endif /* PCISIM_CLI_CLI_H */

@@ -26,6 +26,7 @@ struct cli_command {
 static const struct cli_command commands[] = {
 	{ "demo", "run the demo model and write its traces (the main job)", cli_demo },
 	{ "link", "PCIe link throughput model", cli_link },
+	{ "dma", "DMA engine throughput sweep", cli_dma },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
