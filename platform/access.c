@@ -51,17 +51,23 @@ int platform_links_init(struct platform_machine *m)
 
 /* ---- who answered ---- */
 
-/* The function whose BAR is decoder region @id, or NULL (RAM, ECAM,
- * nothing, a region mapped by someone else). */
-static struct platform_fn *region_owner(struct platform_machine *m, uint32_t id)
+/* The function whose BAR or ROM is region @id of the memory (or, with
+ * @io, the I/O) decoder, or NULL (RAM, ECAM, nothing, a region mapped by
+ * someone else). */
+static struct platform_fn *space_owner(struct platform_machine *m, bool io, uint32_t id)
 {
 	if (id == 0)
 		return NULL;
 	for (size_t i = 0; i < m->n_fns; i++)
-		for (unsigned b = 0; b < PLATFORM_BARS; b++)
-			if (m->fns[i].region[b] == id)
+		for (unsigned b = 0; b < PLATFORM_SLOTS; b++)
+			if (m->fns[i].region[b] == id && m->fns[i].io_space[b] == io)
 				return &m->fns[i];
 	return NULL;
+}
+
+static struct platform_fn *region_owner(struct platform_machine *m, uint32_t id)
+{
+	return space_owner(m, false, id);
 }
 
 static bool is_ram(const struct platform_machine *m, uint32_t id)
@@ -160,6 +166,81 @@ int platform_mmio_write(struct platform_machine *m, uint64_t addr, unsigned size
 	l = &f->port->link;
 	c = req_cfg(l, addr);
 	return bus_link_dir_send(&l->down, now_ps, bus_link_mwr_wire_bytes(&c, size), arrive_ps);
+}
+
+/* ---- I/O ---- */
+
+/*
+ * PCIe 4.0 §2.2.7, §2.2.9: IORd and IOWr are both non-posted, 3 DW
+ * headers, one DW of data at most; the completion of an IORd carries the
+ * DW (CplD), that of an IOWr none (Cpl). So both directions cost a round
+ * trip, unlike a memory write.
+ */
+static int io_access(struct platform_machine *m, bool write, uint32_t port, unsigned size,
+		     uint64_t *val, sim_time_t now_ps, sim_time_t *done_ps,
+		     struct bus_decode_result *res)
+{
+	struct bus_decode_result r;
+	struct platform_fn *f;
+	struct platform_link *l;
+	struct bus_link_cfg c;
+	sim_time_t t;
+	bool ok;
+	int rc;
+
+	if (!m || !val || !done_ps || (size != 1 && size != 2 && size != 4))
+		return SIM_ERR_INVALID;
+	rc = write ? bus_decode_write(&m->io_decode, port, size, *val, &r)
+		   : bus_decode_read(&m->io_decode, port, size, val, &r);
+	if (rc)
+		return rc;
+	if (res)
+		*res = r;
+	f = nobody(&r) ? NULL : space_owner(m, true, r.region);
+	if (!f)
+		return add_time(now_ps, r.timeout ? r.delay_ps : m->timing.master_abort_ps,
+				done_ps);
+	l = &f->port->link;
+	c = l->cfg;
+	c.addr64 = false;
+	rc = bus_link_dir_send(&l->down, now_ps,
+			       write ? bus_link_mwr_wire_bytes(&c, 4) : bus_link_mrd_wire_bytes(&c),
+			       &t);
+	if (rc)
+		return rc;
+	if (r.timeout)
+		return add_time(t, r.delay_ps, done_ps);
+	rc = add_time(t, f->completer_ps, &t);
+	if (rc)
+		return rc;
+	ok = r.status == BUS_DECODE_OK;
+	rc = bus_link_dir_send(&l->up, t, bus_link_cpld_wire_bytes(&c, !write && ok ? 4 : 0), &t);
+	if (rc)
+		return rc;
+	*done_ps = t;
+	return SIM_OK;
+}
+
+int platform_io_read(struct platform_machine *m, uint32_t port, unsigned size, sim_time_t now_ps,
+		     uint32_t *val, sim_time_t *done_ps, struct bus_decode_result *res)
+{
+	uint64_t v = 0;
+	int rc;
+
+	if (!val)
+		return SIM_ERR_INVALID;
+	rc = io_access(m, false, port, size, &v, now_ps, done_ps, res);
+	if (rc == SIM_OK)
+		*val = (uint32_t)v;
+	return rc;
+}
+
+int platform_io_write(struct platform_machine *m, uint32_t port, unsigned size, uint32_t val,
+		      sim_time_t now_ps, sim_time_t *done_ps, struct bus_decode_result *res)
+{
+	uint64_t v = val;
+
+	return io_access(m, true, port, size, &v, now_ps, done_ps, res);
 }
 
 /* ---- DMA ---- */

@@ -27,6 +27,10 @@ struct platform_ram_window {
 	uint32_t region;                  /* its decoder id */
 };
 
+/* Decodable things per function: the six BARs, then the Expansion ROM. */
+#define PLATFORM_ROM_SLOT PLATFORM_BARS
+#define PLATFORM_SLOTS (PLATFORM_BARS + 1)
+
 /* One bridge or device function of the machine. */
 struct platform_fn {
 	struct platform_machine *m;
@@ -42,9 +46,12 @@ struct platform_fn {
 	void *dev_opaque;
 	unsigned index;                   /* device order: the BAR priority rank */
 	struct platform_bar_ops bars;
-	uint32_t region[PLATFORM_BARS];   /* decoder id, 0 when never mapped */
-	bool enabled[PLATFORM_BARS];
-	uint64_t base[PLATFORM_BARS];     /* where region[i] sits now */
+	uint32_t region[PLATFORM_SLOTS];  /* decoder id, 0 when never mapped */
+	bool io_space[PLATFORM_SLOTS];    /* region[i] is in the I/O decoder */
+	bool enabled[PLATFORM_SLOTS];
+	uint64_t base[PLATFORM_SLOTS];    /* where region[i] sits now */
+	const uint8_t *rom_image;         /* the description's; not owned */
+	size_t rom_bytes;
 	/* timing (platform/access.c) */
 	unsigned link_gen, link_width;    /* from the description; 0: default */
 	sim_time_t completer_ps;          /* its answer to a read, once the request is in */
@@ -58,6 +65,8 @@ struct platform_machine {
 	bool mem_ok;
 	struct bus_decode decode;
 	bool decode_ok;
+	struct bus_decode io_decode;      /* the I/O address space */
+	bool io_decode_ok;
 	struct bus_topo *topo;
 	struct platform_ram_window *ram;
 	size_t n_ram;
@@ -65,7 +74,7 @@ struct platform_machine {
 	struct platform_fn *fns;          /* bridges first, then devices */
 	size_t n_fns;
 	uint64_t ecam_base;
-	struct bus_topo_window mem32, pref64;
+	struct bus_topo_window mem32, pref64, io_win;
 	unsigned removed;
 	unsigned sync_failures;
 	char error[160];
