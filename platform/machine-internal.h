@@ -40,6 +40,7 @@ struct platform_fn {
 	struct pci_cfg *own_cfg;          /* bridges: the machine's Type 1 space */
 	struct platform_fn *parent;       /* NULL on the root bus */
 	bool is_bridge;
+	bool sbr_held;                    /* a bridge's Secondary Bus Reset, last seen */
 	bool hooked;                      /* our ops installed; dev_* to give back
 	                                   * (a bridge's dev_ops are NULL) */
 	const struct pci_cfg_ops *dev_ops;

@@ -349,6 +349,27 @@ static bool fn_below(const struct platform_fn *f, const struct platform_fn *brid
 }
 
 /*
+ * Bridge 1.2 §3.2.5.18: setting Secondary Bus Reset resets everything on
+ * the secondary side (a conventional reset, PCIe 4.0 §6.6.1), bridges
+ * below included (their bus numbers too: software enumerates again). The
+ * reset happens when the bit goes from 0 to 1; holding it set has no
+ * further effect here.
+ */
+static void secondary_bus_reset(struct platform_fn *br)
+{
+	struct platform_machine *m = br->m;
+	bool held = pci_cfg_get_u16(br->cfg, PCI_CFG_BRIDGE_CONTROL) & PCI_BCTL_BUS_RESET;
+	bool rising = held && !br->sbr_held;
+
+	br->sbr_held = held;
+	if (!rising)
+		return;
+	for (size_t i = 0; i < m->n_fns; i++)
+		if (m->fns[i].tfn && fn_below(&m->fns[i], br))
+			(void)pci_cfg_reset(m->fns[i].cfg, PCI_RESET_HOT);
+}
+
+/*
  * The hooks the machine installs on every function: the model's own first
  * (it may change the space, e.g. reset it on D3hot -> D0), then a
  * re-evaluation of every BAR; on a bridge, of every BAR below it, since
@@ -370,6 +391,7 @@ static void fn_write_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_
 		fn_sync(f);
 		return;
 	}
+	secondary_bus_reset(f);
 	for (size_t i = 0; i < m->n_fns; i++)
 		if (!m->fns[i].is_bridge && m->fns[i].tfn && fn_below(&m->fns[i], f))
 			fn_sync(&m->fns[i]);
@@ -383,9 +405,21 @@ static void fn_read_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t
 		f->dev_ops->read_hook(f->dev_opaque, c, off, len);
 }
 
+/* The registers are back to their defaults already; the model resets its
+ * own state. Decoding follows in the write hook of the write that caused
+ * the reset, or, for a Secondary Bus Reset, in the bridge's. */
+static void fn_reset(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind)
+{
+	struct platform_fn *f = opaque;
+
+	if (f->dev_ops && f->dev_ops->reset)
+		f->dev_ops->reset(f->dev_opaque, c, kind);
+}
+
 static const struct pci_cfg_ops fn_ops = {
 	.write_hook = fn_write_hook,
 	.read_hook = fn_read_hook,
+	.reset = fn_reset,
 };
 
 /* ---- configuration access and the ECAM window ---- */
