@@ -8,12 +8,70 @@
 
 #include <string.h>
 
+#include "bus/caps.h"
 #include "bus/config.h"
 
 #define ADDR32_LIMIT UINT64_C(0xffffffff)
 #define PAGE_4K UINT64_C(4096)
 
 /* ---- links ---- */
+
+/* Max Link Speed and Maximum Link Width of @c, or false when it has no
+ * link (no PCI Express capability, or an integrated endpoint). */
+static bool link_caps(const struct pci_cfg *c, unsigned *gen, unsigned *width)
+{
+	uint32_t exp = pci_cap_find(c, PCI_CAP_ID_EXP), cap;
+
+	if (!exp)
+		return false;
+	cap = pci_cfg_get_u32(c, exp + PCI_EXP_LNKCAP);
+	if (!(cap & PCI_EXP_LNKCAP_SLS))
+		return false;
+	*gen = cap & PCI_EXP_LNKCAP_SLS;
+	*width = (cap & PCI_EXP_LNKCAP_MLW) >> 4;
+	return true;
+}
+
+/* The widest link width the timing model knows, not above @w. */
+static unsigned model_width(unsigned w)
+{
+	unsigned m = 16;
+
+	while (m > w && m > 1)
+		m >>= 1;
+	return m;
+}
+
+/*
+ * PCIe 4.0 §4.2.6: a link trains to the highest speed and the widest width
+ * both of its ends support. Here the ends are the root complex side (the
+ * description's gen and width) and the function on the root bus (a device,
+ * or a root port: then the functions on its secondary bus, the device at
+ * the far end). The result goes to the timing model and to Link Status.
+ */
+static void link_train(struct platform_machine *m, struct platform_fn *port)
+{
+	struct bus_link_cfg *cfg = &port->link.cfg;
+	unsigned gen, width;
+
+	for (size_t i = 0; i < m->n_fns; i++) {
+		struct platform_fn *f = &m->fns[i];
+
+		if ((f != port && f->parent != port) || !link_caps(f->cfg, &gen, &width))
+			continue;
+		if (gen < cfg->gen)
+			cfg->gen = gen;
+		if (width && width < cfg->width)
+			cfg->width = model_width(width);
+	}
+	for (size_t i = 0; i < m->n_fns; i++) {
+		struct platform_fn *f = &m->fns[i];
+
+		if ((f == port || f->parent == port) && link_caps(f->cfg, &gen, &width))
+			(void)pci_cap_express_set_link(f->cfg, (enum pci_link_speed)cfg->gen,
+						       cfg->width);
+	}
+}
 
 int platform_links_init(struct platform_machine *m)
 {
@@ -38,6 +96,8 @@ int platform_links_init(struct platform_machine *m)
 			l->cfg.mps_bytes = r->mps_bytes;
 		if (r && r->mrrs_bytes)
 			l->cfg.mrrs_bytes = r->mrrs_bytes;
+		if (bus_link_cfg_check(&l->cfg) == SIM_OK)
+			link_train(m, f);
 		if (bus_link_dir_init(&l->down, &l->cfg, PLATFORM_LINK_CARRIES) != SIM_OK ||
 		    bus_link_dir_init(&l->up, &l->cfg, PLATFORM_LINK_CARRIES) != SIM_OK) {
 			platform_set_build_error("%s: bad link (Gen%u x%u)", f->name, l->cfg.gen,

@@ -590,11 +590,14 @@ static int add_bridge(struct platform_machine *m, size_t n, const struct platfor
 		return SIM_ERR_NOMEM;
 	rc = pci_cfg_init_type1(f->own_cfg, b->vendor_id, b->device_id, 0x060400, 0, 0, b->flags);
 	if (rc == 0 && b->mps_supported_bytes) {
+		/* The port supports the link it was given (or any), so the
+		 * link trains to what the device below supports. */
 		struct pci_cap_exp_params p = {
 			.type = b->parent ? PCI_EXP_TYPE_DOWNSTREAM : PCI_EXP_TYPE_ROOT_PORT,
 			.mps_supported_bytes = b->mps_supported_bytes,
-			.max_speed = PCI_LINK_8GT,
-			.max_width = 4,
+			.max_speed = b->link_gen && !b->parent ? (enum pci_link_speed)b->link_gen
+							       : PCI_LINK_32GT,
+			.max_width = b->link_width && !b->parent ? b->link_width : 16,
 			.ext_tag = false,
 		};
 

@@ -12,7 +12,8 @@
  * a DMA read to nothing sets Received Master Abort; a posted DMA write to
  * nothing is logged by the root complex and leaves the requester alone; a
  * Completer Abort sets Signaled and Received Target Abort; Bus Master
- * Enable off refuses; a bad link width fails the build.
+ * Enable off refuses; a bad link width fails the build; a link trains to
+ * the speed and width both ends support, and Link Status says so.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include <check.h>
 
+#include "bus/caps.h"
 #include "bus/fault.h"
 #include "platform/access.h"
 #include "platform/machine.h"
@@ -557,6 +559,52 @@ START_TEST(test_bad_link_refused)
 }
 END_TEST
 
+/* PCIe 4.0 §4.2.6: the link trains to what both ends support, and Link
+ * Status of both ends reports it. */
+START_TEST(test_link_trains_to_both_ends)
+{
+	struct platform_desc d = make_desc();
+	struct platform_machine *m = NULL;
+	struct pci_cap_exp_params gen2x4 = {
+		.type = PCI_EXP_TYPE_ENDPOINT,
+		.mps_supported_bytes = 256,
+		.max_speed = PCI_LINK_5GT,
+		.max_width = 4,
+	};
+	uint32_t exp0, exp1, rp_exp, sta;
+
+	ck_assert_int_eq(pci_cap_add_express(&dev0.cfg, &gen2x4, 0, &exp0), SIM_OK);
+	gen2x4.max_speed = PCI_LINK_16GT;
+	gen2x4.max_width = 2;
+	ck_assert_int_eq(pci_cap_add_express(&dev1.cfg, &gen2x4, 0, &exp1), SIM_OK);
+	ck_assert_int_eq(platform_machine_build(&m, &d), SIM_OK);
+	/* ep0: its own link, Gen3 x8 offered, Gen2 x4 supported. */
+	ck_assert_uint_eq(platform_fn_link(m, 0, 0, 0)->cfg.gen, 2);
+	ck_assert_uint_eq(platform_fn_link(m, 0, 0, 0)->cfg.width, 4);
+	ck_assert_uint_eq(pci_cfg_get_u16(&dev0.cfg, exp0 + PCI_EXP_LNKSTA) & 0x3ff,
+			  PCI_LINK_5GT | 4u << 4);
+	/* rp0 is Gen4 x4, ep1 Gen4 x2: x2 at Gen4, on both ends. */
+	ck_assert_uint_eq(platform_fn_link(m, 0, 1, 0)->cfg.gen, 4);
+	ck_assert_uint_eq(platform_fn_link(m, 0, 1, 0)->cfg.width, 2);
+	ck_assert_uint_eq(pci_cfg_get_u16(&dev1.cfg, exp1 + PCI_EXP_LNKSTA) & 0x3ff,
+			  PCI_LINK_16GT | 2u << 4);
+	ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, PCI_CFG_CAP_PTR, 1, &rp_exp),
+			 SIM_OK);
+	while (rp_exp) {
+		uint32_t id;
+
+		ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp, 1, &id), SIM_OK);
+		if (id == PCI_CAP_ID_EXP)
+			break;
+		ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp + 1, 1, &rp_exp), SIM_OK);
+	}
+	ck_assert_uint_ne(rp_exp, 0);
+	ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp + PCI_EXP_LNKSTA, 2, &sta), SIM_OK);
+	ck_assert_uint_eq(sta & 0x3ff, PCI_LINK_16GT | 2u << 4);
+	platform_machine_destroy(m);
+}
+END_TEST
+
 static Suite *access_suite(void)
 {
 	Suite *s = suite_create("platform:access");
@@ -575,6 +623,7 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, test_completer_abort);
 	tcase_add_test(tc, test_bus_master_off_refused);
 	tcase_add_test(tc, test_bad_link_refused);
+	tcase_add_test(tc, test_link_trains_to_both_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }
