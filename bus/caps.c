@@ -736,3 +736,25 @@ int pci_cap_aer_report(struct pci_cfg *c, bool uncorrectable, uint32_t bits,
 	}
 	return pci_cfg_set_u32(c, at + PCI_ERR_UNCOR_STATUS, sts | bits);
 }
+
+int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *header_log)
+{
+	uint32_t aer, sever;
+	uint16_t devsta;
+
+	if (!c || !aer_bit || (aer_bit & (aer_bit - 1)) || (aer_bit & ~PCI_ERR_UNC_ALL))
+		return SIM_ERR_INVALID;
+	if (!pci_cap_find(c, PCI_CAP_ID_EXP))
+		return SIM_OK;
+	aer = pci_cap_find_ext(c, PCI_EXT_CAP_ID_AER);
+	if (aer) {
+		(void)pci_cap_aer_report(c, true, aer_bit, header_log);
+		sever = pci_cfg_get_u32(c, aer + PCI_ERR_UNCOR_SEVER);
+	} else {
+		sever = PCI_ERR_UNC_SEVER_DEFAULT;
+	}
+	devsta = sever & aer_bit ? PCI_EXP_DEVSTA_FED : PCI_EXP_DEVSTA_NFED;
+	if (aer_bit == PCI_ERR_UNC_UNSUP)
+		devsta |= PCI_EXP_DEVSTA_URD;
+	return pci_cap_express_set_devsta(c, devsta);
+}

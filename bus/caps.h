@@ -425,4 +425,19 @@ int pci_cap_add_aer(struct pci_cfg *c, uint32_t offset, uint32_t *off_out);
 int pci_cap_aer_report(struct pci_cfg *c, bool uncorrectable, uint32_t bits,
 		       const uint32_t *header_log);
 
+/**
+ * pci_cap_error_detected() - the function detected one uncorrectable error
+ * (@aer_bit, one PCI_ERR_UNC_* bit) and logs it as PCIe 4.0 §6.2.5 and
+ * Figure 6-2 say: the bit in the AER Uncorrectable Error Status (with the
+ * First Error Pointer and @header_log, pci_cap_aer_report()) when the
+ * function has AER; in Device Status, Fatal or Non-Fatal Error Detected by
+ * the bit's severity (AER Uncorrectable Error Severity, else the
+ * specification's default), plus Unsupported Request Detected for
+ * PCI_ERR_UNC_UNSUP. Device Status bits are set whatever the AER mask.
+ * Functions without a PCI Express capability log nothing here (their
+ * Status register bits are the caller's business).
+ * Return: 0, or SIM_ERR_INVALID (NULL @c, not exactly one implemented bit).
+ */
+int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *header_log);
+
 #endif /* PCISIM_BUS_CAPS_H */

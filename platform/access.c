@@ -158,6 +158,57 @@ static int add_time(sim_time_t a, sim_time_t b, sim_time_t *out)
 	return sim_time_add(a, b, out) ? SIM_OK : SIM_ERR_OVERFLOW;
 }
 
+/* ---- error logging (PCI 3.0 §6.2.3, PCIe 4.0 §6.2) ---- */
+
+/*
+ * What the completer @cpl (a function's BAR; NULL for RAM, the ECAM or
+ * nothing, where the root complex would log) records about the request
+ * it answered: an Unsupported Request or Completer Abort it signalled, a
+ * poisoned write it received.
+ */
+static void completer_logs(struct platform_fn *cpl, bool write, const struct bus_decode_result *r)
+{
+	if (!cpl || r->timeout)
+		return;
+	if (write && r->poisoned) {
+		pci_cfg_set_status_bits(cpl->cfg, PCI_STS_DETECTED_PARITY);
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_POISON_TLP, NULL);
+	}
+	if (r->status == BUS_DECODE_CA) {
+		pci_cfg_set_status_bits(cpl->cfg, PCI_STS_SIG_TARGET_ABORT);
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_COMP_ABORT, NULL);
+	} else if (r->status == BUS_DECODE_UR && !r->master_abort) {
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_UNSUP, NULL);
+	}
+}
+
+/*
+ * What the requester @rq records about the completion of its read: a
+ * poisoned completion (Detected Parity Error always, Master Data Parity
+ * Error with Parity Error Response on, PCI 3.0 §6.2.3), a completion that
+ * never came (Completion Timeout, PCIe 4.0 §2.8), a UR or CA completion
+ * (Received Master Abort / Received Target Abort).
+ */
+static void requester_logs(struct platform_fn *rq, const struct bus_decode_result *r)
+{
+	if (r->timeout) {
+		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_COMP_TIME, NULL);
+		return;
+	}
+	if (r->poisoned && r->status == BUS_DECODE_OK) {
+		uint16_t bits = PCI_STS_DETECTED_PARITY;
+
+		if (pci_cfg_get_u16(rq->cfg, PCI_CFG_COMMAND) & PCI_CMD_PARITY)
+			bits |= PCI_STS_MASTER_PARITY;
+		pci_cfg_set_status_bits(rq->cfg, bits);
+		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_POISON_TLP, NULL);
+	}
+	if (r->status == BUS_DECODE_UR)
+		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_MASTER_ABORT);
+	else if (r->status == BUS_DECODE_CA)
+		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_TARGET_ABORT);
+}
+
 /* ---- MMIO ---- */
 
 int platform_mmio_read(struct platform_machine *m, uint64_t addr, unsigned size,
@@ -179,6 +230,7 @@ int platform_mmio_read(struct platform_machine *m, uint64_t addr, unsigned size,
 	if (res)
 		*res = r;
 	f = nobody(&r) ? NULL : region_owner(m, r.region);
+	completer_logs(f, false, &r);
 	if (!f) {
 		sim_time_t lat = nobody(&r) ? m->timing.master_abort_ps : m->timing.ram_ps;
 
@@ -220,6 +272,7 @@ int platform_mmio_write(struct platform_machine *m, uint64_t addr, unsigned size
 	if (res)
 		*res = r;
 	f = nobody(&r) ? NULL : region_owner(m, r.region);
+	completer_logs(f, true, &r);
 	if (!f)
 		return add_time(now_ps, nobody(&r) ? m->timing.master_abort_ps : m->timing.ram_ps,
 				arrive_ps);
@@ -257,6 +310,7 @@ static int io_access(struct platform_machine *m, bool write, uint32_t port, unsi
 	if (res)
 		*res = r;
 	f = nobody(&r) ? NULL : space_owner(m, true, r.region);
+	completer_logs(f, write, &r);
 	if (!f)
 		return add_time(now_ps, r.timeout ? r.delay_ps : m->timing.master_abort_ps,
 				done_ps);
@@ -312,6 +366,10 @@ static void dma_account(struct platform_machine *m, struct platform_fn *rq, bool
 	struct platform_dma_stats *s = &m->dma;
 	struct platform_fn *cpl = nobody(r) ? NULL : region_owner(m, r->region);
 
+	completer_logs(cpl, write, r);
+	/* A posted write gets no completion: the requester learns nothing. */
+	if (!write)
+		requester_logs(rq, r);
 	if (r->poisoned)
 		s->poisoned++;
 	if (r->timeout) {
@@ -333,18 +391,13 @@ static void dma_account(struct platform_machine *m, struct platform_fn *rq, bool
 			s->last_ur_addr = addr;
 		} else {
 			s->read_ur++;
-			pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_MASTER_ABORT);
 		}
 		break;
 	case BUS_DECODE_CA:
-		if (cpl)
-			pci_cfg_set_status_bits(cpl->cfg, PCI_STS_SIG_TARGET_ABORT);
-		if (write) {
+		if (write)
 			s->write_ca++;
-		} else {
+		else
 			s->read_ca++;
-			pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_TARGET_ABORT);
-		}
 		break;
 	}
 }
