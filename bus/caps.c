@@ -205,8 +205,8 @@ uint32_t pci_cap_find_ext(const struct pci_cfg *c, uint16_t ext_id)
 
 /* ---- Power Management ---- */
 
-/* Semantics the masks cannot express, run after each bus write. */
-static void caps_fixup(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t old_val)
+/* PowerState writes: refuse unsupported states; reset on D3hot -> D0. */
+static void pm_fixup(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t old_val)
 {
 	uint32_t pm = pci_cap_find(c, PCI_CAP_ID_PM);
 	uint32_t ctl, pmc;
@@ -221,8 +221,38 @@ static void caps_fixup(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t o
 	/* PM 1.2 §3.2.4: a write of an unsupported optional state completes
 	 * normally but the data is discarded and no state change occurs. */
 	if ((state == PCI_D1 && !(pmc & PCI_PM_PMC_D1)) ||
-	    (state == PCI_D2 && !(pmc & PCI_PM_PMC_D2)))
+	    (state == PCI_D2 && !(pmc & PCI_PM_PMC_D2))) {
 		c->val[ctl] = (uint8_t)((c->val[ctl] & ~PCI_PM_CTRL_STATE_MASK) | old_state);
+		return;
+	}
+	/* PM 1.2 §5.4.1: without No_Soft_Reset, D3hot -> D0 is an internal
+	 * reset to D0uninitialized. */
+	if (old_state == PCI_D3HOT && state == PCI_D0 &&
+	    !(pci_cfg_get_u16(c, ctl) & PCI_PM_CTRL_NO_SOFT_RESET))
+		(void)pci_cfg_reset(c, PCI_RESET_SOFT);
+}
+
+/* PCIe 4.0 §6.6.2: a write of 1 to Initiate Function Level Reset (a bit
+ * that always reads 0, so only the written value tells) resets the
+ * function, if it is FLR capable. */
+static void flr_fixup(struct pci_cfg *c, uint32_t off, uint32_t len)
+{
+	uint32_t exp = pci_cap_find(c, PCI_CAP_ID_EXP), hi;
+
+	if (!exp || !pci_cfg_touches(off, len, exp + PCI_EXP_DEVCTL + 1, 1))
+		return;
+	hi = exp + PCI_EXP_DEVCTL + 1;
+	if (!((c->bus_written >> (8 * (hi - off))) & (PCI_EXP_DEVCTL_BCR_FLR >> 8)))
+		return;
+	if (pci_cfg_get_u32(c, exp + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLR)
+		(void)pci_cfg_reset(c, PCI_RESET_FLR);
+}
+
+/* Semantics the masks cannot express, run after each bus write. */
+static void caps_fixup(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t old_val)
+{
+	pm_fixup(c, off, len, old_val);
+	flr_fixup(c, off, len);
 }
 
 int pci_cap_add_pm(struct pci_cfg *c, uint16_t pmc_flags, bool no_soft_reset,
@@ -497,10 +527,14 @@ int pci_cap_add_express(struct pci_cfg *c, const struct pci_cap_exp_params *p,
 	devcap = log2u(p->mps_supported_bytes / 128) | PCI_EXP_DEVCAP_RBER;
 	if (p->ext_tag)
 		devcap |= PCI_EXP_DEVCAP_EXT_TAG;
+	if (p->flr && p->type == PCI_EXP_TYPE_ENDPOINT)
+		devcap |= PCI_EXP_DEVCAP_FLR;
 	pci_cfg_set_u32(c, at + PCI_EXP_DEVCAP, devcap);
 	/* Device Control (§7.5.3.4): defaults Relaxed Ordering and No Snoop
 	 * enabled, MPS 000b (128 bytes), MRRS 010b (512 bytes). Phantom
-	 * Functions, Aux Power PM and FLR are not implemented (read 0). */
+	 * Functions and Aux Power PM are not implemented (read 0); Initiate
+	 * FLR reads 0 and acts in flr_fixup(). FLR keeps Max_Payload_Size
+	 * (§6.6.2). */
 	pci_cfg_set_u16(c, at + PCI_EXP_DEVCTL,
 			PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_NOSNOOP_EN | (2u << 12));
 	devctl_w = PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE | PCI_EXP_DEVCTL_FERE |
@@ -509,6 +543,8 @@ int pci_cap_add_express(struct pci_cfg *c, const struct pci_cap_exp_params *p,
 	if (p->ext_tag)
 		devctl_w |= PCI_EXP_DEVCTL_EXT_TAG;
 	pci_cfg_set_mask(c, at + PCI_EXP_DEVCTL, 2, devctl_w, 0);
+	pci_cfg_set_keep(c, at + PCI_EXP_DEVCTL, 2, PCI_EXP_DEVCTL_PAYLOAD, false);
+	c->cap_fixup = caps_fixup;
 	/* Device Status (§7.5.3.5): the four error-detected bits are RW1C. */
 	pci_cfg_set_mask(c, at + PCI_EXP_DEVSTA, 2, 0,
 			 PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED | PCI_EXP_DEVSTA_FED |
@@ -532,6 +568,8 @@ int pci_cap_add_express(struct pci_cfg *c, const struct pci_cap_exp_params *p,
 		if (p->type != PCI_EXP_TYPE_ROOT_PORT)
 			lnkctl_w |= PCI_EXP_LNKCTL_RCB;
 		pci_cfg_set_mask(c, at + PCI_EXP_LNKCTL, 2, lnkctl_w, 0);
+		/* §6.6.2: FLR leaves the link's configuration alone. */
+		pci_cfg_set_keep(c, at + PCI_EXP_LNKCTL, 2, 0xffff, false);
 		/* Link Status (§7.5.3.8): trained at the maximum until the
 		 * link model says otherwise; the bandwidth status bits are
 		 * RW1C where Link Bandwidth Notification exists. */
@@ -539,6 +577,10 @@ int pci_cap_add_express(struct pci_cfg *c, const struct pci_cap_exp_params *p,
 				(uint16_t)(p->max_speed | p->max_width << 4));
 		pci_cfg_set_mask(c, at + PCI_EXP_LNKSTA, 2, 0,
 				 dport ? PCI_EXP_LNKSTA_LBMS | PCI_EXP_LNKSTA_LABS : 0);
+		/* The trained speed and width are the link's state, which a
+		 * function reset does not retrain. */
+		pci_cfg_set_keep(c, at + PCI_EXP_LNKSTA, 2, PCI_EXP_LNKSTA_CLS | PCI_EXP_LNKSTA_NLW,
+				 true);
 		/* Link Capabilities 2 (§7.5.3.18): Supported Link Speeds Vector
 		 * bit n (n = 1..) is speed encoding n; all up to the maximum. */
 		pci_cfg_set_u32(c, at + PCI_EXP_LNKCAP2,
@@ -641,6 +683,12 @@ int pci_cap_add_aer(struct pci_cfg *c, uint32_t offset, uint32_t *off_out)
 	pci_cfg_set_mask(c, at + PCI_ERR_COR_STATUS, 4, 0, PCI_ERR_COR_ALL);
 	pci_cfg_set_u32(c, at + PCI_ERR_COR_MASK, PCI_ERR_COR_MASK_DEFAULT);
 	pci_cfg_set_mask(c, at + PCI_ERR_COR_MASK, 4, PCI_ERR_COR_ALL, 0);
+	/* §7.8.4: the status, mask and severity registers (RW1CS, RWS), the
+	 * First Error Pointer (ROS) and the Header Log are sticky: they
+	 * survive every reset but a cold one, so software finds the error
+	 * after resetting the function. */
+	for (uint32_t r = PCI_ERR_UNCOR_STATUS; r < PCI_ERR_HEADER_LOG + 16; r += 4)
+		pci_cfg_set_keep(c, at + r, 4, 0xffffffffu, true);
 	/* ECRC and multiple header recording are not implemented: the
 	 * capabilities/control register is read-only (FEP, §7.8.4.7). */
 	if (size == 0x38) {
@@ -687,4 +735,26 @@ int pci_cap_aer_report(struct pci_cfg *c, bool uncorrectable, uint32_t bits,
 					header_log ? header_log[i] : 0);
 	}
 	return pci_cfg_set_u32(c, at + PCI_ERR_UNCOR_STATUS, sts | bits);
+}
+
+int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *header_log)
+{
+	uint32_t aer, sever;
+	uint16_t devsta;
+
+	if (!c || !aer_bit || (aer_bit & (aer_bit - 1)) || (aer_bit & ~PCI_ERR_UNC_ALL))
+		return SIM_ERR_INVALID;
+	if (!pci_cap_find(c, PCI_CAP_ID_EXP))
+		return SIM_OK;
+	aer = pci_cap_find_ext(c, PCI_EXT_CAP_ID_AER);
+	if (aer) {
+		(void)pci_cap_aer_report(c, true, aer_bit, header_log);
+		sever = pci_cfg_get_u32(c, aer + PCI_ERR_UNCOR_SEVER);
+	} else {
+		sever = PCI_ERR_UNC_SEVER_DEFAULT;
+	}
+	devsta = sever & aer_bit ? PCI_EXP_DEVSTA_FED : PCI_EXP_DEVSTA_NFED;
+	if (aer_bit == PCI_ERR_UNC_UNSUP)
+		devsta |= PCI_EXP_DEVSTA_URD;
+	return pci_cap_express_set_devsta(c, devsta);
 }

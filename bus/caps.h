@@ -90,6 +90,7 @@ enum pci_power_state {
 #define PCI_EXP_DEVCAP_PAYLOAD 0x00000007 /* bits 2:0 Max_Payload_Size Supported */
 #define PCI_EXP_DEVCAP_EXT_TAG 0x00000020 /* bit 5 Extended Tag Field Supported */
 #define PCI_EXP_DEVCAP_RBER 0x00008000 /* bit 15 Role-Based Error Reporting */
+#define PCI_EXP_DEVCAP_FLR 0x10000000 /* bit 28 Function Level Reset Capability */
 #define PCI_EXP_DEVCTL 0x08          /* Device Control (§7.5.3.4) */
 #define PCI_EXP_DEVCTL_CERE 0x0001   /* Correctable Error Reporting Enable */
 #define PCI_EXP_DEVCTL_NFERE 0x0002  /* Non-Fatal Error Reporting Enable */
@@ -100,6 +101,7 @@ enum pci_power_state {
 #define PCI_EXP_DEVCTL_EXT_TAG 0x0100 /* Extended Tag Field Enable */
 #define PCI_EXP_DEVCTL_NOSNOOP_EN 0x0800 /* Enable No Snoop (default 1) */
 #define PCI_EXP_DEVCTL_READRQ 0x7000 /* bits 14:12 Max_Read_Request_Size */
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000 /* bit 15 Initiate Function Level Reset (reads 0) */
 #define PCI_EXP_DEVSTA 0x0a          /* Device Status (§7.5.3.5) */
 #define PCI_EXP_DEVSTA_CED 0x0001    /* Correctable Error Detected, RW1C */
 #define PCI_EXP_DEVSTA_NFED 0x0002   /* Non-Fatal Error Detected, RW1C */
@@ -247,8 +249,9 @@ uint32_t pci_cap_find_ext(const struct pci_cfg *c, uint16_t ext_id);
  * pci_cap_add_pm() - add the PCI Power Management capability, version 1.2.
  * @pmc_flags: PCI_PM_PMC_D1, _D2 and PME support bits (PCI_PM_PMC_PME_MASK)
  *	to advertise; the version is filled in.
- * @no_soft_reset: PMCSR bit 3; when false, the device model is expected
- *	to reset the function on D3hot -> D0 (write hook).
+ * @no_soft_reset: PMCSR bit 3; when false, a PowerState write taking the
+ *	function from D3hot to D0 resets it (pci_cfg_reset() with
+ *	PCI_RESET_SOFT: PCI PM 1.2 §5.4.1, D0uninitialized).
  *
  * PowerState is RW; a write of an unsupported state (D1 or D2 not
  * advertised) is discarded and the state stays as it was (PM 1.2 §3.2.4).
@@ -351,6 +354,9 @@ int pci_cap_add_msix(struct pci_cfg *c, const struct pci_cap_msix_layout *l,
  *	speed up to it).
  * @max_width: Maximum Link Width: 1, 2, 4, 8, 12, 16 or 32 lanes.
  * @ext_tag: Extended Tag Field Supported (and Enable RW).
+ * @flr: Function Level Reset Capability (endpoints): a write of 1 to
+ *	Device Control bit 15 resets the function (pci_cfg_reset() with
+ *	PCI_RESET_FLR); the bit reads 0 (PCIe 4.0 §7.5.3.4, §6.6.2).
  *
  * Root Complex Integrated Endpoints and Event Collectors have no link:
  * their link registers read 0 and @max_speed/@max_width are ignored.
@@ -361,6 +367,7 @@ struct pci_cap_exp_params {
 	enum pci_link_speed max_speed;
 	unsigned max_width;
 	bool ext_tag;
+	bool flr;
 };
 
 /**
@@ -417,5 +424,20 @@ int pci_cap_add_aer(struct pci_cfg *c, uint32_t offset, uint32_t *off_out);
  */
 int pci_cap_aer_report(struct pci_cfg *c, bool uncorrectable, uint32_t bits,
 		       const uint32_t *header_log);
+
+/**
+ * pci_cap_error_detected() - the function detected one uncorrectable error
+ * (@aer_bit, one PCI_ERR_UNC_* bit) and logs it as PCIe 4.0 §6.2.5 and
+ * Figure 6-2 say: the bit in the AER Uncorrectable Error Status (with the
+ * First Error Pointer and @header_log, pci_cap_aer_report()) when the
+ * function has AER; in Device Status, Fatal or Non-Fatal Error Detected by
+ * the bit's severity (AER Uncorrectable Error Severity, else the
+ * specification's default), plus Unsupported Request Detected for
+ * PCI_ERR_UNC_UNSUP. Device Status bits are set whatever the AER mask.
+ * Functions without a PCI Express capability log nothing here (their
+ * Status register bits are the caller's business).
+ * Return: 0, or SIM_ERR_INVALID (NULL @c, not exactly one implemented bit).
+ */
+int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *header_log);
 
 #endif /* PCISIM_BUS_CAPS_H */

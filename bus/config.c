@@ -196,6 +196,10 @@ int pci_cfg_write(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t val)
 		return SIM_ERR_INVALID;
 	if (off >= PCI_CFG_SPACE_SIZE && !c->express)
 		return SIM_OK; /* nothing is there; the write completes normally */
+	if (!c->defaults_taken) {
+		memcpy(c->defaults, c->val, sizeof(c->defaults));
+		c->defaults_taken = true;
+	}
 	old_val = get_le(c->val, off, len);
 	c->bus_written = len == 4 ? val : val & ((1u << (8 * len)) - 1);
 	for (uint32_t i = 0; i < len; i++) {
@@ -210,6 +214,38 @@ int pci_cfg_write(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t val)
 	new_val = get_le(c->val, off, len);
 	if (c->ops && c->ops->write_hook)
 		c->ops->write_hook(c->opaque, c, off, len, old_val, new_val);
+	return SIM_OK;
+}
+
+/* ---- resets ---- */
+
+int pci_cfg_reset(struct pci_cfg *c, enum pci_reset_kind kind)
+{
+	if (!c || (kind != PCI_RESET_HOT && kind != PCI_RESET_FLR && kind != PCI_RESET_SOFT))
+		return SIM_ERR_INVALID;
+	if (c->defaults_taken) {
+		for (uint32_t i = 0; i < PCI_CFG_EXP_SPACE_SIZE; i++) {
+			uint8_t keep = c->keep_all[i];
+
+			if (kind != PCI_RESET_HOT)
+				keep |= c->keep_flr[i];
+			c->val[i] = (uint8_t)((c->val[i] & keep) | (c->defaults[i] & ~keep));
+		}
+	}
+	if (c->ops && c->ops->reset)
+		c->ops->reset(c->opaque, c, kind);
+	return SIM_OK;
+}
+
+int pci_cfg_set_keep(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t mask, bool all)
+{
+	uint8_t *k;
+
+	if (!c || !access_ok(off, len))
+		return SIM_ERR_INVALID;
+	k = all ? c->keep_all : c->keep_flr;
+	for (uint32_t i = 0; i < len; i++)
+		k[off + i] |= (uint8_t)(mask >> (8 * i));
 	return SIM_OK;
 }
 

@@ -156,6 +156,24 @@ enum pci_bridge_window {
 struct pci_cfg;
 
 /**
+ * enum pci_reset_kind - what reset a function (pci_cfg_reset()).
+ * @PCI_RESET_HOT: conventional reset: a Secondary Bus Reset of the bridge
+ *	above, a Hot Reset or a Fundamental Reset (PCIe 4.0 §6.6.1). Every
+ *	register returns to its default except sticky ones.
+ * @PCI_RESET_FLR: Function Level Reset (PCIe 4.0 §6.6.2): as HOT, but the
+ *	link-related fields the specification lists keep their values
+ *	(Max_Payload_Size, Link Control; see pci_cfg_set_keep()).
+ * @PCI_RESET_SOFT: the internal reset of a PowerState change D3hot -> D0
+ *	when No_Soft_Reset is 0 (PCI PM 1.2 §5.4.1, the function goes to
+ *	D0uninitialized); preserves what FLR preserves.
+ */
+enum pci_reset_kind {
+	PCI_RESET_HOT = 0,
+	PCI_RESET_FLR = 1,
+	PCI_RESET_SOFT = 2,
+};
+
+/**
  * struct pci_cfg_ops - device-model callbacks of a configuration space.
  * Either pointer may be NULL.
  * @write_hook: called after every accepted bus write (pci_cfg_write()), once
@@ -168,11 +186,17 @@ struct pci_cfg;
  * @read_hook: called before the bytes of an accepted bus read are taken, so
  *	a model may refresh a register (with pci_cfg_set_*()) that reflects
  *	live state. The read returns the bytes after the hook.
+ * @reset: called by pci_cfg_reset() once the registers hold their reset
+ *	values, so the model resets its own state (registers behind its BARs,
+ *	queues, pending interrupts) as the reset @kind requires. When the
+ *	reset came from a bus write (Initiate FLR, PowerState D3hot -> D0),
+ *	@write_hook follows for that write.
  */
 struct pci_cfg_ops {
 	void (*write_hook)(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len,
 			   uint32_t old_val, uint32_t new_val);
 	void (*read_hook)(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len);
+	void (*reset)(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind);
 };
 
 /** struct pci_cfg_bar - what was declared for one Base Address register. */
@@ -222,6 +246,12 @@ struct pci_cfg {
 	/* Capability-specific write semantics that masks cannot express
 	 * (set by bus/caps.c), run before the write hook. */
 	void (*cap_fixup)(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t old_val);
+	/* Reset values: @val as it was before the first bus write (the
+	 * device model builds the space first, then software programs it). */
+	bool defaults_taken;
+	uint8_t defaults[PCI_CFG_EXP_SPACE_SIZE];
+	uint8_t keep_all[PCI_CFG_EXP_SPACE_SIZE]; /* bits no reset changes (sticky) */
+	uint8_t keep_flr[PCI_CFG_EXP_SPACE_SIZE]; /* bits FLR and soft reset keep */
 };
 
 /**
@@ -311,6 +341,27 @@ int pci_cfg_read(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t *out);
  * no hook runs on error.
  */
 int pci_cfg_write(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t val);
+
+/**
+ * pci_cfg_reset() - reset the function's configuration space: every byte
+ * returns to its default (the value it had before the first
+ * pci_cfg_write(), i.e. as the device model built it) except the bits
+ * pci_cfg_set_keep() protects from @kind. Then the ops' @reset runs. BARs
+ * read 0 again, Command is 0 (no decoding, no bus mastering), MSI and
+ * MSI-X are disabled, PowerState is D0.
+ * Return: 0, or SIM_ERR_INVALID (NULL @c, unknown @kind).
+ */
+int pci_cfg_reset(struct pci_cfg *c, enum pci_reset_kind kind);
+
+/**
+ * pci_cfg_set_keep() - protect @mask bits of the @len-byte register at @off
+ * (1, 2 or 4, in range) from resets: from every reset when @all (sticky
+ * bits, hardware state such as Link Status), else from FLR and the
+ * D3hot -> D0 soft reset only (PCIe 4.0 §6.6.2's link-related fields).
+ * Capability helpers call it for their registers; a model may add its own.
+ * Return: 0 or SIM_ERR_INVALID.
+ */
+int pci_cfg_set_keep(struct pci_cfg *c, uint32_t off, uint32_t len, uint32_t mask, bool all);
 
 /**
  * pci_cfg_set_u8() - device-side write of one byte, bypassing the masks

@@ -41,7 +41,7 @@ struct bus_topo_fn {
 	bool removed;        /* bus_topo_remove_function(): answers no cycle */
 	struct bus_topo_result result;
 	/* enumeration scratch */
-	uint64_t rel[6];     /* offset of result.res[k] inside its bus's window */
+	uint64_t rel[BUS_TOPO_MAX_RES]; /* offset of result.res[k] inside its bus's window */
 	unsigned mps_sup;    /* MPS Supported in bytes, 0 when not PCI Express */
 	uint8_t saved_bus[3]; /* primary/secondary/subordinate before the run */
 };
@@ -592,6 +592,34 @@ static int scan_bus(struct enum_ctx *x, struct bus_topo_bus *b, unsigned number)
 	return SIM_OK;
 }
 
+static uint32_t rom_reg(const struct bus_topo_fn *fn)
+{
+	return fn->result.is_bridge ? PCI_CFG_ROM_ADDRESS1 : PCI_CFG_ROM_ADDRESS;
+}
+
+/* The Expansion ROM BAR (PCI 3.0 §6.2.5.2): write the address bits with
+ * Enable clear, read back, restore. Its address bits 31:11 are the only
+ * writable ones, so the lowest set bit read back is the size. */
+static void size_rom(struct enum_ctx *x, struct bus_topo_fn *fn)
+{
+	struct bus_topo_result *r = &fn->result;
+	uint32_t reg = rom_reg(fn), orig, sz;
+	struct bus_topo_resource *res;
+
+	orig = rd(x, fn, reg, 4);
+	wr(x, fn, reg, 4, PCI_ROM_ADDRESS_MASK);
+	sz = rd(x, fn, reg, 4) & PCI_ROM_ADDRESS_MASK;
+	wr(x, fn, reg, 4, orig);
+	if (!sz)
+		return;
+	res = &r->res[r->n_res++];
+	res->bar = BUS_TOPO_ROM_BAR;
+	res->kind = PCI_BAR_MEM32;
+	res->prefetchable = false;
+	res->window = PCI_WINDOW_MEM;
+	res->size_bytes = sz & (~sz + 1);
+}
+
 /* Size the BARs of @fn with the sequence of Linux's __pci_read_base():
  * decode off, save, write all ones, read, restore; both halves of a
  * 64-bit BAR (PCI 3.0 §6.2.5.1). */
@@ -654,6 +682,7 @@ static int size_bars(struct enum_ctx *x, struct bus_topo_fn *fn)
 		}
 		r->n_res++;
 	}
+	size_rom(x, fn);
 	wr(x, fn, PCI_CFG_COMMAND, 2, cmd);
 	return SIM_OK;
 }
@@ -821,10 +850,16 @@ static int check_fit(struct enum_ctx *x)
 	if (bad) {
 		const struct bus_topo_window *win = plat_window(x->p, bad->window);
 
+		char what[24];
+
+		if (bad->bar == BUS_TOPO_ROM_BAR)
+			snprintf(what, sizeof(what), "Expansion ROM");
+		else
+			snprintf(what, sizeof(what), "BAR %u", bad->bar);
 		fail(x->t, bad_fn,
-		     "BAR %u (%" PRIu64 " bytes) does not fit the %s window "
+		     "%s (%" PRIu64 " bytes) does not fit the %s window "
 		     "[0x%" PRIx64 ", 0x%" PRIx64 ")",
-		     bad->bar, bad->size_bytes, win_names[bad->window], win->base,
+		     what, bad->size_bytes, win_names[bad->window], win->base,
 		     win->base + win->size_bytes);
 		return SIM_ERR_LIMIT;
 	}
@@ -869,6 +904,12 @@ static void program_fn(struct enum_ctx *x, struct bus_topo_fn *fn)
 		const struct bus_topo_resource *res = &r->res[k];
 		uint32_t reg = PCI_CFG_BAR0 + 4 * res->bar;
 
+		if (res->bar == BUS_TOPO_ROM_BAR) {
+			/* Enable stays clear, and a ROM alone does not turn
+			 * Memory Space on. */
+			wr(x, fn, rom_reg(fn), 4, (uint32_t)res->base);
+			continue;
+		}
 		wr(x, fn, reg, 4, (uint32_t)res->base);
 		if (res->kind == PCI_BAR_MEM64)
 			wr(x, fn, reg + 4, 4, (uint32_t)(res->base >> 32));

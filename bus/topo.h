@@ -80,9 +80,15 @@ struct bus_topo_platform {
 	bool enable_master;
 };
 
+/** The @bar index of an Expansion ROM resource (PCI 3.0 §6.2.5.2). */
+#define BUS_TOPO_ROM_BAR 6u
+/** Resources per function: six BARs and the Expansion ROM. */
+#define BUS_TOPO_MAX_RES 7u
+
 /** struct bus_topo_resource - one BAR as the enumerator assigned it. */
 struct bus_topo_resource {
-	unsigned bar;           /**< BAR index 0..5 (lower register of a 64-bit BAR) */
+	unsigned bar;           /**< BAR index 0..5 (lower register of a 64-bit
+				 *   BAR), or BUS_TOPO_ROM_BAR */
 	enum pci_bar_kind kind; /**< as sized: MEM32, MEM64 or IO */
 	uint64_t base;          /**< naturally aligned to @size_bytes */
 	uint64_t size_bytes;
@@ -103,7 +109,8 @@ struct bus_topo_bridge_range {
  * bus_topo_enumerate(); @found false for a function the scan did not reach
  * (e.g. function 1..7 of a device without function 0).
  * @bus, @device, @function: the address the function answered at.
- * @res, @n_res: assigned BARs in BAR order.
+ * @res, @n_res: assigned BARs in BAR order, then the Expansion ROM (if any)
+ *	as @bar BUS_TOPO_ROM_BAR, kind PCI_BAR_MEM32.
  * @primary, @secondary, @subordinate: bus numbers of a bridge.
  * @windows: a bridge's windows, indexed by enum pci_bridge_window.
  * @root_pin: swizzled INTx pin at the root bus (1..4), 0 when the function
@@ -115,7 +122,7 @@ struct bus_topo_result {
 	bool found;
 	unsigned bus, device, function;
 	const char *name;
-	struct bus_topo_resource res[6];
+	struct bus_topo_resource res[BUS_TOPO_MAX_RES];
 	unsigned n_res;
 	bool is_bridge;
 	unsigned primary, secondary, subordinate;
@@ -284,7 +291,11 @@ unsigned bus_topo_root_pin(const struct bus_topo_fn *fn, unsigned *root_device);
  *    PCI Express functions from the root to the function itself, capped
  *    by @plat->mps_cap_bytes (PCIe 4.0 §7.5.3.4), Max Read Request Size =
  *    @plat->mrrs_bytes, and the Command enables asked for.
- * Expansion ROMs are not assigned. Results: bus_topo_fn_result().
+ * Expansion ROMs are sized like Linux does (write the address mask with
+ * ROM Enable clear, read, restore), placed in the non-prefetchable memory
+ * window at their natural alignment and programmed with ROM Enable left
+ * clear: software sets it while it reads the ROM (PCI 3.0 §6.2.5.2).
+ * Results: bus_topo_fn_result().
  *
  * The same topology and @plat give the same assignment every time.
  *

@@ -26,10 +26,12 @@ static void fn_event(struct sim_kernel *k, void *opaque);
 static void fn_write_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len,
 			  uint32_t old_val, uint32_t new_val);
 static void fn_read_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t len);
+static void fn_reset(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind);
 
 static const struct pci_cfg_ops fn_cfg_ops = {
 	.write_hook = fn_write_hook,
 	.read_hook = fn_read_hook,
+	.reset = fn_reset,
 };
 
 /* ---- state read from configuration space ---- */
@@ -520,6 +522,22 @@ static void fn_read_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t
 
 	if (f->prev_ops && f->prev_ops->read_hook)
 		f->prev_ops->read_hook(f->prev_opaque, c, off, len);
+}
+
+/* A reset (FLR, D3hot -> D0, Secondary Bus Reset) left Command, MSI and
+ * MSI-X at their defaults and Interrupt Status clear: the wire drops and
+ * nothing held or pending survives that the registers no longer allow. */
+static void fn_reset(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind)
+{
+	struct irq_fn *f = opaque;
+
+	if (f->prev_ops && f->prev_ops->reset)
+		f->prev_ops->reset(f->prev_opaque, c, kind);
+	/* The device's interrupt condition is part of the state reset; a
+	 * model that still has a cause after its reset signals it again.
+	 * The MSI-X table lives in the model's BAR: the model resets it. */
+	f->intx_level = false;
+	irq_fn_sync(f);
 }
 
 /* ---- life cycle ---- */

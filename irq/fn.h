@@ -56,7 +56,11 @@
  * Layers interpose last-in first-out: build the machine (platform/) first,
  * create the irq_fn after, destroy it before the machine. A device model
  * that changes these registers behind the bus (pci_cfg_set_*()) calls
- * irq_fn_sync().
+ * irq_fn_sync(). A function reset (pci_cfg_reset(): FLR, D3hot -> D0,
+ * Secondary Bus Reset) clears the INTx condition with the rest and
+ * re-evaluates, so the wire drops; the model, whose reset hook runs
+ * first, signals again whatever cause survives it and resets its MSI-X
+ * table.
  *
  * Not thread-safe. Include as "irq/fn.h"; depends on bus/ and sim/
  * headers and irq/ctrl.h, irq/msix.h.

@@ -8,12 +8,70 @@
 
 #include <string.h>
 
+#include "bus/caps.h"
 #include "bus/config.h"
 
 #define ADDR32_LIMIT UINT64_C(0xffffffff)
 #define PAGE_4K UINT64_C(4096)
 
 /* ---- links ---- */
+
+/* Max Link Speed and Maximum Link Width of @c, or false when it has no
+ * link (no PCI Express capability, or an integrated endpoint). */
+static bool link_caps(const struct pci_cfg *c, unsigned *gen, unsigned *width)
+{
+	uint32_t exp = pci_cap_find(c, PCI_CAP_ID_EXP), cap;
+
+	if (!exp)
+		return false;
+	cap = pci_cfg_get_u32(c, exp + PCI_EXP_LNKCAP);
+	if (!(cap & PCI_EXP_LNKCAP_SLS))
+		return false;
+	*gen = cap & PCI_EXP_LNKCAP_SLS;
+	*width = (cap & PCI_EXP_LNKCAP_MLW) >> 4;
+	return true;
+}
+
+/* The widest link width the timing model knows, not above @w. */
+static unsigned model_width(unsigned w)
+{
+	unsigned m = 16;
+
+	while (m > w && m > 1)
+		m >>= 1;
+	return m;
+}
+
+/*
+ * PCIe 4.0 §4.2.6: a link trains to the highest speed and the widest width
+ * both of its ends support. Here the ends are the root complex side (the
+ * description's gen and width) and the function on the root bus (a device,
+ * or a root port: then the functions on its secondary bus, the device at
+ * the far end). The result goes to the timing model and to Link Status.
+ */
+static void link_train(struct platform_machine *m, struct platform_fn *port)
+{
+	struct bus_link_cfg *cfg = &port->link.cfg;
+	unsigned gen, width;
+
+	for (size_t i = 0; i < m->n_fns; i++) {
+		struct platform_fn *f = &m->fns[i];
+
+		if ((f != port && f->parent != port) || !link_caps(f->cfg, &gen, &width))
+			continue;
+		if (gen < cfg->gen)
+			cfg->gen = gen;
+		if (width && width < cfg->width)
+			cfg->width = model_width(width);
+	}
+	for (size_t i = 0; i < m->n_fns; i++) {
+		struct platform_fn *f = &m->fns[i];
+
+		if ((f == port || f->parent == port) && link_caps(f->cfg, &gen, &width))
+			(void)pci_cap_express_set_link(f->cfg, (enum pci_link_speed)cfg->gen,
+						       cfg->width);
+	}
+}
 
 int platform_links_init(struct platform_machine *m)
 {
@@ -38,6 +96,8 @@ int platform_links_init(struct platform_machine *m)
 			l->cfg.mps_bytes = r->mps_bytes;
 		if (r && r->mrrs_bytes)
 			l->cfg.mrrs_bytes = r->mrrs_bytes;
+		if (bus_link_cfg_check(&l->cfg) == SIM_OK)
+			link_train(m, f);
 		if (bus_link_dir_init(&l->down, &l->cfg, PLATFORM_LINK_CARRIES) != SIM_OK ||
 		    bus_link_dir_init(&l->up, &l->cfg, PLATFORM_LINK_CARRIES) != SIM_OK) {
 			platform_set_build_error("%s: bad link (Gen%u x%u)", f->name, l->cfg.gen,
@@ -51,17 +111,28 @@ int platform_links_init(struct platform_machine *m)
 
 /* ---- who answered ---- */
 
-/* The function whose BAR is decoder region @id, or NULL (RAM, ECAM,
- * nothing, a region mapped by someone else). */
-static struct platform_fn *region_owner(struct platform_machine *m, uint32_t id)
+/* The function whose BAR or ROM is region @id of the memory (or, with
+ * @io, the I/O) decoder, or NULL (RAM, ECAM, nothing, a region mapped by
+ * someone else). */
+static struct platform_fn *space_owner(struct platform_machine *m, bool io, uint32_t id)
 {
 	if (id == 0)
 		return NULL;
 	for (size_t i = 0; i < m->n_fns; i++)
-		for (unsigned b = 0; b < PLATFORM_BARS; b++)
-			if (m->fns[i].region[b] == id)
+		for (unsigned b = 0; b < PLATFORM_SLOTS; b++)
+			if (m->fns[i].region[b] == id && m->fns[i].io_space[b] == io)
 				return &m->fns[i];
 	return NULL;
+}
+
+struct platform_fn *platform_region_owner(struct platform_machine *m, uint32_t id)
+{
+	return space_owner(m, false, id);
+}
+
+static struct platform_fn *region_owner(struct platform_machine *m, uint32_t id)
+{
+	return space_owner(m, false, id);
 }
 
 static bool is_ram(const struct platform_machine *m, uint32_t id)
@@ -92,6 +163,57 @@ static int add_time(sim_time_t a, sim_time_t b, sim_time_t *out)
 	return sim_time_add(a, b, out) ? SIM_OK : SIM_ERR_OVERFLOW;
 }
 
+/* ---- error logging (PCI 3.0 §6.2.3, PCIe 4.0 §6.2) ---- */
+
+/*
+ * What the completer @cpl (a function's BAR; NULL for RAM, the ECAM or
+ * nothing, where the root complex would log) records about the request
+ * it answered: an Unsupported Request or Completer Abort it signalled, a
+ * poisoned write it received.
+ */
+void platform_completer_logs(struct platform_fn *cpl, bool write, const struct bus_decode_result *r)
+{
+	if (!cpl || r->timeout)
+		return;
+	if (write && r->poisoned) {
+		pci_cfg_set_status_bits(cpl->cfg, PCI_STS_DETECTED_PARITY);
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_POISON_TLP, NULL);
+	}
+	if (r->status == BUS_DECODE_CA) {
+		pci_cfg_set_status_bits(cpl->cfg, PCI_STS_SIG_TARGET_ABORT);
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_COMP_ABORT, NULL);
+	} else if (r->status == BUS_DECODE_UR && !r->master_abort) {
+		(void)pci_cap_error_detected(cpl->cfg, PCI_ERR_UNC_UNSUP, NULL);
+	}
+}
+
+/*
+ * What the requester @rq records about the completion of its read: a
+ * poisoned completion (Detected Parity Error always, Master Data Parity
+ * Error with Parity Error Response on, PCI 3.0 §6.2.3), a completion that
+ * never came (Completion Timeout, PCIe 4.0 §2.8), a UR or CA completion
+ * (Received Master Abort / Received Target Abort).
+ */
+static void requester_logs(struct platform_fn *rq, const struct bus_decode_result *r)
+{
+	if (r->timeout) {
+		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_COMP_TIME, NULL);
+		return;
+	}
+	if (r->poisoned && r->status == BUS_DECODE_OK) {
+		uint16_t bits = PCI_STS_DETECTED_PARITY;
+
+		if (pci_cfg_get_u16(rq->cfg, PCI_CFG_COMMAND) & PCI_CMD_PARITY)
+			bits |= PCI_STS_MASTER_PARITY;
+		pci_cfg_set_status_bits(rq->cfg, bits);
+		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_POISON_TLP, NULL);
+	}
+	if (r->status == BUS_DECODE_UR)
+		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_MASTER_ABORT);
+	else if (r->status == BUS_DECODE_CA)
+		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_TARGET_ABORT);
+}
+
 /* ---- MMIO ---- */
 
 int platform_mmio_read(struct platform_machine *m, uint64_t addr, unsigned size,
@@ -113,6 +235,7 @@ int platform_mmio_read(struct platform_machine *m, uint64_t addr, unsigned size,
 	if (res)
 		*res = r;
 	f = nobody(&r) ? NULL : region_owner(m, r.region);
+	platform_completer_logs(f, false, &r);
 	if (!f) {
 		sim_time_t lat = nobody(&r) ? m->timing.master_abort_ps : m->timing.ram_ps;
 
@@ -154,12 +277,89 @@ int platform_mmio_write(struct platform_machine *m, uint64_t addr, unsigned size
 	if (res)
 		*res = r;
 	f = nobody(&r) ? NULL : region_owner(m, r.region);
+	platform_completer_logs(f, true, &r);
 	if (!f)
 		return add_time(now_ps, nobody(&r) ? m->timing.master_abort_ps : m->timing.ram_ps,
 				arrive_ps);
 	l = &f->port->link;
 	c = req_cfg(l, addr);
 	return bus_link_dir_send(&l->down, now_ps, bus_link_mwr_wire_bytes(&c, size), arrive_ps);
+}
+
+/* ---- I/O ---- */
+
+/*
+ * PCIe 4.0 §2.2.7, §2.2.9: IORd and IOWr are both non-posted, 3 DW
+ * headers, one DW of data at most; the completion of an IORd carries the
+ * DW (CplD), that of an IOWr none (Cpl). So both directions cost a round
+ * trip, unlike a memory write.
+ */
+static int io_access(struct platform_machine *m, bool write, uint32_t port, unsigned size,
+		     uint64_t *val, sim_time_t now_ps, sim_time_t *done_ps,
+		     struct bus_decode_result *res)
+{
+	struct bus_decode_result r;
+	struct platform_fn *f;
+	struct platform_link *l;
+	struct bus_link_cfg c;
+	sim_time_t t;
+	bool ok;
+	int rc;
+
+	if (!m || !val || !done_ps || (size != 1 && size != 2 && size != 4))
+		return SIM_ERR_INVALID;
+	rc = write ? bus_decode_write(&m->io_decode, port, size, *val, &r)
+		   : bus_decode_read(&m->io_decode, port, size, val, &r);
+	if (rc)
+		return rc;
+	if (res)
+		*res = r;
+	f = nobody(&r) ? NULL : space_owner(m, true, r.region);
+	platform_completer_logs(f, write, &r);
+	if (!f)
+		return add_time(now_ps, r.timeout ? r.delay_ps : m->timing.master_abort_ps,
+				done_ps);
+	l = &f->port->link;
+	c = l->cfg;
+	c.addr64 = false;
+	rc = bus_link_dir_send(&l->down, now_ps,
+			       write ? bus_link_mwr_wire_bytes(&c, 4) : bus_link_mrd_wire_bytes(&c),
+			       &t);
+	if (rc)
+		return rc;
+	if (r.timeout)
+		return add_time(t, r.delay_ps, done_ps);
+	rc = add_time(t, f->completer_ps, &t);
+	if (rc)
+		return rc;
+	ok = r.status == BUS_DECODE_OK;
+	rc = bus_link_dir_send(&l->up, t, bus_link_cpld_wire_bytes(&c, !write && ok ? 4 : 0), &t);
+	if (rc)
+		return rc;
+	*done_ps = t;
+	return SIM_OK;
+}
+
+int platform_io_read(struct platform_machine *m, uint32_t port, unsigned size, sim_time_t now_ps,
+		     uint32_t *val, sim_time_t *done_ps, struct bus_decode_result *res)
+{
+	uint64_t v = 0;
+	int rc;
+
+	if (!val)
+		return SIM_ERR_INVALID;
+	rc = io_access(m, false, port, size, &v, now_ps, done_ps, res);
+	if (rc == SIM_OK)
+		*val = (uint32_t)v;
+	return rc;
+}
+
+int platform_io_write(struct platform_machine *m, uint32_t port, unsigned size, uint32_t val,
+		      sim_time_t now_ps, sim_time_t *done_ps, struct bus_decode_result *res)
+{
+	uint64_t v = val;
+
+	return io_access(m, true, port, size, &v, now_ps, done_ps, res);
 }
 
 /* ---- DMA ---- */
@@ -171,6 +371,10 @@ static void dma_account(struct platform_machine *m, struct platform_fn *rq, bool
 	struct platform_dma_stats *s = &m->dma;
 	struct platform_fn *cpl = nobody(r) ? NULL : region_owner(m, r->region);
 
+	platform_completer_logs(cpl, write, r);
+	/* A posted write gets no completion: the requester learns nothing. */
+	if (!write)
+		requester_logs(rq, r);
 	if (r->poisoned)
 		s->poisoned++;
 	if (r->timeout) {
@@ -192,18 +396,13 @@ static void dma_account(struct platform_machine *m, struct platform_fn *rq, bool
 			s->last_ur_addr = addr;
 		} else {
 			s->read_ur++;
-			pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_MASTER_ABORT);
 		}
 		break;
 	case BUS_DECODE_CA:
-		if (cpl)
-			pci_cfg_set_status_bits(cpl->cfg, PCI_STS_SIG_TARGET_ABORT);
-		if (write) {
+		if (write)
 			s->write_ca++;
-		} else {
+		else
 			s->read_ca++;
-			pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_TARGET_ABORT);
-		}
 		break;
 	}
 }

@@ -149,6 +149,30 @@ int platform_mmio_write(struct platform_machine *m, uint64_t addr, unsigned size
 			sim_time_t now_ps, sim_time_t *arrive_ps, struct bus_decode_result *res);
 
 /**
+ * platform_io_read() - a timed CPU read of @size bytes (1, 2 or 4) at I/O
+ * port address @port, issued at @now_ps, through platform_io_decode().
+ * @val: receives the value; all ones when nothing decodes @port (a master
+ *	abort: the host bridge completes the read itself).
+ * @done_ps: receives when the data is back: the IORd down the function's
+ *	link, its completer latency, the CplD (4 bytes) up; for a master
+ *	abort, @now_ps + the machine's master_abort_ps.
+ * @res: optional; receives the decoder's result.
+ * Return: 0; SIM_ERR_INVALID (NULL argument, bad @size); SIM_ERR_OVERFLOW.
+ */
+int platform_io_read(struct platform_machine *m, uint32_t port, unsigned size, sim_time_t now_ps,
+		     uint32_t *val, sim_time_t *done_ps, struct bus_decode_result *res);
+
+/**
+ * platform_io_write() - a timed CPU write to I/O port @port. I/O writes
+ * are non-posted (PCIe 4.0 §2.2.7): @done_ps receives when the completion
+ * is back (IOWr down, completer latency, Cpl up), or @now_ps +
+ * master_abort_ps when nothing decodes @port (the write is dropped).
+ * Return: as platform_io_read().
+ */
+int platform_io_write(struct platform_machine *m, uint32_t port, unsigned size, uint32_t val,
+		      sim_time_t now_ps, sim_time_t *done_ps, struct bus_decode_result *res);
+
+/**
  * platform_dma_read() - the function at @bus:@device.@function reads @len
  * bytes at bus address @addr into @buf, as one transaction through the
  * decoder's TLM face (so a span over a register region must be 1, 2, 4 or

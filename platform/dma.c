@@ -6,18 +6,6 @@
 
 #include "bus/config.h"
 
-/* The function whose BAR is decoder region @id, or NULL (RAM, nothing). */
-static struct platform_fn *owner(struct platform_machine *m, uint32_t id)
-{
-	if (id == 0)
-		return NULL;
-	for (size_t i = 0; i < m->n_fns; i++)
-		for (unsigned b = 0; b < PLATFORM_BARS; b++)
-			if (m->fns[i].region[b] == id)
-				return &m->fns[i];
-	return NULL;
-}
-
 /* The completer latency of a target, as platform/access.c times it. */
 static sim_time_t target_latency(void *opaque, const struct bus_decode_result *r)
 {
@@ -26,17 +14,17 @@ static sim_time_t target_latency(void *opaque, const struct bus_decode_result *r
 
 	if (r->master_abort || r->region == 0)
 		return m->timing.master_abort_ps;
-	f = owner(m, r->region);
+	f = platform_region_owner(m, r->region);
 	return f ? f->completer_ps : m->timing.ram_ps;
 }
 
-/* A function of the machine that aborts a request signals it (PCI 3.0 §6.2.3). */
+/* A function of the machine that aborts a request signals and logs it as
+ * platform/access.c's completers do (PCI 3.0 §6.2.3, PCIe 4.0 §6.2). */
 static void target_abort(void *opaque, const struct bus_decode_result *r)
 {
-	struct platform_fn *f = r->master_abort ? NULL : owner(opaque, r->region);
+	struct platform_fn *f = r->master_abort ? NULL : platform_region_owner(opaque, r->region);
 
-	if (f)
-		pci_cfg_set_status_bits(f->cfg, PCI_STS_SIG_TARGET_ABORT);
+	platform_completer_logs(f, false, r);
 }
 
 static const struct dma_port_ops machine_ops = {
@@ -71,8 +59,10 @@ int platform_dma_port(struct platform_machine *m, unsigned bus, unsigned device,
 	out->ops = &machine_ops;
 	out->ops_opaque = m;
 	out->requester_id = (uint16_t)((bus & 0xffu) << 8 | (device & 0x1fu) << 3 | (function & 7u));
-	for (unsigned b = 0; b < PLATFORM_BARS; b++)
-		if (f->region[b])
+	/* Its memory-space regions: BARs and ROM; I/O BARs live in another
+	 * decoder, which DMA never reaches. */
+	for (unsigned b = 0; b < PLATFORM_SLOTS; b++)
+		if (f->region[b] && !f->io_space[b])
 			dma_port_add_own_region(out, f->region[b]);
 	return SIM_OK;
 }

@@ -27,6 +27,10 @@ struct platform_ram_window {
 	uint32_t region;                  /* its decoder id */
 };
 
+/* Decodable things per function: the six BARs, then the Expansion ROM. */
+#define PLATFORM_ROM_SLOT PLATFORM_BARS
+#define PLATFORM_SLOTS (PLATFORM_BARS + 1)
+
 /* One bridge or device function of the machine. */
 struct platform_fn {
 	struct platform_machine *m;
@@ -36,15 +40,19 @@ struct platform_fn {
 	struct pci_cfg *own_cfg;          /* bridges: the machine's Type 1 space */
 	struct platform_fn *parent;       /* NULL on the root bus */
 	bool is_bridge;
+	bool sbr_held;                    /* a bridge's Secondary Bus Reset, last seen */
 	bool hooked;                      /* our ops installed; dev_* to give back
 	                                   * (a bridge's dev_ops are NULL) */
 	const struct pci_cfg_ops *dev_ops;
 	void *dev_opaque;
 	unsigned index;                   /* device order: the BAR priority rank */
 	struct platform_bar_ops bars;
-	uint32_t region[PLATFORM_BARS];   /* decoder id, 0 when never mapped */
-	bool enabled[PLATFORM_BARS];
-	uint64_t base[PLATFORM_BARS];     /* where region[i] sits now */
+	uint32_t region[PLATFORM_SLOTS];  /* decoder id, 0 when never mapped */
+	bool io_space[PLATFORM_SLOTS];    /* region[i] is in the I/O decoder */
+	bool enabled[PLATFORM_SLOTS];
+	uint64_t base[PLATFORM_SLOTS];    /* where region[i] sits now */
+	const uint8_t *rom_image;         /* the description's; not owned */
+	size_t rom_bytes;
 	/* timing (platform/access.c) */
 	unsigned link_gen, link_width;    /* from the description; 0: default */
 	sim_time_t completer_ps;          /* its answer to a read, once the request is in */
@@ -58,6 +66,8 @@ struct platform_machine {
 	bool mem_ok;
 	struct bus_decode decode;
 	bool decode_ok;
+	struct bus_decode io_decode;      /* the I/O address space */
+	bool io_decode_ok;
 	struct bus_topo *topo;
 	struct platform_ram_window *ram;
 	size_t n_ram;
@@ -65,7 +75,7 @@ struct platform_machine {
 	struct platform_fn *fns;          /* bridges first, then devices */
 	size_t n_fns;
 	uint64_t ecam_base;
-	struct bus_topo_window mem32, pref64;
+	struct bus_topo_window mem32, pref64, io_win;
 	unsigned removed;
 	unsigned sync_failures;
 	char error[160];
@@ -73,6 +83,17 @@ struct platform_machine {
 	struct platform_timing timing;
 	struct platform_dma_stats dma;
 };
+
+/* The function whose BAR or ROM is memory decoder region @id, or NULL
+ * (RAM, ECAM, nothing, a region mapped by someone else). */
+struct platform_fn *platform_region_owner(struct platform_machine *m, uint32_t id);
+
+/* What completer @cpl (NULL: none, the root complex's business) records
+ * about the request it answered (@r): a Completer Abort or Unsupported
+ * Request it signalled, a poisoned write it received (Status, Device
+ * Status, AER). */
+void platform_completer_logs(struct platform_fn *cpl, bool write,
+			     const struct bus_decode_result *r);
 
 /* Set up the link of every root-bus function and the timing defaults;
  * after a successful enumeration. Return: 0 or SIM_ERR_INVALID (a bad

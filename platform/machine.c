@@ -113,111 +113,232 @@ static bool in_bridge_window(const struct pci_cfg *c, enum pci_bridge_window w, 
 
 /*
  * Every bridge between @f and the root bus forwards [addr, addr + size)
- * downstream (Bridge 1.2 §4.1, §3.2.5.8-9): Memory Space on, D0, and the
- * range inside its memory or its prefetchable window. The bridge compares
- * addresses only, so either window forwards any memory BAR; that software
- * should put only prefetchable BARs in the prefetchable one is its rule,
- * not the bridge's.
+ * downstream (Bridge 1.2 §4.1, §3.2.5.6-9): the space's enable in its
+ * Command register, D0, and the range inside one of its windows for that
+ * space. The bridge compares addresses only, so either memory window
+ * forwards any memory BAR; that software should put only prefetchable
+ * BARs in the prefetchable one is its rule, not the bridge's.
  */
-static bool path_forwards(const struct platform_fn *f, uint64_t addr, uint64_t size)
+static bool path_forwards(const struct platform_fn *f, bool io, uint64_t addr, uint64_t size)
 {
 	for (const struct platform_fn *p = f->parent; p; p = p->parent) {
-		if (!(pci_cfg_get_u16(p->cfg, PCI_CFG_COMMAND) & PCI_CMD_MEMORY) ||
+		uint16_t cmd = pci_cfg_get_u16(p->cfg, PCI_CFG_COMMAND);
+
+		if (!(cmd & (io ? PCI_CMD_IO : PCI_CMD_MEMORY)) ||
 		    pci_cap_pm_state(p->cfg) != PCI_D0)
 			return false;
-		if (!in_bridge_window(p->cfg, PCI_WINDOW_MEM, addr, size) &&
-		    !in_bridge_window(p->cfg, PCI_WINDOW_PREF, addr, size))
+		if (io ? !in_bridge_window(p->cfg, PCI_WINDOW_IO, addr, size)
+		       : !in_bridge_window(p->cfg, PCI_WINDOW_MEM, addr, size) &&
+				 !in_bridge_window(p->cfg, PCI_WINDOW_PREF, addr, size))
 			return false;
 	}
 	return true;
 }
 
-/* The rule of platform/machine.h, for one memory BAR. */
-static bool bar_decodes(const struct platform_fn *f, const struct pci_cfg_bar_info *bi)
+/*
+ * One decodable thing of a function: BAR @slot (0..5) or, at
+ * PLATFORM_ROM_SLOT, the Expansion ROM. @decoding is the function's own
+ * enable (Command for a BAR; Command.Memory Space and ROM Enable for the
+ * ROM); @addr_bits the low bits a sizing write of all ones leaves set
+ * besides the size bits (type and flag bits of the register).
+ */
+struct slot_info {
+	bool present, io, decoding;
+	uint64_t addr, size_bytes;
+	uint32_t flag_bits;
+	const struct bus_region_ops *ops;
+	void *opaque;
+};
+
+static const struct bus_region_ops rom_ops;
+
+static bool slot_get(struct platform_fn *f, unsigned slot, struct slot_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	if (slot == PLATFORM_ROM_SLOT) {
+		uint32_t addr, size;
+
+		if (pci_cfg_rom_info(f->cfg, &addr, &size, &si->decoding) != 0)
+			return false;
+		si->addr = addr;
+		si->size_bytes = size;
+		si->flag_bits = ~PCI_ROM_ADDRESS_MASK;
+		si->ops = &rom_ops;
+		si->opaque = f;
+	} else {
+		struct pci_cfg_bar_info bi;
+
+		if (!f->bars.ops[slot] || pci_cfg_bar_info(f->cfg, slot, &bi) != 0 ||
+		    bi.size_bytes == 0)
+			return false;
+		si->io = bi.kind == PCI_BAR_IO;
+		si->decoding = bi.decoding;
+		si->addr = bi.address;
+		si->size_bytes = bi.size_bytes;
+		si->flag_bits = si->io ? ~PCI_BAR_IO_MASK : ~PCI_BAR_MEM_MASK;
+		si->ops = f->bars.ops[slot];
+		si->opaque = f->bars.opaque[slot];
+	}
+	si->present = true;
+	return true;
+}
+
+/* The rule of platform/machine.h, for one BAR or the ROM. */
+static bool slot_decodes(const struct platform_fn *f, const struct slot_info *si)
 {
 	const struct platform_machine *m = f->m;
 
-	if (fn_gone(f) || !bi->decoding || pci_cap_pm_state(f->cfg) != PCI_D0)
+	if (fn_gone(f) || !si->decoding || pci_cap_pm_state(f->cfg) != PCI_D0)
 		return false;
-	if (bi->address == 0)
+	if (si->addr == 0)
 		return false;
 	/* All writable low address bits set: what sizing leaves (write ~0,
-	 * read back) before the restore; even with Memory Space left on, it
+	 * read back) before the restore; even with decoding left on, it
 	 * must not pass for an assignment. */
-	if (bi->size_bytes < (UINT64_C(1) << 32) &&
-	    ((uint32_t)bi->address | (uint32_t)(bi->size_bytes - 1) | 0xfu) == 0xffffffffu)
+	if (si->size_bytes < (UINT64_C(1) << 32) &&
+	    ((uint32_t)si->addr | (uint32_t)(si->size_bytes - 1) | si->flag_bits) == 0xffffffffu)
 		return false;
-	if (!in_window(&m->mem32, bi->address, bi->size_bytes) &&
-	    !in_window(&m->pref64, bi->address, bi->size_bytes))
+	if (si->io) {
+		if (!in_window(&m->io_win, si->addr, si->size_bytes))
+			return false;
+	} else if (!in_window(&m->mem32, si->addr, si->size_bytes) &&
+		   !in_window(&m->pref64, si->addr, si->size_bytes)) {
 		return false;
-	return path_forwards(f, bi->address, bi->size_bytes);
+	}
+	return path_forwards(f, si->io, si->addr, si->size_bytes);
 }
 
-static void sync_failed(struct platform_fn *f, unsigned bar, const char *what, int rc)
+static void sync_failed(struct platform_fn *f, unsigned slot, const char *what, int rc)
 {
 	struct platform_machine *m = f->m;
 
 	m->sync_failures++;
-	snprintf(m->error, sizeof(m->error), "%s BAR%u: %s failed: %s", f->name, bar, what,
-		 sim_strerror(rc));
+	if (slot == PLATFORM_ROM_SLOT)
+		snprintf(m->error, sizeof(m->error), "%s ROM: %s failed: %s", f->name, what,
+			 sim_strerror(rc));
+	else
+		snprintf(m->error, sizeof(m->error), "%s BAR%u: %s failed: %s", f->name, slot,
+			 what, sim_strerror(rc));
+}
+
+static struct bus_decode *slot_decoder(struct platform_fn *f, unsigned slot)
+{
+	return f->io_space[slot] ? &f->m->io_decode : &f->m->decode;
+}
+
+static void slot_sync(struct platform_fn *f, unsigned i)
+{
+	struct slot_info si;
+	struct bus_decode *d;
+	int rc;
+
+	if (!slot_get(f, i, &si))
+		return;
+	if (f->region[i] && f->io_space[i] != si.io) {
+		/* A model changed the BAR's space: start over in the other
+		 * decoder. */
+		bus_decode_unmap(slot_decoder(f, i), f->region[i]);
+		f->region[i] = 0;
+		f->enabled[i] = false;
+	}
+	f->io_space[i] = si.io;
+	d = slot_decoder(f, i);
+	if (!slot_decodes(f, &si)) {
+		/* Disable rather than unmap: the id stays, and a later
+		 * enable moves it first, so no stale address decodes. */
+		if (f->region[i] && f->enabled[i]) {
+			rc = bus_decode_enable(d, f->region[i], false);
+			if (rc)
+				sync_failed(f, i, "disable", rc);
+			else
+				f->enabled[i] = false;
+		}
+		return;
+	}
+	if (!f->region[i]) {
+		char name[BUS_TOPO_NAME_MAX + 8];
+		int prio = PLATFORM_PRIO_BAR_TOP - (int)(f->index * PLATFORM_SLOTS + i);
+
+		if (i == PLATFORM_ROM_SLOT)
+			snprintf(name, sizeof(name), "%s.rom", f->name);
+		else
+			snprintf(name, sizeof(name), "%s.bar%u", f->name, i);
+		rc = bus_decode_map(d, si.addr, si.size_bytes, prio, si.ops, si.opaque, name,
+				    &f->region[i]);
+		if (rc) {
+			f->region[i] = 0;
+			sync_failed(f, i, "map", rc);
+			return;
+		}
+		f->enabled[i] = true;
+		f->base[i] = si.addr;
+		return;
+	}
+	if (f->base[i] != si.addr) {
+		rc = bus_decode_move(d, f->region[i], si.addr);
+		if (rc) {
+			sync_failed(f, i, "move", rc);
+			return;
+		}
+		f->base[i] = si.addr;
+	}
+	if (!f->enabled[i]) {
+		rc = bus_decode_enable(d, f->region[i], true);
+		if (rc)
+			sync_failed(f, i, "enable", rc);
+		else
+			f->enabled[i] = true;
+	}
 }
 
 static void fn_sync(struct platform_fn *f)
 {
-	struct platform_machine *m = f->m;
-
-	for (unsigned i = 0; i < PLATFORM_BARS; i++) {
-		struct pci_cfg_bar_info bi;
-		int rc;
-
-		if (!f->bars.ops[i] || pci_cfg_bar_info(f->cfg, i, &bi) != 0 ||
-		    bi.kind == PCI_BAR_IO || bi.size_bytes == 0)
-			continue;
-		if (!bar_decodes(f, &bi)) {
-			/* Disable rather than unmap: the id stays, and a later
-			 * enable moves it first, so no stale address decodes. */
-			if (f->region[i] && f->enabled[i]) {
-				rc = bus_decode_enable(&m->decode, f->region[i], false);
-				if (rc)
-					sync_failed(f, i, "disable", rc);
-				else
-					f->enabled[i] = false;
-			}
-			continue;
-		}
-		if (!f->region[i]) {
-			char name[BUS_TOPO_NAME_MAX + 8];
-			int prio = PLATFORM_PRIO_BAR_TOP - (int)(f->index * PLATFORM_BARS + i);
-
-			snprintf(name, sizeof(name), "%s.bar%u", f->name, i);
-			rc = bus_decode_map(&m->decode, bi.address, bi.size_bytes, prio,
-					    f->bars.ops[i], f->bars.opaque[i], name, &f->region[i]);
-			if (rc) {
-				f->region[i] = 0;
-				sync_failed(f, i, "map", rc);
-				continue;
-			}
-			f->enabled[i] = true;
-			f->base[i] = bi.address;
-			continue;
-		}
-		if (f->base[i] != bi.address) {
-			rc = bus_decode_move(&m->decode, f->region[i], bi.address);
-			if (rc) {
-				sync_failed(f, i, "move", rc);
-				continue;
-			}
-			f->base[i] = bi.address;
-		}
-		if (!f->enabled[i]) {
-			rc = bus_decode_enable(&m->decode, f->region[i], true);
-			if (rc)
-				sync_failed(f, i, "enable", rc);
-			else
-				f->enabled[i] = true;
-		}
-	}
+	for (unsigned i = 0; i < PLATFORM_SLOTS; i++)
+		slot_sync(f, i);
 }
+
+/* ---- the Expansion ROM's contents ---- */
+
+/*
+ * The ROM answers reads from the image the description gave; bytes past
+ * its end read as 0xff, like erased flash. Writes complete and change
+ * nothing (a ROM; PCI 3.0 §6.2.5.2 leaves writes to the device).
+ */
+static enum bus_decode_status rom_read(void *opaque, uint64_t offset, unsigned size,
+				       uint64_t *val)
+{
+	const struct platform_fn *f = opaque;
+	uint64_t v = 0;
+
+	for (unsigned k = size; k-- > 0;) {
+		uint64_t at = offset + k;
+		uint8_t byte = at < f->rom_bytes ? f->rom_image[at] : 0xff;
+
+		v = v << 8 | byte;
+	}
+	*val = v;
+	return BUS_DECODE_OK;
+}
+
+static enum bus_decode_status rom_write(void *opaque, uint64_t offset, unsigned size,
+				        uint64_t val)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	(void)val;
+	return BUS_DECODE_OK;
+}
+
+static const struct bus_region_ops rom_ops = {
+	.read = rom_read,
+	.write = rom_write,
+	.valid_sizes = BUS_DECODE_SIZE_1 | BUS_DECODE_SIZE_2 | BUS_DECODE_SIZE_4 |
+		       BUS_DECODE_SIZE_8,
+	.unaligned = true,
+	.impl_size = 0,
+	.refuse_ur = false,
+};
 
 static bool fn_below(const struct platform_fn *f, const struct platform_fn *bridge)
 {
@@ -225,6 +346,27 @@ static bool fn_below(const struct platform_fn *f, const struct platform_fn *brid
 		if (p == bridge)
 			return true;
 	return false;
+}
+
+/*
+ * Bridge 1.2 §3.2.5.18: setting Secondary Bus Reset resets everything on
+ * the secondary side (a conventional reset, PCIe 4.0 §6.6.1), bridges
+ * below included (their bus numbers too: software enumerates again). The
+ * reset happens when the bit goes from 0 to 1; holding it set has no
+ * further effect here.
+ */
+static void secondary_bus_reset(struct platform_fn *br)
+{
+	struct platform_machine *m = br->m;
+	bool held = pci_cfg_get_u16(br->cfg, PCI_CFG_BRIDGE_CONTROL) & PCI_BCTL_BUS_RESET;
+	bool rising = held && !br->sbr_held;
+
+	br->sbr_held = held;
+	if (!rising)
+		return;
+	for (size_t i = 0; i < m->n_fns; i++)
+		if (m->fns[i].tfn && fn_below(&m->fns[i], br))
+			(void)pci_cfg_reset(m->fns[i].cfg, PCI_RESET_HOT);
 }
 
 /*
@@ -249,6 +391,7 @@ static void fn_write_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_
 		fn_sync(f);
 		return;
 	}
+	secondary_bus_reset(f);
 	for (size_t i = 0; i < m->n_fns; i++)
 		if (!m->fns[i].is_bridge && m->fns[i].tfn && fn_below(&m->fns[i], f))
 			fn_sync(&m->fns[i]);
@@ -262,9 +405,21 @@ static void fn_read_hook(void *opaque, struct pci_cfg *c, uint32_t off, uint32_t
 		f->dev_ops->read_hook(f->dev_opaque, c, off, len);
 }
 
+/* The registers are back to their defaults already; the model resets its
+ * own state. Decoding follows in the write hook of the write that caused
+ * the reset, or, for a Secondary Bus Reset, in the bridge's. */
+static void fn_reset(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind)
+{
+	struct platform_fn *f = opaque;
+
+	if (f->dev_ops && f->dev_ops->reset)
+		f->dev_ops->reset(f->dev_opaque, c, kind);
+}
+
 static const struct pci_cfg_ops fn_ops = {
 	.write_hook = fn_write_hook,
 	.read_hook = fn_read_hook,
+	.reset = fn_reset,
 };
 
 /* ---- configuration access and the ECAM window ---- */
@@ -435,11 +590,14 @@ static int add_bridge(struct platform_machine *m, size_t n, const struct platfor
 		return SIM_ERR_NOMEM;
 	rc = pci_cfg_init_type1(f->own_cfg, b->vendor_id, b->device_id, 0x060400, 0, 0, b->flags);
 	if (rc == 0 && b->mps_supported_bytes) {
+		/* The port supports the link it was given (or any), so the
+		 * link trains to what the device below supports. */
 		struct pci_cap_exp_params p = {
 			.type = b->parent ? PCI_EXP_TYPE_DOWNSTREAM : PCI_EXP_TYPE_ROOT_PORT,
 			.mps_supported_bytes = b->mps_supported_bytes,
-			.max_speed = PCI_LINK_8GT,
-			.max_width = 4,
+			.max_speed = b->link_gen && !b->parent ? (enum pci_link_speed)b->link_gen
+							       : PCI_LINK_32GT,
+			.max_width = b->link_width && !b->parent ? b->link_width : 16,
 			.ext_tag = false,
 		};
 
@@ -482,6 +640,12 @@ static int add_device(struct platform_machine *m, size_t n, unsigned index,
 	f->completer_ps = dv->completer_ps ? dv->completer_ps : PLATFORM_COMPLETER_PS_DEFAULT;
 	if (dv->bars)
 		f->bars = *dv->bars;
+	if (dv->rom_image_bytes && !dv->rom_image) {
+		set_build_error("device %s: ROM image size without an image", dv->name);
+		return SIM_ERR_INVALID;
+	}
+	f->rom_image = dv->rom_image;
+	f->rom_bytes = dv->rom_image_bytes;
 	rc = attach_fn(m, n, dv->parent, dv->device, dv->function, dv->cfg);
 	if (rc)
 		return rc;
@@ -546,6 +710,10 @@ static int build(struct platform_machine *m, const struct platform_desc *d)
 	if (rc)
 		return rc;
 	m->decode_ok = true;
+	rc = bus_decode_init(&m->io_decode);
+	if (rc)
+		return rc;
+	m->io_decode_ok = true;
 	rc = build_memory(m, d);
 	if (rc)
 		return rc;
@@ -617,6 +785,7 @@ int platform_machine_build(struct platform_machine **out, const struct platform_
 	m->ecam_base = desc->ecam_base;
 	m->mem32 = desc->mem32;
 	m->pref64 = desc->pref64;
+	m->io_win = desc->io;
 	rc = build(m, desc);
 	if (rc) {
 		if (!build_error[0])
@@ -639,6 +808,8 @@ void platform_machine_destroy(struct platform_machine *m)
 	 * it goes first. */
 	if (m->decode_ok)
 		bus_decode_destroy(&m->decode);
+	if (m->io_decode_ok)
+		bus_decode_destroy(&m->io_decode);
 	for (size_t i = 0; i < m->n_ram_targets; i++)
 		tlm_target_destroy(&m->ram[i].target);
 	free(m->ram);
@@ -678,6 +849,11 @@ struct platform_fn *platform_fn_at(struct platform_machine *m, unsigned bus, uns
 struct bus_decode *platform_decode(struct platform_machine *m)
 {
 	return &m->decode;
+}
+
+struct bus_decode *platform_io_decode(struct platform_machine *m)
+{
+	return &m->io_decode;
 }
 
 struct bus_mem *platform_mem(struct platform_machine *m)
@@ -733,9 +909,9 @@ static void reap(struct platform_machine *m)
 
 		if (!fn_gone(f))
 			continue;
-		for (unsigned b = 0; b < PLATFORM_BARS; b++)
+		for (unsigned b = 0; b < PLATFORM_SLOTS; b++)
 			if (f->region[b]) {
-				bus_decode_unmap(&m->decode, f->region[b]);
+				bus_decode_unmap(slot_decoder(f, b), f->region[b]);
 				f->region[b] = 0;
 				f->enabled[b] = false;
 			}

@@ -30,6 +30,15 @@
  *   limit). A bridge compares addresses only, so either window forwards
  *   any memory BAR, prefetchable or not.
  *
+ * I/O BARs follow the same rule in a second decoder, the I/O address
+ * space (platform_io_decode()), with Command.I/O Space for Memory Space,
+ * the platform's io window, and each bridge's Command.I/O Space and I/O
+ * window (Bridge 1.2 §3.2.5.6). The Expansion ROM (pci_cfg_add_rom())
+ * decodes in the memory space under the same rule, with ROM Enable and
+ * Command.Memory Space both set (PCI 3.0 §6.2.5.2); the machine serves it
+ * from the description's image (struct platform_device_desc). The
+ * enumerator assigns the ROM an address and leaves ROM Enable clear.
+ *
  * A region that stops decoding is disabled in the decoder, not left at a
  * stale address; when it decodes again it is first moved to the BAR's
  * current address. Where software makes two BARs overlap (a guest's
@@ -39,8 +48,7 @@
  * overlap and nothing is refused. Priorities, highest first: the ECAM
  * window, the BARs, RAM.
  *
- * Not in this version: I/O BARs and expansion ROMs are not mapped (there
- * is no I/O decoder yet); Bridge Control (VGA Enable, ISA Enable) and
+ * Not in this version: Bridge Control (VGA Enable, ISA Enable) and
  * subtractive decode are not modelled; a bridge's own BARs are not mapped;
  * no simulation kernel is involved (everything here is
  * untimed and kernel-independent).
@@ -139,6 +147,11 @@ struct platform_bridge_desc {
  *	(its own link); ignored below a bridge (the root port's link is used).
  * @completer_ps: how long the device takes to answer a read once the
  *	request is in (platform/access.h); 0: PLATFORM_COMPLETER_PS_DEFAULT.
+ * @rom_image, @rom_image_bytes: the contents of the Expansion ROM the
+ *	model declared with pci_cfg_add_rom(), served by the machine
+ *	(reads only; bytes past the image read 0xff, writes change nothing).
+ *	Not copied: must outlive the machine. NULL and 0 for a ROM of all
+ *	0xff (or none).
  */
 struct platform_device_desc {
 	const char *name;
@@ -148,6 +161,8 @@ struct platform_device_desc {
 	const struct platform_bar_ops *bars;
 	unsigned link_gen, link_width;
 	sim_time_t completer_ps;
+	const void *rom_image;
+	size_t rom_image_bytes;
 };
 
 /**
@@ -189,8 +204,8 @@ struct platform_desc {
  * (its RAM ranges mapped in the decoder as TLM target regions), the ECAM
  * window (a register region: 1, 2 or 4 byte accesses, naturally aligned,
  * routed by bus_topo_ecam_read()/_write()), the topology with the bridges
- * and devices, the enumeration, and every assigned memory BAR that has
- * region ops mapped per the rule of this file's opening comment.
+ * and devices, the enumeration, and every assigned BAR that has
+ * region ops, and every ROM, mapped per the rule of this file's opening comment.
  * @out: receives the machine; release it with platform_machine_destroy().
  * @desc: the description.
  *
@@ -222,6 +237,11 @@ void platform_machine_destroy(struct platform_machine *m);
 /** platform_decode() - the memory address space (bus addresses): what a
  * CPU model or a test reads and writes. Owned by @m. */
 struct bus_decode *platform_decode(struct platform_machine *m);
+
+/** platform_io_decode() - the I/O address space (32-bit port addresses;
+ * the platform's io window): I/O BARs as mapped by the rule above. Owned
+ * by @m. Timed accesses: platform_io_read()/_write() (platform/access.h). */
+struct bus_decode *platform_io_decode(struct platform_machine *m);
 
 /** platform_mem() - host memory. Owned by @m. */
 struct bus_mem *platform_mem(struct platform_machine *m);

@@ -801,6 +801,40 @@ START_TEST(test_aer_root_port)
 }
 END_TEST
 
+/* PCIe 4.0 §6.2.5: Device Status by severity, with and without AER. */
+START_TEST(test_error_detected)
+{
+	struct pci_cfg c;
+	uint32_t exp, aer;
+
+	init0(&c);
+	/* Conventional PCI: nothing to log here. */
+	ck_assert_int_eq(pci_cap_error_detected(&c, PCI_ERR_UNC_POISON_TLP, NULL), SIM_OK);
+	ck_assert_int_eq(pci_cap_add_express(&c, &ep_gen3x4, 0, &exp), SIM_OK);
+	/* Without AER, the default severities: Malformed TLP is fatal,
+	 * Completer Abort is not; UR also sets Unsupported Request Detected. */
+	ck_assert_int_eq(pci_cap_error_detected(&c, PCI_ERR_UNC_MALF_TLP, NULL), SIM_OK);
+	ck_assert_uint_eq(rd(&c, exp + PCI_EXP_DEVSTA, 2), PCI_EXP_DEVSTA_FED);
+	wr(&c, exp + PCI_EXP_DEVSTA, 2, 0xf);
+	ck_assert_int_eq(pci_cap_error_detected(&c, PCI_ERR_UNC_UNSUP, NULL), SIM_OK);
+	ck_assert_uint_eq(rd(&c, exp + PCI_EXP_DEVSTA, 2),
+			  PCI_EXP_DEVSTA_NFED | PCI_EXP_DEVSTA_URD);
+	wr(&c, exp + PCI_EXP_DEVSTA, 2, 0xf);
+	/* With AER: the status bit, even when masked, and Device Status. */
+	ck_assert_int_eq(pci_cap_add_aer(&c, 0, &aer), SIM_OK);
+	wr(&c, aer + PCI_ERR_UNCOR_MASK, 4, PCI_ERR_UNC_COMP_ABORT);
+	ck_assert_int_eq(pci_cap_error_detected(&c, PCI_ERR_UNC_COMP_ABORT, NULL), SIM_OK);
+	ck_assert_uint_eq(rd(&c, aer + PCI_ERR_UNCOR_STATUS, 4), PCI_ERR_UNC_COMP_ABORT);
+	ck_assert_uint_eq(rd(&c, exp + PCI_EXP_DEVSTA, 2), PCI_EXP_DEVSTA_NFED);
+	/* One implemented bit at a time. */
+	ck_assert_int_eq(pci_cap_error_detected(&c, 0, NULL), SIM_ERR_INVALID);
+	ck_assert_int_eq(pci_cap_error_detected(&c, PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_ECRC, NULL),
+			 SIM_ERR_INVALID);
+	ck_assert_int_eq(pci_cap_error_detected(&c, 1u << 31, NULL), SIM_ERR_INVALID);
+	ck_assert_int_eq(pci_cap_error_detected(NULL, PCI_ERR_UNC_UNSUP, NULL), SIM_ERR_INVALID);
+}
+END_TEST
+
 static Suite *caps_suite(void)
 {
 	Suite *s = suite_create("bus:caps");
@@ -832,6 +866,7 @@ static Suite *caps_suite(void)
 	tcase_add_test(t, test_ext_list);
 	tcase_add_test(t, test_aer);
 	tcase_add_test(t, test_aer_root_port);
+	tcase_add_test(t, test_error_detected);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -41,7 +41,7 @@ static void endpoint(struct pci_cfg *c, uint16_t did, uint8_t pin, unsigned mps_
 			 SIM_OK);
 	if (mps_sup) {
 		struct pci_cap_exp_params p = { PCI_EXP_TYPE_ENDPOINT, mps_sup, PCI_LINK_8GT, 4,
-						 false };
+						 false, false };
 
 		ck_assert_int_eq(pci_cap_add_express(c, &p, 0, NULL), SIM_OK);
 	}
@@ -52,7 +52,7 @@ static void bridge(struct pci_cfg *c, uint16_t did, enum pci_exp_type type, unsi
 {
 	ck_assert_int_eq(pci_cfg_init_type1(c, 0x8086, did, 0x060400, 1, 1, flags), SIM_OK);
 	if (mps_sup) {
-		struct pci_cap_exp_params p = { type, mps_sup, PCI_LINK_8GT, 4, false };
+		struct pci_cap_exp_params p = { type, mps_sup, PCI_LINK_8GT, 4, false, false };
 
 		ck_assert_int_eq(pci_cap_add_express(c, &p, 0, NULL), SIM_OK);
 	}

@@ -12,7 +12,10 @@
  * a DMA read to nothing sets Received Master Abort; a posted DMA write to
  * nothing is logged by the root complex and leaves the requester alone; a
  * Completer Abort sets Signaled and Received Target Abort; Bus Master
- * Enable off refuses; a bad link width fails the build.
+ * Enable off refuses; a bad link width fails the build; a link trains to
+ * the speed and width both ends support, and Link Status says so; errors
+ * are logged where PCI and PCIe put them (Status, Device Status, AER) on
+ * the requester or the completer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 
 #include <check.h>
 
+#include "bus/caps.h"
 #include "bus/fault.h"
 #include "platform/access.h"
 #include "platform/machine.h"
@@ -557,6 +561,164 @@ START_TEST(test_bad_link_refused)
 }
 END_TEST
 
+/* The uncorrectable error @bit is logged in @t's AER status and Device
+ * Status says Non-Fatal (or @fatal) Error Detected (PCIe 4.0 §6.2.5). */
+static void assert_logged(struct tdev *t, uint32_t exp, uint32_t aer, uint32_t bit, bool fatal)
+{
+	uint16_t devsta = pci_cfg_get_u16(&t->cfg, exp + PCI_EXP_DEVSTA);
+
+	ck_assert_uint_eq(pci_cfg_get_u32(&t->cfg, aer + PCI_ERR_UNCOR_STATUS), bit);
+	ck_assert_uint_eq(devsta & (PCI_EXP_DEVSTA_NFED | PCI_EXP_DEVSTA_FED),
+			  fatal ? PCI_EXP_DEVSTA_FED : PCI_EXP_DEVSTA_NFED);
+	ck_assert_uint_eq(!!(devsta & PCI_EXP_DEVSTA_URD), bit == PCI_ERR_UNC_UNSUP);
+}
+
+static void clear_logs(struct platform_machine *m, unsigned b, uint32_t exp, uint32_t aer)
+{
+	ck_assert_int_eq(platform_cfg_write(m, b, 0, 0, PCI_CFG_STATUS, 2, PCI_STS_ERRORS), SIM_OK);
+	ck_assert_int_eq(platform_cfg_write(m, b, 0, 0, exp + PCI_EXP_DEVSTA, 2, 0xf), SIM_OK);
+	ck_assert_int_eq(platform_cfg_write(m, b, 0, 0, aer + PCI_ERR_UNCOR_STATUS, 4,
+					    PCI_ERR_UNC_ALL), SIM_OK);
+}
+
+START_TEST(test_error_logging)
+{
+	struct platform_desc d = make_desc();
+	struct platform_machine *m = NULL;
+	struct bus_decode *dec;
+	struct pci_cap_exp_params ep = {
+		.type = PCI_EXP_TYPE_ENDPOINT,
+		.mps_supported_bytes = 256,
+		.max_speed = PCI_LINK_8GT,
+		.max_width = 8,
+	};
+	struct bus_decode_result res;
+	uint32_t exp0, aer0, exp1, aer1, word = 0;
+	uint64_t v;
+	sim_time_t done;
+
+	ck_assert_int_eq(pci_cap_add_express(&dev0.cfg, &ep, 0, &exp0), SIM_OK);
+	ck_assert_int_eq(pci_cap_add_aer(&dev0.cfg, 0, &aer0), SIM_OK);
+	ck_assert_int_eq(pci_cap_add_express(&dev1.cfg, &ep, 0, &exp1), SIM_OK);
+	ck_assert_int_eq(pci_cap_add_aer(&dev1.cfg, 0, &aer1), SIM_OK);
+	ck_assert_int_eq(platform_machine_build(&m, &d), SIM_OK);
+	dec = platform_decode(m);
+	set_master(m, 0, 0, true);
+
+	/* A poisoned completion: Detected Parity Error; Master Data Parity
+	 * Error only with Parity Error Response on (PCI 3.0 §6.2.3). */
+	ck_assert_int_eq(bus_fault_add(dec, 0x10000, 4 * KIB, BUS_FAULT_POISONED, NULL), SIM_OK);
+	ck_assert_int_eq(platform_dma_read(m, 0, 0, 0, 0x10000, &word, 4, NOW, &done, &res),
+			 SIM_OK);
+	ck_assert(res.poisoned);
+	ck_assert_uint_eq(status_of(&dev0) & PCI_STS_ERRORS, PCI_STS_DETECTED_PARITY);
+	assert_logged(&dev0, exp0, aer0, PCI_ERR_UNC_POISON_TLP, false);
+	clear_logs(m, 0, exp0, aer0);
+	ck_assert_int_eq(platform_cfg_write(m, 0, 0, 0, PCI_CFG_COMMAND, 2,
+					    PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_PARITY),
+			 SIM_OK);
+	/* Poisoned TLP made fatal in the AER severity register. */
+	ck_assert_int_eq(platform_cfg_write(m, 0, 0, 0, aer0 + PCI_ERR_UNCOR_SEVER, 4,
+					    PCI_ERR_UNC_SEVER_DEFAULT | PCI_ERR_UNC_POISON_TLP),
+			 SIM_OK);
+	ck_assert_int_eq(platform_dma_read(m, 0, 0, 0, 0x10000, &word, 4, NOW, &done, &res),
+			 SIM_OK);
+	ck_assert_uint_eq(status_of(&dev0) & PCI_STS_ERRORS,
+			  PCI_STS_DETECTED_PARITY | PCI_STS_MASTER_PARITY);
+	assert_logged(&dev0, exp0, aer0, PCI_ERR_UNC_POISON_TLP, true);
+	clear_logs(m, 0, exp0, aer0);
+
+	/* A completion timeout is the requester's error (PCIe 4.0 §2.8). */
+	ck_assert_int_eq(bus_fault_set_timeout(dec, SIM_US(50)), SIM_OK);
+	ck_assert_int_eq(bus_fault_add(dec, 0x20000, 4 * KIB, BUS_FAULT_COMPLETION_TIMEOUT, NULL),
+			 SIM_OK);
+	ck_assert_int_eq(platform_dma_read(m, 0, 0, 0, 0x20000, &word, 4, NOW, &done, &res),
+			 SIM_OK);
+	ck_assert(res.timeout);
+	ck_assert_uint_eq(status_of(&dev0) & PCI_STS_ERRORS, 0);
+	assert_logged(&dev0, exp0, aer0, PCI_ERR_UNC_COMP_TIME, false);
+	clear_logs(m, 0, exp0, aer0);
+
+	/* The CPU's read of ep1 completed with CA: ep1 signalled it. */
+	ck_assert_int_eq(bus_fault_add(dec, bar0_of(m, 1, 0), 4 * KIB, BUS_FAULT_COMPLETER_ABORT,
+				       NULL), SIM_OK);
+	ck_assert_int_eq(platform_mmio_read(m, bar0_of(m, 1, 0), 4, NOW, &v, &done, &res), SIM_OK);
+	ck_assert_uint_eq(status_of(&dev1) & PCI_STS_ERRORS, PCI_STS_SIG_TARGET_ABORT);
+	assert_logged(&dev1, exp1, aer1, PCI_ERR_UNC_COMP_ABORT, false);
+	clear_logs(m, 1, exp1, aer1);
+	bus_fault_remove_all(dec);
+
+	/* A posted write with poisoned data reaches ep1: ep1 detects it. */
+	ck_assert_int_eq(bus_fault_add(dec, bar0_of(m, 1, 0), 4 * KIB, BUS_FAULT_POISONED, NULL),
+			 SIM_OK);
+	ck_assert_int_eq(platform_mmio_write(m, bar0_of(m, 1, 0) + 4, 4, 1, NOW, &done, &res),
+			 SIM_OK);
+	ck_assert_uint_eq(status_of(&dev1) & PCI_STS_ERRORS, PCI_STS_DETECTED_PARITY);
+	assert_logged(&dev1, exp1, aer1, PCI_ERR_UNC_POISON_TLP, false);
+	clear_logs(m, 1, exp1, aer1);
+	bus_fault_remove_all(dec);
+
+	/* ep1 answers UR (a fault standing for a request it does not
+	 * support): Unsupported Request Detected. */
+	ck_assert_int_eq(bus_fault_add(dec, bar0_of(m, 1, 0), 4 * KIB,
+				       BUS_FAULT_UNSUPPORTED_REQUEST, NULL), SIM_OK);
+	ck_assert_int_eq(platform_mmio_read(m, bar0_of(m, 1, 0), 4, NOW, &v, &done, &res), SIM_OK);
+	assert_logged(&dev1, exp1, aer1, PCI_ERR_UNC_UNSUP, false);
+	/* A master abort (nobody there) is logged by no function. */
+	clear_logs(m, 1, exp1, aer1);
+	ck_assert_int_eq(platform_mmio_read(m, NOTHING, 4, NOW, &v, &done, &res), SIM_OK);
+	ck_assert_uint_eq(pci_cfg_get_u32(&dev1.cfg, aer1 + PCI_ERR_UNCOR_STATUS), 0);
+	ck_assert_uint_eq(pci_cfg_get_u32(&dev0.cfg, aer0 + PCI_ERR_UNCOR_STATUS), 0);
+	platform_machine_destroy(m);
+}
+END_TEST
+
+/* PCIe 4.0 §4.2.6: the link trains to what both ends support, and Link
+ * Status of both ends reports it. */
+START_TEST(test_link_trains_to_both_ends)
+{
+	struct platform_desc d = make_desc();
+	struct platform_machine *m = NULL;
+	struct pci_cap_exp_params gen2x4 = {
+		.type = PCI_EXP_TYPE_ENDPOINT,
+		.mps_supported_bytes = 256,
+		.max_speed = PCI_LINK_5GT,
+		.max_width = 4,
+	};
+	uint32_t exp0, exp1, rp_exp, sta;
+
+	ck_assert_int_eq(pci_cap_add_express(&dev0.cfg, &gen2x4, 0, &exp0), SIM_OK);
+	gen2x4.max_speed = PCI_LINK_16GT;
+	gen2x4.max_width = 2;
+	ck_assert_int_eq(pci_cap_add_express(&dev1.cfg, &gen2x4, 0, &exp1), SIM_OK);
+	ck_assert_int_eq(platform_machine_build(&m, &d), SIM_OK);
+	/* ep0: its own link, Gen3 x8 offered, Gen2 x4 supported. */
+	ck_assert_uint_eq(platform_fn_link(m, 0, 0, 0)->cfg.gen, 2);
+	ck_assert_uint_eq(platform_fn_link(m, 0, 0, 0)->cfg.width, 4);
+	ck_assert_uint_eq(pci_cfg_get_u16(&dev0.cfg, exp0 + PCI_EXP_LNKSTA) & 0x3ff,
+			  PCI_LINK_5GT | 4u << 4);
+	/* rp0 is Gen4 x4, ep1 Gen4 x2: x2 at Gen4, on both ends. */
+	ck_assert_uint_eq(platform_fn_link(m, 0, 1, 0)->cfg.gen, 4);
+	ck_assert_uint_eq(platform_fn_link(m, 0, 1, 0)->cfg.width, 2);
+	ck_assert_uint_eq(pci_cfg_get_u16(&dev1.cfg, exp1 + PCI_EXP_LNKSTA) & 0x3ff,
+			  PCI_LINK_16GT | 2u << 4);
+	ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, PCI_CFG_CAP_PTR, 1, &rp_exp),
+			 SIM_OK);
+	while (rp_exp) {
+		uint32_t id;
+
+		ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp, 1, &id), SIM_OK);
+		if (id == PCI_CAP_ID_EXP)
+			break;
+		ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp + 1, 1, &rp_exp), SIM_OK);
+	}
+	ck_assert_uint_ne(rp_exp, 0);
+	ck_assert_int_eq(platform_cfg_read(m, 0, 1, 0, rp_exp + PCI_EXP_LNKSTA, 2, &sta), SIM_OK);
+	ck_assert_uint_eq(sta & 0x3ff, PCI_LINK_16GT | 2u << 4);
+	platform_machine_destroy(m);
+}
+END_TEST
+
 static Suite *access_suite(void)
 {
 	Suite *s = suite_create("platform:access");
@@ -575,6 +737,8 @@ static Suite *access_suite(void)
 	tcase_add_test(tc, test_completer_abort);
 	tcase_add_test(tc, test_bus_master_off_refused);
 	tcase_add_test(tc, test_bad_link_refused);
+	tcase_add_test(tc, test_link_trains_to_both_ends);
+	tcase_add_test(tc, test_error_logging);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -320,6 +320,30 @@ START_TEST(test_four_functions_share_one_input)
 }
 END_TEST
 
+/* Bridge 1.2 §3.2.5.18, PCIe 4.0 §6.6.1: a Secondary Bus Reset resets the
+ * functions below the bridge; their interrupt condition (Interrupt Status)
+ * goes with it, so the shared line drops. The reset reaches irq/ through
+ * the hooks it interposed. */
+START_TEST(test_secondary_bus_reset_drops_intx)
+{
+	struct world w;
+	uint32_t src[8];
+
+	world_up(&w);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_int_eq(irq_fn_set_intx(platform_irq_fn(w.pi, 1, i, 0), true), SIM_OK);
+	ck_assert_int_eq(sim_run(&w.k), SIM_STOP_FINISHED);
+	ck_assert(irq_ctrl_input_level(w.c, SHARED_INPUT));
+	cfg_write(&w, 0, 1, PCI_CFG_BRIDGE_CONTROL, 2, PCI_BCTL_BUS_RESET);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(sh[i].cfg.val[PCI_CFG_STATUS] & PCI_STS_INTERRUPT, 0);
+	ck_assert_int_eq(sim_run(&w.k), SIM_STOP_FINISHED);
+	ck_assert(!irq_ctrl_input_level(w.c, SHARED_INPUT));
+	ck_assert_int_eq(irq_ctrl_input_sources(w.c, SHARED_INPUT, src, 8), 0);
+	world_down(&w);
+}
+END_TEST
+
 /* PCIe 4.0 §2.4.1: a posted request (an MSI, an Assert_INTx message) does
  * not pass an earlier posted request of the same function: the interrupt
  * arrives only after the DMA data it announces has crossed the link. */
@@ -616,6 +640,7 @@ static Suite *irq_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_four_functions_share_one_input);
+	tcase_add_test(tc, test_secondary_bus_reset_drops_intx);
 	tcase_add_test(tc, test_interrupts_ordered_behind_dma_write);
 	tcase_add_test(tc, test_config_writes_reach_both_layers);
 	tcase_add_test(tc, test_window_in_machine_decoder);
