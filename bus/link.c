@@ -458,7 +458,7 @@ int bus_link_dir_init(struct bus_link_dir *d, const struct bus_link_cfg *cfg, un
 	err = bus_link_rate_get(cfg, carries, &r);
 	if (err)
 		return err;
-	*d = (struct bus_link_dir){ 0, 0, 0, 0, r };
+	*d = (struct bus_link_dir){ .rate = r };
 	return SIM_OK;
 }
 
@@ -470,13 +470,20 @@ int bus_link_dir_send(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_b
 
 	if (!d)
 		return SIM_ERR_INVALID;
-	err = bus_link_rate_ps(&d->rate, wire_bytes, &occ);
-	if (err)
-		return err;
+	if (wire_bytes && wire_bytes == d->memo_wire) {
+		occ = d->memo_ps;
+	} else {
+		err = bus_link_rate_ps(&d->rate, wire_bytes, &occ);
+		if (err)
+			return err;
+	}
 	/* FIFO: a packet waits for the one before it to leave. */
 	start = now_ps > d->free_at_ps ? now_ps : d->free_at_ps;
 	if (!sim_time_add(start, occ, &end) || !sim_time_add(d->busy_ps, occ, &busy))
 		return SIM_ERR_OVERFLOW;
+	/* Remembered only once accepted: a refused packet changes nothing. */
+	d->memo_wire = wire_bytes;
+	d->memo_ps = occ;
 	d->free_at_ps = end;
 	d->busy_ps = busy;
 	d->tlps++;

@@ -98,6 +98,8 @@ struct bus_link_dir {
 	uint64_t wire_bytes;   /**< their wire bytes */
 	/* private */
 	struct bus_link_rate rate;
+	uint32_t memo_wire;    /* the last packet size, and its occupancy: */
+	sim_time_t memo_ps;    /* traffic repeats sizes, a division is dear */
 };
 
 /**
