@@ -6,6 +6,7 @@
 #define PCISIM_HOSTOS_CORE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * hostos_debug_output() - one finished line of driver debug output
@@ -15,7 +16,7 @@
  * machine's trace and, when the machine asks for it (or when no machine
  * is current), to stderr.
  */
-void hostos_debug_output(unsigned long component, unsigned long level, const char *text,
+void hostos_debug_output(uint32_t component, uint32_t level, const char *text,
 			 size_t len);
 
 #endif /* PCISIM_HOSTOS_CORE_INTERNAL_H */

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-void hostos_debug_output(unsigned long component, unsigned long level, const char *text,
+void hostos_debug_output(uint32_t component, uint32_t level, const char *text,
 			 size_t len)
 {
 	(void)component;
