@@ -1,0 +1,523 @@
+/*
+ * hostos/os.c - the core of the mock kernel: instances, simulated CPUs,
+ * driver threads and idle contexts, nested contexts, busy time, the
+ * scheduling point and the bug check path (hostos/os.h).
+ */
+#include "hostos/os-internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDLE_STACK_BYTES (64u * 1024u)
+
+const char *hostos_ctx_name(enum hostos_ctx_kind kind)
+{
+	switch (kind) {
+	case HOSTOS_CTX_THREAD: return "thread";
+	case HOSTOS_CTX_DPC: return "dpc";
+	case HOSTOS_CTX_ISR: return "isr";
+	case HOSTOS_CTX_TIMER_DPC: return "timer-dpc";
+	case HOSTOS_CTX_WORK_ITEM: return "work-item";
+	case HOSTOS_CTX_IDLE: return "idle";
+	}
+	return "unknown";
+}
+
+void hostos_config_default(struct hostos_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->cpus = 1;
+	cfg->verifier = HOSTOS_VERIFY_STANDARD;
+	cfg->dpc_mode = HOSTOS_DPC_WINDOWS;
+	cfg->dpc_warn_ps = SIM_US(100);
+	cfg->dpc_limit_ps = SIM_MS(1);
+	cfg->dispatch_limit_ps = SIM_MS(10);
+}
+
+/* ---- the current thread ---- */
+
+struct hostos_thread *hostos_self_or_null(void)
+{
+	struct hostos_thread *t = sim_context_current();
+
+	return t && t->magic == HOSTOS_THREAD_MAGIC ? t : NULL;
+}
+
+struct hostos_thread *hostos_self(const char *routine)
+{
+	struct hostos_thread *t = hostos_self_or_null();
+
+	if (!t) {
+		/* Without a current thread there is no machine to blame or
+		 * to stop: the harness called driver code outside the OS. */
+		fprintf(stderr,
+			"pcisim hostos: %s called outside a host OS thread (start driver code "
+			"with hostos_thread_start())\n",
+			routine);
+		abort();
+	}
+	return t;
+}
+
+/* ---- reports ---- */
+
+void hostos_warn(struct hostos *os, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	os->warnings++;
+	sim_report(os->k, SIM_SEV_WARNING, "hostos: %s", msg);
+}
+
+static void bugcheck_text(struct hostos_bugcheck *b)
+{
+	int n = snprintf(b->report, sizeof(b->report),
+			 "*** STOP 0x%08X (%s)\n"
+			 "    P1 0x%016llX  P2 0x%016llX\n"
+			 "    P3 0x%016llX  P4 0x%016llX\n"
+			 "    %s\n"
+			 "    CPU %u, IRQL %u, %s context of thread \"%s\", at %llu ps; spin locks held: %u",
+			 b->code, b->name, (unsigned long long)b->p[0], (unsigned long long)b->p[1],
+			 (unsigned long long)b->p[2], (unsigned long long)b->p[3], b->what, b->cpu,
+			 b->irql, b->context, b->thread, (unsigned long long)b->when_ps,
+			 b->locks_held);
+
+	for (unsigned i = 0; i < b->locks_held && i < 8 && n > 0 && (size_t)n < sizeof(b->report);
+	     i++)
+		n += snprintf(b->report + n, sizeof(b->report) - (size_t)n, "%s lock#%u",
+			      i ? "," : "", b->lock_ids[i]);
+}
+
+_Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t p1, uint64_t p2,
+			       uint64_t p3, uint64_t p4, const char *what, ...)
+{
+	struct hostos *os = t->os;
+	struct hostos_bugcheck *b = &os->bc;
+	struct hostos_cpu *cpu = t->cpu;
+	va_list ap;
+
+	if (!os->stopped) {
+		os->stopped = true;
+		memset(b, 0, sizeof(*b));
+		b->code = code;
+		b->name = hostos_bugcheck_name(code);
+		b->p[0] = p1;
+		b->p[1] = p2;
+		b->p[2] = p3;
+		b->p[3] = p4;
+		va_start(ap, what);
+		vsnprintf(b->what, sizeof(b->what), what, ap);
+		va_end(ap);
+		b->cpu = cpu->index;
+		b->irql = cpu->irql;
+		b->context = hostos_ctx_name(t->frame ? t->frame->kind : HOSTOS_CTX_THREAD);
+		snprintf(b->thread, sizeof(b->thread), "%s", t->name);
+		b->locks_held = cpu->n_held;
+		for (unsigned i = 0; i < cpu->n_held && i < 8; i++)
+			b->lock_ids[i] = os->locks[cpu->held[i].lock]->id;
+		b->when_ps = sim_now(os->k);
+		bugcheck_text(b);
+		sim_report(os->k, SIM_SEV_ERROR, "hostos: bug check\n%s", b->report);
+	}
+	/* From a thread, the kernel kills it here: the call never returns
+	 * and nothing ever runs on this stack again. */
+	sim_halt(os->k, (int)code);
+	abort();
+}
+
+bool hostos_bugchecked(const struct hostos *os)
+{
+	return os && os->stopped;
+}
+
+const struct hostos_bugcheck *hostos_last_bugcheck(const struct hostos *os)
+{
+	return os && os->stopped ? &os->bc : NULL;
+}
+
+unsigned hostos_warnings(const struct hostos *os)
+{
+	return os ? os->warnings : 0;
+}
+
+/* ---- CPUs ---- */
+
+/* A few delta cycles of delay, when a seed asks for a perturbed schedule:
+ * enough to change which of several ready threads takes a CPU first. */
+static void perturb(struct hostos_thread *t)
+{
+	struct hostos *os = t->os;
+	uint64_t n;
+
+	if (!os->cfg.seed)
+		return;
+	n = sim_rng_below(&os->rng, 4);
+	while (n--)
+		sim_wait_time(os->k, 0);
+}
+
+static void cpu_take(struct hostos_thread *t)
+{
+	struct hostos_cpu *cpu = t->cpu;
+
+	perturb(t);
+	while (cpu->owner && cpu->owner != t)
+		sim_wait_event(t->os->k, &cpu->freed);
+	cpu->owner = t;
+}
+
+static void cpu_release(struct hostos_thread *t)
+{
+	struct hostos_cpu *cpu = t->cpu;
+
+	if (cpu->owner != t)
+		return;
+	cpu->owner = NULL;
+	sim_notify(&cpu->freed, 0);
+	/* Work queued for this CPU while it was busy goes to its idle
+	 * context now. */
+	if (hostos_dpc_ready(cpu))
+		sim_notify(&cpu->kick, 0);
+}
+
+/* ---- nested contexts and time at DISPATCH_LEVEL ---- */
+
+void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to)
+{
+	struct hostos_cpu *cpu = t->cpu;
+
+	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH)
+		cpu->dispatch_since_ps = sim_now(t->os->k);
+}
+
+void hostos_frame_enter(struct hostos_thread *t, struct hostos_frame *f, enum hostos_ctx_kind k,
+			const void *routine)
+{
+	f->outer = t->frame;
+	f->kind = k;
+	f->irql_entry = t->cpu->irql;
+	f->held_entry = t->cpu->n_held;
+	f->routine = routine;
+	f->start_ps = sim_now(t->os->k);
+	t->frame = f;
+}
+
+void hostos_frame_leave(struct hostos_thread *t, struct hostos_frame *f)
+{
+	struct hostos_cpu *cpu = t->cpu;
+	struct hostos *os = t->os;
+
+	if (cpu->irql != f->irql_entry) {
+		/* Windows names no code for a DPC returning at another IRQL;
+		 * 0xC8 with the mock's UniqueValue 0xD0 (spec §1.6). */
+		hostos_bugcheck(t, 0xC8, (uint64_t)cpu->irql << 16 | (uint64_t)f->irql_entry << 8 | 0xD0,
+				(uint64_t)(uintptr_t)f->routine, 0, 0,
+				"the %s routine returned at IRQL %u, entered at %u (UniqueValue 0xD0 is "
+				"the mock's code for a DPC-like callback)",
+				hostos_ctx_name(f->kind), cpu->irql, f->irql_entry);
+	}
+	if (cpu->n_held != f->held_entry) {
+		uint32_t lock = cpu->held[cpu->n_held - 1].lock;
+
+		hostos_bugcheck(t, 0xC4, 0x00040009, os->locks[lock]->addr, 0, 0,
+				"the %s routine returned holding spin lock#%u (DDI rule SpinLock)",
+				hostos_ctx_name(f->kind), os->locks[lock]->id);
+	}
+	t->frame = f->outer;
+}
+
+/* ---- busy time ---- */
+
+/* The watchdog limits that would be crossed before @end, as a deadline. */
+static sim_time_t watchdog_deadline(struct hostos_thread *t, sim_time_t end, int *which)
+{
+	struct hostos_cpu *cpu = t->cpu;
+	const struct hostos_config *c = &t->os->cfg;
+	sim_time_t d = end;
+
+	*which = -1;
+	if (cpu->irql < HOSTOS_DISPATCH)
+		return d;
+	if (c->dispatch_limit_ps && cpu->dispatch_since_ps + c->dispatch_limit_ps < d) {
+		d = cpu->dispatch_since_ps + c->dispatch_limit_ps;
+		*which = 1;
+	}
+	for (struct hostos_frame *f = t->frame; f; f = f->outer)
+		if (f->kind == HOSTOS_CTX_DPC || f->kind == HOSTOS_CTX_TIMER_DPC ||
+		    f->kind == HOSTOS_CTX_ISR) {
+			if (c->dpc_limit_ps && f->start_ps + c->dpc_limit_ps < d) {
+				d = f->start_ps + c->dpc_limit_ps;
+				*which = 0;
+			}
+			break;
+		}
+	return d;
+}
+
+static _Noreturn void watchdog_fires(struct hostos_thread *t, int which)
+{
+	struct hostos *os = t->os;
+
+	if (which == 1)
+		hostos_bugcheck(t, 0x133, 1, os->cfg.dispatch_limit_ps / SIM_US(1), 0, 0,
+				"CPU %u stayed at DISPATCH_LEVEL or above for %llu us (P2: the "
+				"limit, in microseconds)",
+				t->cpu->index,
+				(unsigned long long)(os->cfg.dispatch_limit_ps / SIM_US(1)));
+	hostos_bugcheck(t, 0x133, 0, os->cfg.dpc_limit_ps / SIM_US(1),
+			os->cfg.dpc_limit_ps / SIM_US(1), 0,
+			"a %s ran for %llu us (P2 time, P3 allotment: microseconds of simulated "
+			"time, not clock ticks)",
+			hostos_ctx_name(t->frame->kind),
+			(unsigned long long)(os->cfg.dpc_limit_ps / SIM_US(1)));
+}
+
+void hostos_busy(struct hostos_thread *t, sim_time_t ps)
+{
+	struct hostos *os = t->os;
+	struct hostos_cpu *cpu = t->cpu;
+	sim_time_t now = sim_now(os->k), end, stop;
+	int which;
+
+	end = ps > SIM_TIME_MAX - 1 - now ? SIM_TIME_MAX - 1 : now + ps;
+	for (;;) {
+		now = sim_now(os->k);
+		stop = watchdog_deadline(t, end, &which);
+		if (now >= stop)
+			break;
+		if (sim_wait_event_timeout(os->k, &cpu->kick, stop - now) == 1 &&
+		    cpu->irql < HOSTOS_DISPATCH)
+			hostos_dpc_drain(t);
+	}
+	if (which >= 0)
+		watchdog_fires(t, which);
+}
+
+void hostos_busy_until(struct hostos_thread *t, struct sim_event *ev)
+{
+	struct hostos *os = t->os;
+	sim_time_t now = sim_now(os->k), stop;
+	int which;
+
+	stop = watchdog_deadline(t, SIM_TIME_MAX - 1, &which);
+	if (which < 0) {
+		sim_wait_event(os->k, ev);
+		return;
+	}
+	if (now >= stop || sim_wait_event_timeout(os->k, ev, stop - now) == 0)
+		watchdog_fires(t, which);
+}
+
+void hostos_block(struct hostos_thread *t, struct sim_event *ev)
+{
+	cpu_release(t);
+	sim_wait_event(t->os->k, ev);
+	cpu_take(t);
+	hostos_sched_point(t);
+}
+
+int hostos_charge(sim_time_t ps)
+{
+	struct hostos_thread *t = hostos_self_or_null();
+
+	if (!t)
+		return SIM_ERR_STATE;
+	hostos_busy(t, ps);
+	hostos_sched_point(t);
+	return SIM_OK;
+}
+
+/* ---- the scheduling point ---- */
+
+void hostos_sched_point(struct hostos_thread *t)
+{
+	struct hostos_cpu *cpu = t->cpu;
+
+	if (cpu->irql < HOSTOS_DISPATCH && cpu->dpcq_len && !cpu->draining &&
+	    hostos_dpc_ready(cpu))
+		hostos_dpc_drain(t);
+}
+
+/* ---- threads ---- */
+
+static void thread_body(void *opaque)
+{
+	struct hostos_thread *t = opaque;
+	struct hostos_cpu *cpu = t->cpu;
+
+	cpu_take(t);
+	hostos_frame_enter(t, &t->base, HOSTOS_CTX_THREAD, (const void *)(uintptr_t)t->fn);
+	hostos_sched_point(t);
+	t->fn(t->arg);
+	if (cpu->irql != HOSTOS_PASSIVE)
+		hostos_bugcheck(t, 0x4A, (uint64_t)(uintptr_t)t->fn, cpu->irql, 0, 0,
+				"thread \"%s\" returned at IRQL %u", t->name, cpu->irql);
+	hostos_frame_leave(t, &t->base);
+	t->done = true;
+	cpu_release(t);
+}
+
+/* The idle context of a CPU: runs the DPCs queued for it while no thread
+ * runs there. */
+static void idle_body(void *opaque)
+{
+	struct hostos_thread *t = opaque;
+	struct hostos_cpu *cpu = t->cpu;
+
+	hostos_frame_enter(t, &t->base, HOSTOS_CTX_IDLE, NULL);
+	for (;;) {
+		while (!hostos_dpc_ready(cpu) || cpu->owner)
+			sim_wait_event(t->os->k, cpu->owner ? &cpu->freed : &cpu->kick);
+		cpu->owner = t;
+		hostos_dpc_drain(t);
+		cpu_release(t);
+	}
+}
+
+static struct hostos_thread *thread_new(struct hostos *os, const char *name, hostos_thread_fn fn,
+					void *arg, unsigned cpu, bool idle)
+{
+	struct hostos_thread *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return NULL;
+	t->magic = HOSTOS_THREAD_MAGIC;
+	t->os = os;
+	t->cpu = &os->cpus[cpu];
+	t->fn = fn;
+	t->arg = arg;
+	t->is_idle = idle;
+	snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+	rc = sim_thread_init(os->k, &t->proc, t->name, idle ? idle_body : thread_body, t,
+			     idle ? IDLE_STACK_BYTES : 0, 0);
+	if (rc) {
+		free(t);
+		return NULL;
+	}
+	t->proc_ok = true;
+	sim_proc_set_context(&t->proc, t);
+	*os->threads_tail = t;
+	os->threads_tail = &t->next;
+	return t;
+}
+
+int hostos_thread_start(struct hostos *os, const char *name, hostos_thread_fn fn, void *arg,
+			unsigned cpu, struct hostos_thread **out)
+{
+	struct hostos_thread *t;
+
+	if (out)
+		*out = NULL;
+	if (!os || !fn || cpu >= os->cfg.cpus)
+		return SIM_ERR_INVALID;
+	if (os->stopped)
+		return SIM_ERR_STATE;
+	t = thread_new(os, name, fn, arg, cpu, false);
+	if (!t)
+		return SIM_ERR_NOMEM;
+	if (out)
+		*out = t;
+	return SIM_OK;
+}
+
+bool hostos_thread_done(const struct hostos_thread *t)
+{
+	return t && t->done;
+}
+
+/* ---- instances ---- */
+
+int hostos_create(struct hostos **out, struct sim_kernel *k, const struct hostos_config *cfg)
+{
+	struct hostos_config def;
+	struct hostos *os;
+
+	if (!out)
+		return SIM_ERR_INVALID;
+	*out = NULL;
+	if (!cfg) {
+		hostos_config_default(&def);
+		cfg = &def;
+	}
+	if (!k || cfg->cpus < 1 || cfg->cpus > HOSTOS_MAX_CPUS ||
+	    (cfg->dpc_mode != HOSTOS_DPC_WINDOWS && cfg->dpc_mode != HOSTOS_DPC_EAGER))
+		return SIM_ERR_INVALID;
+	os = calloc(1, sizeof(*os));
+	if (!os)
+		return SIM_ERR_NOMEM;
+	os->k = k;
+	os->cfg = *cfg;
+	os->threads_tail = &os->threads;
+	sim_rng_seed(&os->rng, cfg->seed);
+	sim_event_init(k, &os->dpc_done, "hostos.dpc_done", NULL, NULL);
+	os->cpus = calloc(cfg->cpus, sizeof(*os->cpus));
+	if (!os->cpus) {
+		hostos_destroy(os);
+		return SIM_ERR_NOMEM;
+	}
+	for (unsigned i = 0; i < cfg->cpus; i++) {
+		struct hostos_cpu *c = &os->cpus[i];
+		char name[24];
+
+		c->os = os;
+		c->index = i;
+		sim_event_init(k, &c->freed, "hostos.cpu.freed", NULL, NULL);
+		sim_event_init(k, &c->kick, "hostos.cpu.kick", NULL, NULL);
+		snprintf(name, sizeof(name), "idle%u", i);
+		c->idle = thread_new(os, name, NULL, NULL, i, true);
+		if (!c->idle) {
+			hostos_destroy(os);
+			return SIM_ERR_NOMEM;
+		}
+	}
+	*out = os;
+	return SIM_OK;
+}
+
+void hostos_destroy(struct hostos *os)
+{
+	struct hostos_thread *t, *next;
+
+	if (!os)
+		return;
+	/* Threads first: killing one runs nothing of the driver, and no
+	 * event of a CPU may be destroyed while a thread waits on it. */
+	for (t = os->threads; t; t = t->next)
+		if (t->proc_ok)
+			sim_proc_destroy(&t->proc);
+	for (t = os->threads; t; t = next) {
+		next = t->next;
+		free(t);
+	}
+	for (unsigned i = 0; os->cpus && i < os->cfg.cpus; i++) {
+		sim_event_destroy(&os->cpus[i].freed);
+		sim_event_destroy(&os->cpus[i].kick);
+		free(os->cpus[i].dpcq);
+	}
+	free(os->cpus);
+	sim_event_destroy(&os->dpc_done);
+	hostos_locks_destroy(os);
+	free(os);
+}
+
+struct sim_kernel *hostos_kernel(const struct hostos *os)
+{
+	return os ? os->k : NULL;
+}
+
+unsigned hostos_cpu_count(const struct hostos *os)
+{
+	return os ? os->cfg.cpus : 0;
+}
+
+enum sim_stop_reason hostos_run(struct hostos *os)
+{
+	return sim_run(os->k);
+}
