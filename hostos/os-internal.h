@@ -132,6 +132,7 @@ struct hostos {
 	struct hostos_lock **locks;       /* records do not move: they hold events */
 	uint32_t n_locks, cap_locks;
 	uint32_t dfs_gen;
+	uint32_t last_lock;              /* index of the last lock looked up */
 	uint32_t *lock_index;            /* slot -> index + 1; 0 empty */
 	uint32_t index_cap;              /* power of two */
 	struct sim_event dpc_done;       /* a CPU finished a drain */

@@ -38,8 +38,13 @@ static uint32_t slot_of(uintptr_t addr, uint32_t cap)
 	return (uint32_t)(h >> 40) & (cap - 1);
 }
 
-static uint32_t lock_find(const struct hostos *os, uintptr_t addr)
+static uint32_t lock_find(struct hostos *os, uintptr_t addr)
 {
+	uint32_t last = os->last_lock;
+
+	/* Hot paths take and release the same lock over and over. */
+	if (last < os->n_locks && os->locks[last]->addr == addr)
+		return last;
 	if (!os->index_cap)
 		return NOT_FOUND;
 	for (uint32_t s = slot_of(addr, os->index_cap);; s = (s + 1) & (os->index_cap - 1)) {
@@ -47,8 +52,10 @@ static uint32_t lock_find(const struct hostos *os, uintptr_t addr)
 
 		if (!v)
 			return NOT_FOUND;
-		if (os->locks[v - 1]->addr == addr)
+		if (os->locks[v - 1]->addr == addr) {
+			os->last_lock = v - 1;
 			return v - 1;
+		}
 	}
 }
 
@@ -276,6 +283,42 @@ static void api_check(struct hostos_thread *t, struct hostos_lock *l, enum hosto
 		l->used_plain = true;
 }
 
+/*
+ * The common case of a driver's hot path, checked in one go: the last lock
+ * looked up, initialised, used only the ordinary way, free, taken with
+ * KeAcquireSpinLock at or below DISPATCH_LEVEL while no other lock is held
+ * (so no lock-order edge can appear). Everything else takes the full path.
+ */
+static bool acquire_fast(struct hostos_thread *t, uintptr_t addr, enum hostos_lock_api api,
+			 uint8_t *old_out)
+{
+	struct hostos *os = t->os;
+	struct hostos_cpu *cpu = t->cpu;
+	uint32_t li = os->last_lock;
+	struct hostos_lock *l;
+	uint8_t old = cpu->irql;
+
+	if (api != HOSTOS_LOCK_RAISE || old > HOSTOS_DISPATCH || cpu->n_held || li >= os->n_locks)
+		return false;
+	l = os->locks[li];
+	if (l->addr != addr || !l->initialized || !l->used_plain || l->used_queued ||
+	    l->owner_cpu >= 0)
+		return false;
+	cpu->irql = HOSTOS_DISPATCH;
+	if (old < HOSTOS_DISPATCH)
+		cpu->dispatch_since_ps = sim_now(os->k);
+	l->owner_cpu = (int)cpu->index;
+	l->owner = t;
+	l->api = api;
+	l->old_irql = old;
+	cpu->held[0].lock = li;
+	cpu->held[0].api = api;
+	cpu->held[0].handle = NULL;
+	cpu->n_held = 1;
+	*old_out = old;
+	return true;
+}
+
 uint8_t hostos_spin_acquire(struct hostos_thread *t, uintptr_t addr, enum hostos_lock_api api,
 			    const void *handle, const char *routine)
 {
@@ -285,6 +328,9 @@ uint8_t hostos_spin_acquire(struct hostos_thread *t, uintptr_t addr, enum hostos
 	bool raising = api == HOSTOS_LOCK_RAISE || api == HOSTOS_LOCK_QUEUED;
 	struct hostos_lock *l;
 	uint32_t li;
+
+	if (acquire_fast(t, addr, api, &old))
+		return old;
 
 	if (raising && old > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x42, old, addr, 0,
@@ -302,7 +348,7 @@ uint8_t hostos_spin_acquire(struct hostos_thread *t, uintptr_t addr, enum hostos
 	if (cpu->n_held == HOSTOS_MAX_HELD)
 		hostos_bugcheck(t, 0x1D, addr, 0, 0, 0, "%s: more than %u spin locks held at once",
 				routine, HOSTOS_MAX_HELD);
-	if (os->cfg.verifier & HOSTOS_VERIFY_DEADLOCK)
+	if (cpu->n_held && (os->cfg.verifier & HOSTOS_VERIFY_DEADLOCK))
 		order_check(t, li);
 	if (raising)
 		set_irql(t, HOSTOS_DISPATCH);
@@ -329,14 +375,44 @@ static int held_at(const struct hostos_cpu *cpu, uint32_t li)
 	return -1;
 }
 
+/* The release matching acquire_fast(): the only lock held, released with
+ * KeReleaseSpinLock to the IRQL its acquire saved. */
+static bool release_fast(struct hostos_thread *t, uintptr_t addr, enum hostos_lock_api api,
+			 uint8_t new_irql)
+{
+	struct hostos *os = t->os;
+	struct hostos_cpu *cpu = t->cpu;
+	struct hostos_lock *l;
+
+	if (api != HOSTOS_LOCK_RAISE || cpu->irql != HOSTOS_DISPATCH || cpu->n_held != 1)
+		return false;
+	l = os->locks[cpu->held[0].lock];
+	if (l->addr != addr || l->api != HOSTOS_LOCK_RAISE || new_irql != l->old_irql)
+		return false;
+	cpu->n_held = 0;
+	l->owner_cpu = -1;
+	l->owner = NULL;
+	if (os->cfg.cpus > 1)
+		sim_notify(&l->released, 0);
+	cpu->irql = new_irql;
+	if (new_irql < HOSTOS_DISPATCH)
+		hostos_sched_point(t);
+	return true;
+}
+
 void hostos_spin_release(struct hostos_thread *t, uintptr_t addr, enum hostos_lock_api api,
 			 const void *handle, uint8_t new_irql, const char *routine)
 {
 	struct hostos *os = t->os;
 	struct hostos_cpu *cpu = t->cpu;
-	uint32_t li = lock_find(os, addr);
-	struct hostos_lock *l = li == NOT_FOUND ? NULL : os->locks[li];
+	uint32_t li;
+	struct hostos_lock *l;
 	int at;
+
+	if (release_fast(t, addr, api, new_irql))
+		return;
+	li = lock_find(os, addr);
+	l = li == NOT_FOUND ? NULL : os->locks[li];
 
 	if (cpu->irql != HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, queued(api) ? 0x36 : api == HOSTOS_LOCK_RAISE ? 0x32 : 0x41,
@@ -371,9 +447,10 @@ void hostos_spin_release(struct hostos_thread *t, uintptr_t addr, enum hostos_lo
 				0,
 				"spin lock#%u released before lock#%u, which was taken after it",
 				l->id, os->locks[cpu->held[cpu->n_held - 1].lock]->id);
-	memmove(&cpu->held[at], &cpu->held[at + 1],
-		(cpu->n_held - (unsigned)at - 1) * sizeof(cpu->held[0]));
 	cpu->n_held--;
+	if ((unsigned)at != cpu->n_held)
+		memmove(&cpu->held[at], &cpu->held[at + 1],
+			(cpu->n_held - (unsigned)at) * sizeof(cpu->held[0]));
 	l->owner_cpu = -1;
 	l->owner = NULL;
 	if (os->cfg.cpus > 1)
