@@ -115,6 +115,14 @@ static void run_one(struct hostos_thread *t, KDPC *dpc)
 			     dpc->SystemArgument2);
 	hostos_frame_leave(t, &f);
 	ran = sim_now(os->k) - f.start_ps;
+	if (os->trace) {
+		const struct sim_ctrace_arg args[] = {
+			SIM_CTRACE_ARG_HEX("routine", (uintptr_t)dpc->DeferredRoutine),
+		};
+
+		sim_ctrace_complete_args(os->trace, os->cpu_track[t->cpu->index], "DPC",
+					 f.start_ps, ran, args, 1);
+	}
 	if (os->cfg.dpc_warn_ps && ran > os->cfg.dpc_warn_ps)
 		hostos_warn(os, "a DPC ran for %llu ns on CPU %u (guidance: at most %llu ns)",
 			    (unsigned long long)(ran / SIM_NS(1)), t->cpu->index,

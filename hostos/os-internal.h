@@ -13,6 +13,7 @@
 
 #include "hostos/os.h"
 #include "sim/kernel.h"
+#include "sim/ctrace.h"
 #include "sim/random.h"
 
 /* IRQLs the core itself needs (x64 values, spec §1.1). */
@@ -133,6 +134,9 @@ struct hostos {
 	uint32_t n_locks, cap_locks;
 	uint32_t dfs_gen;
 	uint32_t last_lock;              /* index of the last lock looked up */
+	struct sim_ctrace *trace;        /* NULL: not tracing */
+	uint32_t *cpu_track;             /* per CPU, when tracing */
+	uint64_t debug_lines;
 	uint32_t *lock_index;            /* slot -> index + 1; 0 empty */
 	uint32_t index_cap;              /* power of two */
 	struct sim_event dpc_done;       /* a CPU finished a drain */

@@ -4,6 +4,7 @@
  * scheduling point and the bug check path (hostos/os.h).
  */
 #include "hostos/os-internal.h"
+#include "hostos/core-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,16 @@ _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t 
 		b->when_ps = sim_now(os->k);
 		bugcheck_text(b);
 		sim_report(os->k, SIM_SEV_ERROR, "hostos: bug check\n%s", b->report);
+		if (os->trace) {
+			const struct sim_ctrace_arg args[] = {
+				SIM_CTRACE_ARG_HEX("code", code), SIM_CTRACE_ARG_HEX("p1", p1),
+				SIM_CTRACE_ARG_HEX("p2", p2),     SIM_CTRACE_ARG_HEX("p3", p3),
+				SIM_CTRACE_ARG_HEX("p4", p4),     SIM_CTRACE_ARG_STR("what", b->what),
+			};
+
+			sim_ctrace_instant_args(os->trace, os->cpu_track[cpu->index], "bugcheck",
+						b->when_ps, args, 6);
+		}
 	}
 	/* From a thread, the kernel kills it here: the call never returns
 	 * and nothing ever runs on this stack again. */
@@ -504,6 +515,7 @@ void hostos_destroy(struct hostos *os)
 	free(os->cpus);
 	sim_event_destroy(&os->dpc_done);
 	hostos_locks_destroy(os);
+	free(os->cpu_track);
 	free(os);
 }
 
@@ -515,6 +527,68 @@ struct sim_kernel *hostos_kernel(const struct hostos *os)
 unsigned hostos_cpu_count(const struct hostos *os)
 {
 	return os ? os->cfg.cpus : 0;
+}
+
+int hostos_set_ctrace(struct hostos *os, struct sim_ctrace *trace)
+{
+	uint32_t *tracks;
+
+	if (!os)
+		return SIM_ERR_INVALID;
+	free(os->cpu_track);
+	os->cpu_track = NULL;
+	os->trace = NULL;
+	if (!trace)
+		return SIM_OK;
+	tracks = calloc(os->cfg.cpus, sizeof(*tracks));
+	if (!tracks)
+		return SIM_ERR_NOMEM;
+	for (unsigned i = 0; i < os->cfg.cpus; i++) {
+		char name[16];
+		int rc;
+
+		snprintf(name, sizeof(name), "cpu%u", i);
+		rc = sim_ctrace_track(trace, "hostos", name, &tracks[i]);
+		if (rc) {
+			free(tracks);
+			return rc;
+		}
+	}
+	os->cpu_track = tracks;
+	os->trace = trace;
+	return SIM_OK;
+}
+
+uint64_t hostos_debug_lines(const struct hostos *os)
+{
+	return os ? os->debug_lines : 0;
+}
+
+/* Driver debug output (hostos/core-internal.h): to the trace of the
+ * calling thread's machine, and to stderr when that machine asks for it
+ * or when no machine is current (a helper called outside the OS). */
+void hostos_debug_output(uint32_t component, uint32_t level, const char *text, size_t len)
+{
+	struct hostos_thread *t = hostos_self_or_null();
+	struct hostos *os = t ? t->os : NULL;
+
+	if (os) {
+		os->debug_lines++;
+		if (os->trace) {
+			char msg[512];
+			const struct sim_ctrace_arg args[] = {
+				SIM_CTRACE_ARG_STR("text", msg),
+				SIM_CTRACE_ARG_U64("component", component),
+				SIM_CTRACE_ARG_U64("level", level),
+			};
+
+			snprintf(msg, sizeof(msg), "%.*s", (int)len, text);
+			sim_ctrace_instant_args(os->trace, os->cpu_track[t->cpu->index], "DbgPrint",
+						sim_now(os->k), args, 3);
+		}
+	}
+	if (!os || os->cfg.debug_stderr)
+		fprintf(stderr, "%.*s", (int)len, text);
 }
 
 enum sim_stop_reason hostos_run(struct hostos *os)

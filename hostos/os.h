@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "sim/error.h"
+#include "sim/ctrace.h"
 #include "sim/kernel.h"
 #include "sim/time.h"
 
@@ -167,6 +168,20 @@ enum sim_stop_reason hostos_run(struct hostos *os);
  * From a host OS thread only. Return: 0, SIM_ERR_STATE outside one.
  */
 int hostos_charge(sim_time_t ps);
+
+/**
+ * hostos_set_ctrace() - record the host OS in a Chrome trace (sim/ctrace.h):
+ * one track per CPU (process "hostos", threads "cpu0", ...) with a span per
+ * DPC, an instant per driver debug message (DbgPrint, args: the text) and
+ * one for the bug check. @trace must be open and outlive @os (or the next
+ * call); NULL stops tracing.
+ * Return: 0, SIM_ERR_INVALID (NULL @os), or what sim_ctrace_track() returns.
+ */
+int hostos_set_ctrace(struct hostos *os, struct sim_ctrace *trace);
+
+/** hostos_debug_lines() - driver debug messages (DbgPrint, KdPrint, ...)
+ * received so far. */
+uint64_t hostos_debug_lines(const struct hostos *os);
 
 /* ---- bug checks ---- */
 

@@ -11,7 +11,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -19,6 +22,7 @@
 #include "hostos/os.h"
 #include "hostos/seeds.h"
 #include "hostos/test-cmocka.h"
+#include "sim/ctrace.h"
 #include "sim/kernel.h"
 
 static struct sim_kernel kern;
@@ -264,6 +268,40 @@ static void test_spin_contention(void **state)
 	assert_true(core_obs.ok[0]);
 	assert_int_equal(sim_now(&kern), SIM_US(5)); /* B spun until A's release */
 	shutdown();
+}
+
+static void test_trace_and_debug_output(void **state)
+{
+	char path[] = "/tmp/pcisim-hostos-trace-XXXXXX";
+	struct sim_ctrace tr;
+	char buf[8192];
+	size_t n;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	boot(NULL);
+	assert_int_equal(sim_ctrace_open(&tr, path), SIM_OK);
+	assert_int_equal(hostos_set_ctrace(os, &tr), SIM_OK);
+	assert_int_equal(hostos_thread_start(os, "dbg", core_debug_print, NULL, 0, NULL), SIM_OK);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(hostos_debug_lines(os), 2);
+	assert_int_equal(sim_ctrace_close(&tr), SIM_OK);
+	shutdown();
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(buf, "\"cpu0\""));
+	assert_non_null(strstr(buf, "hello 42"));
+	assert_non_null(strstr(buf, "from DbgPrintEx"));
+	assert_non_null(strstr(buf, "\"DPC\""));
 }
 
 /* ---- schedule exploration ---- */
@@ -581,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_dpc_watchdog),
 		cmocka_unit_test(test_dispatch_watchdog),
 		cmocka_unit_test(test_spin_contention),
+		cmocka_unit_test(test_trace_and_debug_output),
 		cmocka_unit_test(test_seeds_find_and_replay),
 		cmocka_unit_test(test_bad_raise),
 		cmocka_unit_test(test_bad_lower),

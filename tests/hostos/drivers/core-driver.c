@@ -274,6 +274,16 @@ void core_spin_contend_b(void *arg)
 	KeReleaseSpinLock(&lock_a, old);
 }
 
+/* Debug output from a thread and from a DPC. */
+void core_debug_print(void *arg)
+{
+	UNREFERENCED_PARAMETER(arg);
+	DbgPrint("hello %d\n", 42);
+	DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL, "from %s\n", "DbgPrintEx");
+	KeInitializeDpc(&dpcs[0], record_dpc, (PVOID)1);
+	KeInsertQueueDpc(&dpcs[0], NULL, NULL);
+}
+
 /* ---- misuse ---- */
 
 void core_bad_raise(void *arg)
