@@ -8,6 +8,8 @@
 #ifndef PCISIM_HOSTOS_OS_INTERNAL_H
 #define PCISIM_HOSTOS_OS_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -140,6 +142,16 @@ struct hostos {
 	uint32_t *lock_index;            /* slot -> index + 1; 0 empty */
 	uint32_t index_cap;              /* power of two */
 	struct sim_event dpc_done;       /* a CPU finished a drain */
+	/* the runaway watchdog (os.c): the thread executing driver code now
+	 * (NULL while the kernel or another process runs) and the calls into
+	 * the OS so far, read by the watchdog's host thread */
+	_Atomic(struct hostos_thread *) running;
+	_Atomic uint64_t calls;
+	bool watchdog_on;
+	pthread_t watchdog;
+	pthread_mutex_t watchdog_lock;
+	pthread_cond_t watchdog_wake;
+	bool watchdog_stop;              /* under watchdog_lock */
 };
 
 /* ---- os.c ---- */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define IDLE_STACK_BYTES (64u * 1024u)
 
@@ -35,6 +36,7 @@ void hostos_config_default(struct hostos_config *cfg)
 	cfg->dpc_warn_ps = SIM_US(100);
 	cfg->dpc_limit_ps = SIM_MS(1);
 	cfg->dispatch_limit_ps = SIM_MS(10);
+	cfg->runaway_ms = 5000;
 }
 
 /* ---- the current thread ---- */
@@ -50,7 +52,14 @@ struct hostos_thread *hostos_self(const char *routine)
 {
 	struct hostos_thread *t = hostos_self_or_null();
 
-	if (!t) {
+	if (t) {
+		/* A plain load and store: only this host thread writes it. */
+		atomic_store_explicit(&t->os->calls,
+				      atomic_load_explicit(&t->os->calls, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
+		return t;
+	}
+	{
 		/* Without a current thread there is no machine to blame or
 		 * to stop: the harness called driver code outside the OS. */
 		fprintf(stderr,
@@ -59,7 +68,12 @@ struct hostos_thread *hostos_self(const char *routine)
 			routine);
 		abort();
 	}
-	return t;
+}
+
+/* What the runaway watchdog sees: driver code of @who runs now. */
+static void running_is(struct hostos_thread *t, struct hostos_thread *who)
+{
+	atomic_store_explicit(&t->os->running, who, memory_order_relaxed);
 }
 
 /* ---- reports ---- */
@@ -138,6 +152,7 @@ _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t 
 	}
 	/* From a thread, the kernel kills it here: the call never returns
 	 * and nothing ever runs on this stack again. */
+	running_is(t, NULL);
 	sim_halt(os->k, (int)code);
 	abort();
 }
@@ -157,6 +172,25 @@ unsigned hostos_warnings(const struct hostos *os)
 	return os ? os->warnings : 0;
 }
 
+/* ---- waiting: driver code is not running meanwhile ---- */
+
+static void wait_event(struct hostos_thread *t, struct sim_event *ev)
+{
+	running_is(t, NULL);
+	sim_wait_event(t->os->k, ev);
+	running_is(t, t);
+}
+
+static int wait_event_timeout(struct hostos_thread *t, struct sim_event *ev, sim_time_t ps)
+{
+	int rc;
+
+	running_is(t, NULL);
+	rc = sim_wait_event_timeout(t->os->k, ev, ps);
+	running_is(t, t);
+	return rc;
+}
+
 /* ---- CPUs ---- */
 
 /* A few delta cycles of delay, when a seed asks for a perturbed schedule:
@@ -169,8 +203,10 @@ static void perturb(struct hostos_thread *t)
 	if (!os->cfg.seed)
 		return;
 	n = sim_rng_below(&os->rng, 4);
+	running_is(t, NULL);
 	while (n--)
 		sim_wait_time(os->k, 0);
+	running_is(t, t);
 }
 
 static void cpu_take(struct hostos_thread *t)
@@ -179,7 +215,7 @@ static void cpu_take(struct hostos_thread *t)
 
 	perturb(t);
 	while (cpu->owner && cpu->owner != t)
-		sim_wait_event(t->os->k, &cpu->freed);
+		wait_event(t, &cpu->freed);
 	cpu->owner = t;
 }
 
@@ -302,7 +338,7 @@ void hostos_busy(struct hostos_thread *t, sim_time_t ps)
 		stop = watchdog_deadline(t, end, &which);
 		if (now >= stop)
 			break;
-		if (sim_wait_event_timeout(os->k, &cpu->kick, stop - now) == 1 &&
+		if (wait_event_timeout(t, &cpu->kick, stop - now) == 1 &&
 		    cpu->irql < HOSTOS_DISPATCH)
 			hostos_dpc_drain(t);
 	}
@@ -318,17 +354,17 @@ void hostos_busy_until(struct hostos_thread *t, struct sim_event *ev)
 
 	stop = watchdog_deadline(t, SIM_TIME_MAX - 1, &which);
 	if (which < 0) {
-		sim_wait_event(os->k, ev);
+		wait_event(t, ev);
 		return;
 	}
-	if (now >= stop || sim_wait_event_timeout(os->k, ev, stop - now) == 0)
+	if (now >= stop || wait_event_timeout(t, ev, stop - now) == 0)
 		watchdog_fires(t, which);
 }
 
 void hostos_block(struct hostos_thread *t, struct sim_event *ev)
 {
 	cpu_release(t);
-	sim_wait_event(t->os->k, ev);
+	wait_event(t, ev);
 	cpu_take(t);
 	hostos_sched_point(t);
 }
@@ -362,6 +398,7 @@ static void thread_body(void *opaque)
 	struct hostos_thread *t = opaque;
 	struct hostos_cpu *cpu = t->cpu;
 
+	running_is(t, t);
 	cpu_take(t);
 	hostos_frame_enter(t, &t->base, HOSTOS_CTX_THREAD, (const void *)(uintptr_t)t->fn);
 	hostos_sched_point(t);
@@ -372,6 +409,7 @@ static void thread_body(void *opaque)
 	hostos_frame_leave(t, &t->base);
 	t->done = true;
 	cpu_release(t);
+	running_is(t, NULL);
 }
 
 /* The idle context of a CPU: runs the DPCs queued for it while no thread
@@ -381,10 +419,11 @@ static void idle_body(void *opaque)
 	struct hostos_thread *t = opaque;
 	struct hostos_cpu *cpu = t->cpu;
 
+	running_is(t, t);
 	hostos_frame_enter(t, &t->base, HOSTOS_CTX_IDLE, NULL);
 	for (;;) {
 		while (!hostos_dpc_ready(cpu) || cpu->owner)
-			sim_wait_event(t->os->k, cpu->owner ? &cpu->freed : &cpu->kick);
+			wait_event(t, cpu->owner ? &cpu->freed : &cpu->kick);
 		cpu->owner = t;
 		hostos_dpc_drain(t);
 		cpu_release(t);
@@ -443,6 +482,93 @@ bool hostos_thread_done(const struct hostos_thread *t)
 	return t && t->done;
 }
 
+/* ---- the runaway watchdog ---- */
+
+#define WATCHDOG_PERIOD_MS 50u
+
+/*
+ * A host thread, because driver code stuck in a loop never returns to the
+ * kernel: nothing on the simulation's own thread can notice. It only reads
+ * the two atomics; the report uses the thread's name and CPU, which do not
+ * change after creation.
+ */
+static void *watchdog_main(void *opaque)
+{
+	struct hostos *os = opaque;
+	struct hostos_thread *last = NULL;
+	uint64_t last_calls = 0;
+	unsigned stuck_ms = 0;
+
+	pthread_mutex_lock(&os->watchdog_lock);
+	while (!os->watchdog_stop) {
+		struct timespec ts;
+		struct hostos_thread *r;
+		uint64_t c;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)WATCHDOG_PERIOD_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&os->watchdog_wake, &os->watchdog_lock, &ts);
+		if (os->watchdog_stop)
+			break;
+		r = atomic_load_explicit(&os->running, memory_order_relaxed);
+		c = atomic_load_explicit(&os->calls, memory_order_relaxed);
+		if (r && r == last && c == last_calls) {
+			stuck_ms += WATCHDOG_PERIOD_MS;
+			if (stuck_ms >= os->cfg.runaway_ms) {
+				fprintf(stderr,
+					"pcisim hostos: thread \"%s\" on CPU %u ran %u ms of wall "
+					"time without calling the OS (an endless loop in driver "
+					"code?); aborting\n",
+					r->name, r->cpu->index, stuck_ms);
+				abort();
+			}
+		} else {
+			stuck_ms = 0;
+		}
+		last = r;
+		last_calls = c;
+	}
+	pthread_mutex_unlock(&os->watchdog_lock);
+	return NULL;
+}
+
+static int watchdog_start(struct hostos *os)
+{
+	if (!os->cfg.runaway_ms)
+		return SIM_OK;
+	if (pthread_mutex_init(&os->watchdog_lock, NULL))
+		return SIM_ERR_NOMEM;
+	if (pthread_cond_init(&os->watchdog_wake, NULL)) {
+		pthread_mutex_destroy(&os->watchdog_lock);
+		return SIM_ERR_NOMEM;
+	}
+	if (pthread_create(&os->watchdog, NULL, watchdog_main, os)) {
+		pthread_cond_destroy(&os->watchdog_wake);
+		pthread_mutex_destroy(&os->watchdog_lock);
+		return SIM_ERR_NOMEM;
+	}
+	os->watchdog_on = true;
+	return SIM_OK;
+}
+
+static void watchdog_stop(struct hostos *os)
+{
+	if (!os->watchdog_on)
+		return;
+	pthread_mutex_lock(&os->watchdog_lock);
+	os->watchdog_stop = true;
+	pthread_cond_signal(&os->watchdog_wake);
+	pthread_mutex_unlock(&os->watchdog_lock);
+	pthread_join(os->watchdog, NULL);
+	pthread_cond_destroy(&os->watchdog_wake);
+	pthread_mutex_destroy(&os->watchdog_lock);
+	os->watchdog_on = false;
+}
+
 /* ---- instances ---- */
 
 int hostos_create(struct hostos **out, struct sim_kernel *k, const struct hostos_config *cfg)
@@ -488,6 +614,10 @@ int hostos_create(struct hostos **out, struct sim_kernel *k, const struct hostos
 			return SIM_ERR_NOMEM;
 		}
 	}
+	if (watchdog_start(os) != SIM_OK) {
+		hostos_destroy(os);
+		return SIM_ERR_NOMEM;
+	}
 	*out = os;
 	return SIM_OK;
 }
@@ -498,6 +628,7 @@ void hostos_destroy(struct hostos *os)
 
 	if (!os)
 		return;
+	watchdog_stop(os);
 	/* Threads first: killing one runs nothing of the driver, and no
 	 * event of a CPU may be destroyed while a thread waits on it. */
 	for (t = os->threads; t; t = t->next)

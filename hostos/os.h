@@ -99,6 +99,11 @@ enum hostos_dpc_mode {
  * @dispatch_limit_ps: a CPU staying at DISPATCH_LEVEL or above this long
  *	without a break bug checks with 0x133, P1 = 1; 10 ms by default.
  * @debug_stderr: driver debug output (DbgPrint) also goes to stderr.
+ * @runaway_ms: a host OS thread that runs this many milliseconds of wall
+ *	time without calling the OS (an endless loop in driver code, which no
+ *	simulated event can interrupt) is reported on stderr, naming the
+ *	thread and its CPU, and the process aborts rather than hang; 5000 by
+ *	default, 0: never. A watchdog host thread samples it every 50 ms.
  */
 struct hostos_config {
 	unsigned cpus;
@@ -110,6 +115,7 @@ struct hostos_config {
 	sim_time_t dpc_limit_ps;
 	sim_time_t dispatch_limit_ps;
 	bool debug_stderr;
+	unsigned runaway_ms;
 };
 
 /** hostos_config_default() - one CPU, the standard verifier set, not

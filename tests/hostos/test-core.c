@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -302,6 +304,35 @@ static void test_trace_and_debug_output(void **state)
 	assert_non_null(strstr(buf, "hello 42"));
 	assert_non_null(strstr(buf, "from DbgPrintEx"));
 	assert_non_null(strstr(buf, "\"DPC\""));
+}
+
+/* A thread that never calls the OS again is reported and the process
+ * aborts, instead of hanging until the test's timeout. */
+static void test_runaway_thread(void **state)
+{
+	struct hostos_config c;
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		hostos_config_default(&c);
+		c.runaway_ms = 200;
+		/* stderr stays: the report is what a developer would read */
+		run(core_endless, NULL, &c);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	/* Simulated time passing through the OS is not a runaway. */
+	hostos_config_default(&c);
+	c.runaway_ms = 100;
+	run(core_dpc_long, (void *)(uintptr_t)150, &c);
+	hostos_assert_no_bugcheck(os);
+	shutdown();
 }
 
 /* ---- schedule exploration ---- */
@@ -620,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch_watchdog),
 		cmocka_unit_test(test_spin_contention),
 		cmocka_unit_test(test_trace_and_debug_output),
+		cmocka_unit_test(test_runaway_thread),
 		cmocka_unit_test(test_seeds_find_and_replay),
 		cmocka_unit_test(test_bad_raise),
 		cmocka_unit_test(test_bad_lower),

@@ -284,6 +284,16 @@ void core_debug_print(void *arg)
 	KeInsertQueueDpc(&dpcs[0], NULL, NULL);
 }
 
+/* Driver code that never calls the OS again. */
+void core_endless(void *arg)
+{
+	volatile ULONG spin = 0;
+
+	UNREFERENCED_PARAMETER(arg);
+	for (;;)
+		spin = spin + 1;
+}
+
 /* ---- misuse ---- */
 
 void core_bad_raise(void *arg)

@@ -46,6 +46,7 @@ void core_race_reader(void *arg);
 void core_spin_contend_a(void *arg);
 void core_spin_contend_b(void *arg);
 void core_debug_print(void *arg);
+void core_endless(void *arg);
 
 /* Misuse scenarios: each ends in a bug check. */
 void core_bad_raise(void *arg);
