@@ -3,7 +3,7 @@
  * plain WDM code (it also compiles against mingw-w64's DDK headers), one
  * function per scenario, each run by the harness as a host OS thread.
  */
-#include <wdm.h>
+#include <ntddk.h>
 
 #include "core-driver.h"
 
