@@ -74,4 +74,11 @@ int bench_bus_mmio_read_link(uint64_t n, double *rate);
  */
 int bench_dma(uint64_t total, double *rate, double *vs_memcpy, double *rtf);
 
+/*
+ * Workload of bench/hostos-bench.c (no peer): @n KeAcquireSpinLock +
+ * KeReleaseSpinLock pairs by a driver thread of the mock host OS with the
+ * standard verifier flags. @rate: pairs per second.
+ */
+int bench_hostos_spinlock_pair(uint64_t n, double *rate);
+
 #endif /* PCISIM_BENCH_BENCH_H */

@@ -63,6 +63,7 @@ struct sizes {
 	uint64_t dmi_n;       /* transactions by DMI */
 	uint64_t bus_n;       /* bus decoder lookups, and MMIO reads */
 	uint64_t dma_bytes;   /* bytes the DMA engine moves */
+	uint64_t spin_n;      /* spin lock acquire/release pairs */
 };
 
 static const struct sizes full_sizes = {
@@ -74,6 +75,7 @@ static const struct sizes full_sizes = {
 	.dmi_n = 300000000,
 	.bus_n = 50000000,
 	.dma_bytes = UINT64_C(1) << 30,
+	.spin_n = 100000000,
 };
 
 /* --quick: a smoke test of every path, a fraction of a second each. */
@@ -86,6 +88,7 @@ static const struct sizes quick_sizes = {
 	.dmi_n = 2000000,
 	.bus_n = 200000,
 	.dma_bytes = UINT64_C(16) << 20,
+	.spin_n = 500000,
 };
 
 enum workload {
@@ -100,6 +103,7 @@ enum workload {
 	W_BUS_MMIO_READ, /* no SystemC peer */
 	W_BUS_MMIO_LINK, /* no SystemC peer */
 	W_DMA,
+	W_HOSTOS_SPIN, /* no peer: the closest tools run on Windows only */
 	W_COUNT
 };
 
@@ -130,6 +134,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_BUS_MMIO_READ] = { "bus_mmio_read_decode", NULL, NULL },
 	[W_BUS_MMIO_LINK] = { "bus_mmio_read", NULL, NULL },
 	[W_DMA] = { "dma_sim_throughput", "systemc-dma", NULL },
+	[W_HOSTOS_SPIN] = { "hostos_spinlock_pair", NULL, NULL },
 };
 
 struct figure {
@@ -154,6 +159,7 @@ static const struct figure figures[] = {
 	{ "dma_sim_throughput", "bytes/s", W_DMA, M_RATE },
 	{ "dma_sim_vs_memcpy", "x", W_DMA, M_VS_MEMCPY },
 	{ "dma_realtime_factor", "x", W_DMA, M_RTF },
+	{ "hostos_spinlock_pair", "pairs/s", W_HOSTOS_SPIN, M_RATE },
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -304,6 +310,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_bus_mmio_read_link(sz->bus_n, &s->v[M_RATE]);
 	case W_DMA:
 		return bench_dma(sz->dma_bytes, &s->v[M_RATE], &s->v[M_VS_MEMCPY], &s->v[M_RTF]);
+	case W_HOSTOS_SPIN:
+		return bench_hostos_spinlock_pair(sz->spin_n, &s->v[M_RATE]);
 	case W_COUNT:
 		break;
 	}
@@ -353,6 +361,7 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 	case W_BUS_DECODE:
 	case W_BUS_MMIO_READ:
 	case W_BUS_MMIO_LINK:
+	case W_HOSTOS_SPIN:
 	case W_COUNT:
 		return -1;
 	}

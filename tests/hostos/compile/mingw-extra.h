@@ -1,0 +1,53 @@
+/*
+ * tests/hostos/compile/mingw-extra.h - force-included (-include) only in
+ * the mingw-w64 syntax check of surface-driver.c (check-mingw.py), never
+ * in pcisim's build.
+ *
+ * It supplies what the driver source uses and mingw-w64 lacks, spelled as
+ * Microsoft's toolchain has it, so that the check tests the driver code
+ * rather than mingw's gaps:
+ *   - __try/__except/__finally: keywords of MSVC and clang-cl that
+ *     mingw-w64's GCC does not know in C. The same shape as pcisim's wdm.h
+ *     (the try block runs, the handler never does), which is enough for a
+ *     syntax check.
+ *   - KeMemoryBarrier and KeMemoryBarrierWithoutFence: on x64 the WDK
+ *     defines both as macros (a fence; a compiler-only barrier); mingw's
+ *     DDK has them for x86 only.
+ *   - SYNCH_LEVEL (x64: 12), KERNEL_SECURITY_CHECK_FAILURE (bug check
+ *     0x139) and FAST_FAIL_CORRUPT_LIST_ENTRY (3): WDK constants mingw's
+ *     DDK lacks on x64.
+ *   - NT_VERIFY, NT_VERIFYMSG: mingw-w64 defines them only for MSVC in a
+ *     checked (DBG) build.
+ */
+#ifndef PCISIM_TESTS_MINGW_EXTRA_H
+#define PCISIM_TESTS_MINGW_EXTRA_H
+
+#ifndef __try
+#define __try if (1)
+#define __except(...) else if (((void)(__VA_ARGS__)), 0)
+#define __finally
+#endif
+
+#ifndef KeMemoryBarrier
+#define KeMemoryBarrier() __sync_synchronize()
+#endif
+#ifndef KeMemoryBarrierWithoutFence
+#define KeMemoryBarrierWithoutFence() __asm__ __volatile__("" ::: "memory")
+#endif
+
+#ifndef SYNCH_LEVEL
+#define SYNCH_LEVEL 12
+#endif
+#ifndef KERNEL_SECURITY_CHECK_FAILURE
+#define KERNEL_SECURITY_CHECK_FAILURE 0x139
+#endif
+#ifndef FAST_FAIL_CORRUPT_LIST_ENTRY
+#define FAST_FAIL_CORRUPT_LIST_ENTRY 3
+#endif
+
+#if defined(DBG) && DBG && !defined(NT_VERIFY)
+#define NT_VERIFY(exp) ((exp) ? TRUE : FALSE)
+#define NT_VERIFYMSG(msg, exp) ((exp) ? TRUE : FALSE)
+#endif
+
+#endif /* PCISIM_TESTS_MINGW_EXTRA_H */
