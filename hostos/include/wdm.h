@@ -1392,4 +1392,8 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 	KeInsertQueueDpc(&DeviceObject->Dpc, Irp, Context);
 }
 
+/* The rest of the surface, by area (one header each, part of <wdm.h>). */
+#include "wdm-interrupt.h"
+#include "wdm-sync.h"
+
 #endif /* PCISIM_HOSTOS_WDM_H */
