@@ -81,4 +81,12 @@ int bench_dma(uint64_t total, double *rate, double *vs_memcpy, double *rtf);
  */
 int bench_hostos_spinlock_pair(uint64_t n, double *rate);
 
+/*
+ * Workload of bench/hostos-irq-bench.c (no peer): @n interrupts, each a
+ * device MSI across its link -> the driver's ISR -> its DpcForIsr -> a
+ * KEVENT signalled, on a built machine with the standard verifier flags.
+ * @rate: events signalled per second.
+ */
+int bench_hostos_interrupt_to_dpc(uint64_t n, double *rate);
+
 #endif /* PCISIM_BENCH_BENCH_H */

@@ -64,6 +64,7 @@ struct sizes {
 	uint64_t bus_n;       /* bus decoder lookups, and MMIO reads */
 	uint64_t dma_bytes;   /* bytes the DMA engine moves */
 	uint64_t spin_n;      /* spin lock acquire/release pairs */
+	uint64_t irq_n;       /* interrupts, MSI to DPC */
 };
 
 static const struct sizes full_sizes = {
@@ -76,6 +77,7 @@ static const struct sizes full_sizes = {
 	.bus_n = 50000000,
 	.dma_bytes = UINT64_C(1) << 30,
 	.spin_n = 100000000,
+	.irq_n = 5000000,
 };
 
 /* --quick: a smoke test of every path, a fraction of a second each. */
@@ -89,6 +91,7 @@ static const struct sizes quick_sizes = {
 	.bus_n = 200000,
 	.dma_bytes = UINT64_C(16) << 20,
 	.spin_n = 500000,
+	.irq_n = 20000,
 };
 
 enum workload {
@@ -104,6 +107,7 @@ enum workload {
 	W_BUS_MMIO_LINK, /* no SystemC peer */
 	W_DMA,
 	W_HOSTOS_SPIN, /* no peer: the closest tools run on Windows only */
+	W_HOSTOS_IRQ,  /* no peer */
 	W_COUNT
 };
 
@@ -135,6 +139,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_BUS_MMIO_LINK] = { "bus_mmio_read", NULL, NULL },
 	[W_DMA] = { "dma_sim_throughput", "systemc-dma", NULL },
 	[W_HOSTOS_SPIN] = { "hostos_spinlock_pair", NULL, NULL },
+	[W_HOSTOS_IRQ] = { "hostos_interrupt_to_dpc", NULL, NULL },
 };
 
 struct figure {
@@ -170,6 +175,7 @@ static const struct figure figures[] = {
 	{ "dma_sim_vs_memcpy", "x", W_DMA, M_VS_MEMCPY },
 	{ "dma_realtime_factor", "x", W_DMA, M_RTF },
 	{ "hostos_spinlock_pair", "pairs/s", W_HOSTOS_SPIN, M_RATE },
+	{ "hostos_interrupt_to_dpc", "events/s", W_HOSTOS_IRQ, M_RATE },
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -322,6 +328,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_dma(sz->dma_bytes, &s->v[M_RATE], &s->v[M_VS_MEMCPY], &s->v[M_RTF]);
 	case W_HOSTOS_SPIN:
 		return bench_hostos_spinlock_pair(sz->spin_n, &s->v[M_RATE]);
+	case W_HOSTOS_IRQ:
+		return bench_hostos_interrupt_to_dpc(sz->irq_n, &s->v[M_RATE]);
 	case W_COUNT:
 		break;
 	}
@@ -372,6 +380,7 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 	case W_BUS_MMIO_READ:
 	case W_BUS_MMIO_LINK:
 	case W_HOSTOS_SPIN:
+	case W_HOSTOS_IRQ:
 	case W_COUNT:
 		return -1;
 	}

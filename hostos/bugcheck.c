@@ -19,6 +19,7 @@ static const struct {
 	{ 0x10, "SPIN_LOCK_NOT_OWNED" },
 	{ 0x19, "BAD_POOL_HEADER" },
 	{ 0x1D, "NO_SPIN_LOCK_AVAILABLE" },
+	{ 0x1E, "KMODE_EXCEPTION_NOT_HANDLED" }, /* mutex/semaphore release misuse */
 	{ 0x44, "MULTIPLE_IRP_COMPLETE_REQUESTS" },
 	{ 0x45, "INSUFFICIENT_SYSTEM_MAP_REGS" },
 	{ 0x4A, "IRQL_GT_ZERO_AT_SYSTEM_SERVICE" },
@@ -56,6 +57,9 @@ static const struct {
 	{ 0x1C4, "DRIVER_VERIFIER_DETECTED_VIOLATION_LIVEDUMP" },
 	{ 0x1DC, "DMA_COMMON_BUFFER_VECTOR_ERROR" },
 	{ 0xA55E0001, "ASSERTION_FAILED" }, /* the mock's, for RtlAssert */
+	{ 0xA55E0002, "WAIT_DEADLOCK" },    /* the mock's: hostos/wait.c */
+	{ 0xA55E0003, "ISR_FALSE_CLAIM" },  /* the mock's: hostos/interrupt.c */
+	{ 0xA55E0004, "ISR_MISSED" },       /* the mock's: hostos/interrupt.c */
 };
 
 const char *hostos_bugcheck_name(uint32_t code)

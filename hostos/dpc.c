@@ -36,8 +36,9 @@ bool hostos_dpc_ready(const struct hostos_cpu *cpu)
 {
 	if (!cpu->dpcq_len)
 		return false;
-	return cpu->dpcq_urgent || cpu->flush || cpu->dpcq_len >= MAX_DPC_QUEUE_DEPTH ||
-	       cpu->os->cfg.dpc_mode == HOSTOS_DPC_EAGER;
+	/* A clock tick (hostos/timer.c) runs Low importance ones too. */
+	return cpu->dpcq_urgent || cpu->flush || cpu->tick ||
+	       cpu->dpcq_len >= MAX_DPC_QUEUE_DEPTH || cpu->os->cfg.dpc_mode == HOSTOS_DPC_EAGER;
 }
 
 /* ---- the ring ---- */
@@ -147,7 +148,25 @@ void hostos_dpc_drain(struct hostos_thread *t)
 	hostos_irql_changed(t, HOSTOS_DISPATCH, old);
 	cpu->draining = false;
 	cpu->flush = false;
+	cpu->tick = false;
 	sim_notify(&t->os->dpc_done, 0);
+}
+
+/* The clock tick's insert: no current thread, so the CPU is told with
+ * its kick event, as another CPU's DPC is. */
+bool hostos_dpc_insert(struct hostos_cpu *cpu, void *dpc, void *arg1, void *arg2)
+{
+	KDPC *d = dpc;
+
+	if (d->DpcData || (cpu->dpcq_len == cpu->dpcq_cap && !ring_grow(cpu)))
+		return false;
+	d->SystemArgument1 = arg1;
+	d->SystemArgument2 = arg2;
+	d->DpcData = cpu;
+	ring_push(cpu, d, d->Importance == HighImportance);
+	if (hostos_dpc_ready(cpu))
+		sim_notify(&cpu->kick, 0);
+	return true;
 }
 
 /* ---- the routines ---- */
@@ -188,8 +207,10 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 	Dpc->SystemArgument2 = SystemArgument2;
 	Dpc->DpcData = cpu;
 	ring_push(cpu, Dpc, Dpc->Importance == HighImportance);
-	if (!hostos_dpc_ready(cpu))
+	if (!hostos_dpc_ready(cpu)) {
+		hostos_clock_needed(t); /* a Low one runs at the next tick */
 		return TRUE;
+	}
 	if (cpu != t->cpu)
 		sim_notify(&cpu->kick, 0); /* the IPI: it runs at once over there */
 	else

@@ -58,6 +58,7 @@ enum hostos_lock_api {
 	HOSTOS_LOCK_DPC = 2,      /* ...AtDpcLevel, KeTryToAcquire... */
 	HOSTOS_LOCK_QUEUED = 3,   /* KeAcquireInStackQueuedSpinLock */
 	HOSTOS_LOCK_QUEUED_DPC = 4,
+	HOSTOS_LOCK_INTERRUPT = 5, /* an interrupt object's lock (ISR, KeAcquireInterruptSpinLock) */
 };
 
 /* One KSPIN_LOCK the OS has seen, keyed by its address (spec §2.3 mock
@@ -104,6 +105,8 @@ struct hostos_cpu {
 	bool draining;
 	bool flush;                      /* KeFlushQueuedDpcs waits: run even Low ones */
 	sim_time_t dispatch_since_ps;    /* when it went to DISPATCH or above */
+	bool tick;                       /* a clock tick came: Low DPCs run too */
+	uint8_t intr_top;                /* DIRQL of the highest pending interrupt; 0: none */
 };
 
 struct hostos_thread {
@@ -120,6 +123,11 @@ struct hostos_thread {
 	bool done;
 	bool is_idle;
 	struct hostos_thread *next;      /* in os->threads, creation order */
+	void *sync;                      /* wait state (hostos/wait.c), lazily */
+	/* mutexes and fast mutexes this thread owns: lock-table indexes, in
+	 * acquire order, for Deadlock Detection (hostos/mutex.c) */
+	uint32_t mutex_lock[HOSTOS_MAX_HELD];
+	unsigned n_mutex;
 };
 
 struct hostos {
@@ -152,6 +160,8 @@ struct hostos {
 	pthread_mutex_t watchdog_lock;
 	pthread_cond_t watchdog_wake;
 	bool watchdog_stop;              /* under watchdog_lock */
+	struct hostos_sync *sync;        /* timers, waits, work items: lazily */
+	struct hostos_intr *intr;        /* interrupts and devices (hostos/interrupt.c), lazily */
 };
 
 /* ---- os.c ---- */
@@ -235,6 +245,13 @@ bool hostos_spin_test(struct hostos_thread *t, uintptr_t addr);
 /* The lock a queued acquire recorded for @handle on @t's CPU; 0 if none. */
 uintptr_t hostos_spin_queued_lock(struct hostos_thread *t, const void *handle);
 
+/* Deadlock Detection for mutexes and fast mutexes: the lock-table index
+ * of the lock at @addr (registered, initialised, if new), and the lock
+ * order check of acquiring it (edges from every spin lock the CPU holds
+ * and every mutex the thread owns; 0xC4/0x1001 on a cycle). */
+uint32_t hostos_lock_record(struct hostos_thread *t, uintptr_t addr);
+void hostos_lock_order_check(struct hostos_thread *t, uint32_t li);
+
 /* ---- dpc.c ---- */
 
 /* Run the DPCs queued on @t's CPU (at DISPATCH_LEVEL), if any may run. */
@@ -243,5 +260,29 @@ void hostos_dpc_drain(struct hostos_thread *t);
 /* Whether @cpu has a DPC that should run at its next drop below
  * DISPATCH_LEVEL. */
 bool hostos_dpc_ready(const struct hostos_cpu *cpu);
+
+/* Queue the KDPC @dpc on @cpu from outside any thread (the clock tick);
+ * false if it was queued already or the host is out of memory. */
+bool hostos_dpc_insert(struct hostos_cpu *cpu, void *dpc, void *arg1, void *arg2);
+
+/* ---- sync (hostos/wait.c): timers, waits, work items ---- */
+
+/* Free the instance's timers, waits, work items and thread objects;
+ * hostos_destroy(), after the threads are gone. */
+void hostos_sync_destroy(struct hostos *os);
+
+/* Make the clock tick at least once more (hostos/timer.c): a Low
+ * importance DPC waits for a tick. Armed timers keep it ticking. */
+void hostos_clock_needed(struct hostos_thread *t);
+
+/* ---- interrupts (hostos/interrupt.c) ---- */
+
+/* Run the interrupts pending on @t's CPU above its IRQL, highest first,
+ * nested on @t (its frame stack), each chain at its DIRQL. */
+void hostos_intr_run(struct hostos_thread *t);
+
+/* Free the instance's devices, interrupt objects and EOI queue;
+ * hostos_destroy(), after the threads are gone. */
+void hostos_intr_destroy(struct hostos *os);
 
 #endif /* PCISIM_HOSTOS_OS_INTERNAL_H */

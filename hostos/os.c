@@ -37,6 +37,11 @@ void hostos_config_default(struct hostos_config *cfg)
 	cfg->dpc_limit_ps = SIM_MS(1);
 	cfg->dispatch_limit_ps = SIM_MS(10);
 	cfg->runaway_ms = 5000;
+	cfg->time_increment = 156250;
+	cfg->isr_warn_ps = SIM_US(25);
+	cfg->storm_passes = 1000;
+	cfg->eoi_delay_ps = SIM_US(1);
+	cfg->interrupt_messages_max = 2048;
 }
 
 /* ---- the current thread ---- */
@@ -229,7 +234,7 @@ static void cpu_release(struct hostos_thread *t)
 	sim_notify(&cpu->freed, 0);
 	/* Work queued for this CPU while it was busy goes to its idle
 	 * context now. */
-	if (hostos_dpc_ready(cpu))
+	if (hostos_dpc_ready(cpu) || cpu->intr_top)
 		sim_notify(&cpu->kick, 0);
 }
 
@@ -241,6 +246,9 @@ void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to)
 
 	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH)
 		cpu->dispatch_since_ps = sim_now(t->os->k);
+	/* Lowering unmasks: a pending interrupt above the new IRQL runs now. */
+	if (to < from && cpu->intr_top > to)
+		hostos_intr_run(t);
 }
 
 void hostos_frame_enter(struct hostos_thread *t, struct hostos_frame *f, enum hostos_ctx_kind k,
@@ -338,27 +346,41 @@ void hostos_busy(struct hostos_thread *t, sim_time_t ps)
 		stop = watchdog_deadline(t, end, &which);
 		if (now >= stop)
 			break;
-		if (wait_event_timeout(t, &cpu->kick, stop - now) == 1 &&
-		    cpu->irql < HOSTOS_DISPATCH)
+		if (wait_event_timeout(t, &cpu->kick, stop - now) != 1)
+			continue;
+		if (cpu->intr_top > cpu->irql)
+			hostos_intr_run(t);
+		if (cpu->irql < HOSTOS_DISPATCH)
 			hostos_dpc_drain(t);
 	}
 	if (which >= 0)
 		watchdog_fires(t, which);
 }
 
+/* Spinning, the CPU still takes interrupts above its IRQL: a kick that
+ * brings one runs it and returns, so callers re-check what they wait for
+ * (they loop on their condition anyway). */
 void hostos_busy_until(struct hostos_thread *t, struct sim_event *ev)
 {
 	struct hostos *os = t->os;
+	struct hostos_cpu *cpu = t->cpu;
+	struct sim_event *const evs[2] = { ev, &cpu->kick };
 	sim_time_t now = sim_now(os->k), stop;
-	int which;
+	int which, rc;
 
 	stop = watchdog_deadline(t, SIM_TIME_MAX - 1, &which);
-	if (which < 0) {
-		wait_event(t, ev);
-		return;
-	}
-	if (now >= stop || wait_event_timeout(t, ev, stop - now) == 0)
+	if (which >= 0 && now >= stop)
 		watchdog_fires(t, which);
+	running_is(t, NULL);
+	if (which < 0)
+		rc = sim_wait_any(os->k, evs, 2);
+	else
+		rc = sim_wait_any_timeout(os->k, evs, 2, stop - now);
+	running_is(t, t);
+	if (rc == 2)
+		watchdog_fires(t, which);
+	if (rc == 1 && cpu->intr_top > cpu->irql)
+		hostos_intr_run(t);
 }
 
 void hostos_block(struct hostos_thread *t, struct sim_event *ev)
@@ -386,6 +408,8 @@ void hostos_sched_point(struct hostos_thread *t)
 {
 	struct hostos_cpu *cpu = t->cpu;
 
+	if (cpu->intr_top > cpu->irql)
+		hostos_intr_run(t);
 	if (cpu->irql < HOSTOS_DISPATCH && cpu->dpcq_len && !cpu->draining &&
 	    hostos_dpc_ready(cpu))
 		hostos_dpc_drain(t);
@@ -422,9 +446,11 @@ static void idle_body(void *opaque)
 	running_is(t, t);
 	hostos_frame_enter(t, &t->base, HOSTOS_CTX_IDLE, NULL);
 	for (;;) {
-		while (!hostos_dpc_ready(cpu) || cpu->owner)
+		while (!(hostos_dpc_ready(cpu) || cpu->intr_top) || cpu->owner)
 			wait_event(t, cpu->owner ? &cpu->freed : &cpu->kick);
 		cpu->owner = t;
+		if (cpu->intr_top)
+			hostos_intr_run(t);
 		hostos_dpc_drain(t);
 		cpu_release(t);
 	}
@@ -584,7 +610,8 @@ int hostos_create(struct hostos **out, struct sim_kernel *k, const struct hostos
 		cfg = &def;
 	}
 	if (!k || cfg->cpus < 1 || cfg->cpus > HOSTOS_MAX_CPUS ||
-	    (cfg->dpc_mode != HOSTOS_DPC_WINDOWS && cfg->dpc_mode != HOSTOS_DPC_EAGER))
+	    (cfg->dpc_mode != HOSTOS_DPC_WINDOWS && cfg->dpc_mode != HOSTOS_DPC_EAGER) ||
+	    !cfg->time_increment)
 		return SIM_ERR_INVALID;
 	os = calloc(1, sizeof(*os));
 	if (!os)
@@ -645,6 +672,8 @@ void hostos_destroy(struct hostos *os)
 	}
 	free(os->cpus);
 	sim_event_destroy(&os->dpc_done);
+	hostos_sync_destroy(os);
+	hostos_intr_destroy(os);
 	hostos_locks_destroy(os);
 	free(os->cpu_track);
 	free(os);

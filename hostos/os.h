@@ -104,6 +104,9 @@ enum hostos_dpc_mode {
  *	simulated event can interrupt) is reported on stderr, naming the
  *	thread and its CPU, and the process aborts rather than hang; 5000 by
  *	default, 0: never. A watchdog host thread samples it every 50 ms.
+ * @time_increment: the clock tick, in 100 ns units (KeQueryTimeIncrement);
+ *	156250 (15.625 ms) by default. Timers expire on ticks; the tick
+ *	event exists only while a timer is armed (hostos/timer.c).
  */
 struct hostos_config {
 	unsigned cpus;
@@ -116,6 +119,25 @@ struct hostos_config {
 	sim_time_t dispatch_limit_ps;
 	bool debug_stderr;
 	unsigned runaway_ms;
+	uint32_t time_increment;
+	/* Interrupts (hostos/devices.h, hostos/interrupt.c): */
+	/** An ISR running longer (simulated time) is a warning; 25 us by
+	 * default (the documented guidance). 0: never. */
+	sim_time_t isr_warn_ps;
+	/** A level input still asserted after this many ISR chain passes in
+	 * a row that claimed nothing, or that the same ISR claimed, is an
+	 * interrupt storm (0xF2); the same count of passes of an edge chain
+	 * that keep claiming, too. 1000 by default; 0: never. */
+	unsigned storm_passes;
+	/** End of interrupt of a level input goes to the controller this
+	 * long after its ISR chain returned, so a correct driver's clearing
+	 * write has reached the device and the line has dropped; 1 us by
+	 * default. Edge inputs and messages need none (none is sent). */
+	sim_time_t eoi_delay_ps;
+	/** Most interrupt messages the OS gives one device; a device whose
+	 * request (capability and MessageNumberLimit) is larger gets exactly
+	 * one, as the PnP manager does. 2048 by default. */
+	unsigned interrupt_messages_max;
 };
 
 /** hostos_config_default() - one CPU, the standard verifier set, not
@@ -212,6 +234,13 @@ struct hostos_bugcheck {
  * checked build would break into the debugger. P1: the expression, P2:
  * the file (host pointers to strings), P3: the line, P4: the message. */
 #define HOSTOS_ASSERTION_FAILED 0xA55E0001u
+
+/** The mock's stop code for a wait nothing left could satisfy (a
+ * deadlock; Windows would hang): a KeWait* with no timeout while no
+ * timed activity is pending in the kernel and no process is runnable.
+ * P1: the first object waited for, P2: the object count, P3: the threads
+ * then waiting without a timeout, P4: 0 (hostos/wait.c). */
+#define HOSTOS_WAIT_DEADLOCK 0xA55E0002u
 
 /** hostos_bugchecked() - a bug check stopped @os. */
 bool hostos_bugchecked(const struct hostos *os);

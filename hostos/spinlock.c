@@ -20,6 +20,7 @@ const char *hostos_lock_api_name(enum hostos_lock_api api)
 	case HOSTOS_LOCK_DPC: return "KeAcquireSpinLockAtDpcLevel";
 	case HOSTOS_LOCK_QUEUED: return "KeAcquireInStackQueuedSpinLock";
 	case HOSTOS_LOCK_QUEUED_DPC: return "KeAcquireInStackQueuedSpinLockAtDpcLevel";
+	case HOSTOS_LOCK_INTERRUPT: return "KeAcquireInterruptSpinLock";
 	}
 	return "unknown";
 }
@@ -205,18 +206,16 @@ static unsigned find_path(struct hostos *os, uint32_t at, uint32_t goal, uint32_
  * reported before any deadlock happens (0xC4/0x1001), with the whole
  * cycle.
  */
-static void order_check(struct hostos_thread *t, uint32_t li)
+static void order_edge(struct hostos_thread *t, uint32_t hi, uint32_t li)
 {
 	struct hostos *os = t->os;
-	struct hostos_cpu *cpu = t->cpu;
 	uint32_t path[32];
 
-	for (unsigned h = 0; h < cpu->n_held; h++) {
-		uint32_t hi = cpu->held[h].lock;
+	{
 		unsigned n;
 
 		if (hi == li || has_edge(os->locks[hi], li))
-			continue;
+			return;
 		os->dfs_gen++;
 		n = find_path(os, li, hi, path, 0, 32);
 		if (n) {
@@ -234,6 +233,43 @@ static void order_check(struct hostos_thread *t, uint32_t li)
 		if (!add_edge(os->locks[hi], li))
 			out_of_memory(t, os->locks[li]->addr);
 	}
+}
+
+/* Mutexes a thread owns count only in its own context: a DPC running on
+ * its stack (at a scheduling point) does not hold them. */
+static bool owns_mutexes(const struct hostos_thread *t)
+{
+	return t->n_mutex && t->frame &&
+	       (t->frame->kind == HOSTOS_CTX_THREAD || t->frame->kind == HOSTOS_CTX_WORK_ITEM);
+}
+
+static void order_check(struct hostos_thread *t, uint32_t li)
+{
+	struct hostos_cpu *cpu = t->cpu;
+
+	if (owns_mutexes(t))
+		for (unsigned h = 0; h < t->n_mutex; h++)
+			order_edge(t, t->mutex_lock[h], li);
+	for (unsigned h = 0; h < cpu->n_held; h++)
+		order_edge(t, cpu->held[h].lock, li);
+}
+
+uint32_t hostos_lock_record(struct hostos_thread *t, uintptr_t addr)
+{
+	uint32_t i = lock_find(t->os, addr);
+
+	if (i == NOT_FOUND)
+		i = lock_add(t->os, addr);
+	if (i == NOT_FOUND)
+		out_of_memory(t, addr);
+	t->os->locks[i]->initialized = true;
+	return i;
+}
+
+void hostos_lock_order_check(struct hostos_thread *t, uint32_t li)
+{
+	if (t->os->cfg.verifier & HOSTOS_VERIFY_DEADLOCK)
+		order_check(t, li);
 }
 
 /* ---- acquire and release ---- */
@@ -298,7 +334,8 @@ static bool acquire_fast(struct hostos_thread *t, uintptr_t addr, enum hostos_lo
 	struct hostos_lock *l;
 	uint8_t old = cpu->irql;
 
-	if (api != HOSTOS_LOCK_RAISE || old > HOSTOS_DISPATCH || cpu->n_held || li >= os->n_locks)
+	if (api != HOSTOS_LOCK_RAISE || old > HOSTOS_DISPATCH || cpu->n_held || t->n_mutex ||
+	    li >= os->n_locks)
 		return false;
 	l = os->locks[li];
 	if (l->addr != addr || !l->initialized || !l->used_plain || l->used_queued ||
@@ -348,7 +385,7 @@ uint8_t hostos_spin_acquire(struct hostos_thread *t, uintptr_t addr, enum hostos
 	if (cpu->n_held == HOSTOS_MAX_HELD)
 		hostos_bugcheck(t, 0x1D, addr, 0, 0, 0, "%s: more than %u spin locks held at once",
 				routine, HOSTOS_MAX_HELD);
-	if (cpu->n_held && (os->cfg.verifier & HOSTOS_VERIFY_DEADLOCK))
+	if ((cpu->n_held || owns_mutexes(t)) && (os->cfg.verifier & HOSTOS_VERIFY_DEADLOCK))
 		order_check(t, li);
 	if (raising)
 		set_irql(t, HOSTOS_DISPATCH);
@@ -414,7 +451,8 @@ void hostos_spin_release(struct hostos_thread *t, uintptr_t addr, enum hostos_lo
 	li = lock_find(os, addr);
 	l = li == NOT_FOUND ? NULL : os->locks[li];
 
-	if (cpu->irql != HOSTOS_DISPATCH)
+	/* An interrupt lock is held at its object's SynchronizeIrql. */
+	if (cpu->irql != HOSTOS_DISPATCH && api != HOSTOS_LOCK_INTERRUPT)
 		hostos_bugcheck(t, 0xC4, queued(api) ? 0x36 : api == HOSTOS_LOCK_RAISE ? 0x32 : 0x41,
 				cpu->irql, addr, l ? l->old_irql : 0,
 				"%s at IRQL %u, not DISPATCH_LEVEL (often a double release)", routine,
