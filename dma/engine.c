@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/caps.h"
 #include "bus/config.h"
 #include "dma/iommu.h"
 #include "sim/ctrace.h"
@@ -563,7 +564,11 @@ static int complete(struct dma_channel *ch, sim_time_t t)
 	ch->last_cpl_ps = t;
 	if (o->timeout) {
 		/* No completion: the tag stays lost until the transfer ends. */
+		if (p->cfg)
+			(void)pci_cap_read_completion(p->cfg, PCI_READ_TIMEOUT);
 	} else if (o->status == DMA_OK || o->status == DMA_ERR_POISONED) {
+		if (o->status == DMA_ERR_POISONED && p->cfg)
+			(void)pci_cap_read_completion(p->cfg, PCI_READ_POISONED);
 		uint32_t unit = p->link.rcb_bytes == BUS_LINK_RCB_MPS ? p->link.mps_bytes
 								       : p->link.rcb_bytes;
 		uint64_t ca = o->haddr, left = o->bytes;
@@ -587,9 +592,8 @@ static int complete(struct dma_channel *ch, sim_time_t t)
 		ch->res.cpl_tlps++;
 		p->reads_failed++;
 		if (p->cfg)
-			pci_cfg_set_status_bits(p->cfg, o->status == DMA_ERR_CA
-								? PCI_STS_REC_TARGET_ABORT
-								: PCI_STS_REC_MASTER_ABORT);
+			(void)pci_cap_read_completion(p->cfg, o->status == DMA_ERR_CA ? PCI_READ_CA
+										 : PCI_READ_UR);
 	}
 	ch->last_done_ps = max_t(ch->last_done_ps, done);
 	e->tagq[(e->tagq_head + e->tagq_count) % e->cfg.tags] = done;

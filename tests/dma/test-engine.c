@@ -570,6 +570,8 @@ START_TEST(read_faults)
 	}
 	ck_assert(pci_cfg_get_u16(&F.cfg, PCI_CFG_STATUS) & PCI_STS_REC_TARGET_ABORT);
 	ck_assert(pci_cfg_get_u16(&F.cfg, PCI_CFG_STATUS) & PCI_STS_REC_MASTER_ABORT);
+	/* The poisoned completion: Detected Parity Error (PCI 3.0 §6.2.3). */
+	ck_assert(pci_cfg_get_u16(&F.cfg, PCI_CFG_STATUS) & PCI_STS_DETECTED_PARITY);
 }
 END_TEST
 
