@@ -632,9 +632,11 @@ static void finish(struct dma_channel *ch)
 	ch->stats.cpl_tlps += r.cpl_tlps;
 	ch->stats.busy_ps += r.end_ps - r.start_ps;
 	lat_ns = (r.end_ps - r.start_ps) / 1000;
-	while (lat_ns >= 2 && b + 1 < DMA_LAT_BUCKETS) {
-		lat_ns >>= 1;
-		b++;
+	/* Bucket floor(log2(ns)), 0 below 2 ns, capped at the last one. */
+	if (lat_ns >= 2) {
+		b = 63u - (unsigned)__builtin_clzll(lat_ns);
+		if (b > DMA_LAT_BUCKETS - 1)
+			b = DMA_LAT_BUCKETS - 1;
 	}
 	ch->stats.lat_hist[b]++;
 	if (e->cfg.trace) {
