@@ -372,6 +372,7 @@ int pci_cap_msi_get(const struct pci_cfg *c, struct pci_cap_msi_state *out)
 	mme = (flags & PCI_MSI_FLAGS_MME) >> 4;
 	/* Software must not enable more than it may (§6.8.1.3); a larger MME
 	 * is undefined, and this model allocates no more than MMC. */
+	out->mme_over_mmc = mme > mmc;
 	if (mme > mmc)
 		mme = mmc;
 	out->enabled = flags & PCI_MSI_FLAGS_ENABLE;

@@ -290,6 +290,9 @@ struct pci_cap_msi_state {
 	uint16_t data;
 	uint32_t mask;    /**< 0 without per-vector masking */
 	uint32_t pending;
+	bool mme_over_mmc; /**< software enabled more messages than capable
+			    *   (PCI 3.0 §6.8.1.3 forbids it); @vectors is
+			    *   then what MMC allows */
 };
 
 /** pci_cap_msi_get() - read the MSI programming. Return: 0, or

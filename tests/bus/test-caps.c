@@ -359,6 +359,15 @@ START_TEST(test_msi_layouts)
 		ck_assert_uint_eq(st.data, 0x4041);
 		ck_assert_uint_eq(st.mask, pvm ? 1 : 0);
 		ck_assert_uint_eq(st.pending, pvm ? 1u << (n - 1) : 0);
+		ck_assert(!st.mme_over_mmc);
+		/* MME above MMC (PCI 3.0 §6.8.1.3 forbids it): MMC messages,
+		 * and the state says software asked for more. */
+		if (n < 32) {
+			wr(&c, at + PCI_MSI_FLAGS, 2, (uint16_t)((log2n + 1) << 4 | 1));
+			ck_assert_int_eq(pci_cap_msi_get(&c, &st), SIM_OK);
+			ck_assert_uint_eq(st.vectors, n);
+			ck_assert(st.mme_over_mmc);
+		}
 	}
 }
 END_TEST
