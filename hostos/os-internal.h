@@ -152,6 +152,7 @@ struct hostos {
 	pthread_mutex_t watchdog_lock;
 	pthread_cond_t watchdog_wake;
 	bool watchdog_stop;              /* under watchdog_lock */
+	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
 };
 
 /* ---- os.c ---- */

@@ -5,6 +5,7 @@
  */
 #include "hostos/os-internal.h"
 #include "hostos/core-internal.h"
+#include "hostos/pool-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -646,6 +647,7 @@ void hostos_destroy(struct hostos *os)
 	free(os->cpus);
 	sim_event_destroy(&os->dpc_done);
 	hostos_locks_destroy(os);
+	hostos_pool_destroy(os);
 	free(os->cpu_track);
 	free(os);
 }
