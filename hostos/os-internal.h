@@ -153,6 +153,7 @@ struct hostos {
 	pthread_cond_t watchdog_wake;
 	bool watchdog_stop;              /* under watchdog_lock */
 	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
+	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 };
 
 /* ---- os.c ---- */

@@ -5,6 +5,7 @@
  */
 #include "hostos/os-internal.h"
 #include "hostos/core-internal.h"
+#include "hostos/mmio-internal.h"
 #include "hostos/pool-internal.h"
 
 #include <stdarg.h>
@@ -648,6 +649,7 @@ void hostos_destroy(struct hostos *os)
 	sim_event_destroy(&os->dpc_done);
 	hostos_locks_destroy(os);
 	hostos_pool_destroy(os);
+	hostos_mmio_destroy(os);
 	free(os->cpu_track);
 	free(os);
 }

@@ -67,4 +67,76 @@ NTKERNELAPI VOID NTAPI ExFreePool(PVOID P);
 /* The physical (bus) address of a byte of pool; 0 for anything else. */
 NTKERNELAPI PHYSICAL_ADDRESS NTAPI MmGetPhysicalAddress(PVOID BaseAddress);
 
+/* ---- device memory and registers (spec §6.2) ---- */
+
+typedef enum _MEMORY_CACHING_TYPE {
+	MmNonCached = FALSE,
+	MmCached = TRUE,
+	MmWriteCombined = 2,
+	MmHardwareCoherentCached = 3,
+	MmNonCachedUnordered = 4,
+	MmUSWCCached = 5,
+	MmMaximumCacheType = 6,
+} MEMORY_CACHING_TYPE;
+
+/* A translated CmResourceTypeMemory range as a driver pointer, which only
+ * the register routines may use; NULL on failure. At most DISPATCH_LEVEL. */
+NTKERNELAPI PVOID NTAPI MmMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+				     MEMORY_CACHING_TYPE CacheType);
+/* @Protect: PAGE_READWRITE or PAGE_READONLY, with PAGE_NOCACHE or
+ * PAGE_WRITECOMBINE. */
+NTKERNELAPI PVOID NTAPI MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes,
+				       ULONG Protect);
+NTKERNELAPI VOID NTAPI MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes);
+
+#define PAGE_NOACCESS 0x01
+#define PAGE_READONLY 0x02
+#define PAGE_READWRITE 0x04
+#define PAGE_NOCACHE 0x200
+#define PAGE_WRITECOMBINE 0x400
+
+/* Each is one CPU access through the bus: a read blocks the processor for
+ * its round trip, a write is posted. Legal at any IRQL. */
+NTKERNELAPI UCHAR NTAPI READ_REGISTER_UCHAR(volatile UCHAR *Register);
+NTKERNELAPI USHORT NTAPI READ_REGISTER_USHORT(volatile USHORT *Register);
+NTKERNELAPI ULONG NTAPI READ_REGISTER_ULONG(volatile ULONG *Register);
+NTKERNELAPI ULONG64 NTAPI READ_REGISTER_ULONG64(volatile ULONG64 *Register);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_UCHAR(volatile UCHAR *Register, UCHAR Value);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_USHORT(volatile USHORT *Register, USHORT Value);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_ULONG64(volatile ULONG64 *Register, ULONG64 Value);
+/* Count accesses of the same register into or out of Buffer. */
+NTKERNELAPI VOID NTAPI READ_REGISTER_BUFFER_UCHAR(volatile UCHAR *Register, PUCHAR Buffer,
+						  ULONG Count);
+NTKERNELAPI VOID NTAPI READ_REGISTER_BUFFER_USHORT(volatile USHORT *Register, PUSHORT Buffer,
+						   ULONG Count);
+NTKERNELAPI VOID NTAPI READ_REGISTER_BUFFER_ULONG(volatile ULONG *Register, PULONG Buffer,
+						  ULONG Count);
+NTKERNELAPI VOID NTAPI READ_REGISTER_BUFFER_ULONG64(volatile ULONG64 *Register,
+						    PULONG64 Buffer, ULONG Count);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_BUFFER_UCHAR(volatile UCHAR *Register, PUCHAR Buffer,
+						   ULONG Count);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_BUFFER_USHORT(volatile USHORT *Register, PUSHORT Buffer,
+						    ULONG Count);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_BUFFER_ULONG(volatile ULONG *Register, PULONG Buffer,
+						   ULONG Count);
+NTKERNELAPI VOID NTAPI WRITE_REGISTER_BUFFER_ULONG64(volatile ULONG64 *Register,
+						     PULONG64 Buffer, ULONG Count);
+
+/* I/O space: the port number is the translated CmResourceTypePort start
+ * plus the register's offset, passed as a pointer as on x86. Reads and
+ * writes are both non-posted: the processor waits for each. */
+NTHALAPI UCHAR NTAPI READ_PORT_UCHAR(PUCHAR Port);
+NTHALAPI USHORT NTAPI READ_PORT_USHORT(PUSHORT Port);
+NTHALAPI ULONG NTAPI READ_PORT_ULONG(PULONG Port);
+NTHALAPI VOID NTAPI WRITE_PORT_UCHAR(PUCHAR Port, UCHAR Value);
+NTHALAPI VOID NTAPI WRITE_PORT_USHORT(PUSHORT Port, USHORT Value);
+NTHALAPI VOID NTAPI WRITE_PORT_ULONG(PULONG Port, ULONG Value);
+NTHALAPI VOID NTAPI READ_PORT_BUFFER_UCHAR(PUCHAR Port, PUCHAR Buffer, ULONG Count);
+NTHALAPI VOID NTAPI READ_PORT_BUFFER_USHORT(PUSHORT Port, PUSHORT Buffer, ULONG Count);
+NTHALAPI VOID NTAPI READ_PORT_BUFFER_ULONG(PULONG Port, PULONG Buffer, ULONG Count);
+NTHALAPI VOID NTAPI WRITE_PORT_BUFFER_UCHAR(PUCHAR Port, PUCHAR Buffer, ULONG Count);
+NTHALAPI VOID NTAPI WRITE_PORT_BUFFER_USHORT(PUSHORT Port, PUSHORT Buffer, ULONG Count);
+NTHALAPI VOID NTAPI WRITE_PORT_BUFFER_ULONG(PULONG Port, PULONG Buffer, ULONG Count);
+
 #endif /* PCISIM_HOSTOS_WDM_MEMORY_H */

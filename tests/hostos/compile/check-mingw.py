@@ -119,9 +119,8 @@ STRUCTS = {
 REJECTS = [
     ("control: a declared routine compiles",
      "void f(void);\nvoid f(void) { KeStallExecutionProcessor(1); }\n", True),
-    ("a routine the mock lacks (MmMapIoSpaceEx) is a compile error",
-     "void f(void);\nvoid f(void) { PHYSICAL_ADDRESS a; a.QuadPart = 0;"
-     " (void)MmMapIoSpaceEx(a, 8, 4); }\n",
+    ("a routine the mock lacks (MmIsAddressValid) is a compile error",
+     "void f(void);\nvoid f(void) { (void)MmIsAddressValid((PVOID)0); }\n",
      False),
     ("KeQueryActiveProcessorCountEx (not implemented) is a compile error",
      "unsigned f(void);\nunsigned f(void) { return KeQueryActiveProcessorCountEx(0); }\n",
