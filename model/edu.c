@@ -57,8 +57,6 @@ static void guest_error(struct edu *d, const char *fmt, ...)
 	va_list ap;
 
 	d->stats.guest_errors++;
-	if (!d->k)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -249,10 +247,7 @@ static enum bus_decode_status edu_write(void *opaque, uint64_t off, unsigned siz
 		}
 		d->factorial = (uint32_t)val;
 		d->status |= EDU_STATUS_COMPUTING;
-		if (d->k)
-			sim_event_schedule(&d->fact_ev, d->conf.fact_ps);
-		else
-			fact_done(NULL, d); /* not connected: at once */
+		sim_event_schedule(&d->fact_ev, d->conf.fact_ps);
 		return BUS_DECODE_OK;
 	case EDU_REG_STATUS:
 		d->status = (d->status & EDU_STATUS_COMPUTING) |
@@ -280,10 +275,7 @@ static enum bus_decode_status edu_write(void *opaque, uint64_t off, unsigned siz
 	}
 	write_dma_reg(d, r, off, size, val);
 	if (r == &d->dma_cmd && (d->dma_cmd & EDU_DMA_START)) {
-		if (d->k)
-			sim_event_schedule(&d->dma_ev, d->conf.cmd_ps);
-		else
-			dma_begin(NULL, d);
+		sim_event_schedule(&d->dma_ev, d->conf.cmd_ps);
 	}
 	return BUS_DECODE_OK;
 }
@@ -297,11 +289,6 @@ static const struct bus_region_ops bar0_ops = {
 	.refuse_ur = false,
 };
 
-const struct bus_region_ops *edu_bar0_ops(void)
-{
-	return &bar0_ops;
-}
-
 /* ---- reset ---- */
 
 /* A conventional reset (a Secondary Bus Reset above it): registers and
@@ -312,10 +299,8 @@ static void edu_reset(void *opaque, struct pci_cfg *c, enum pci_reset_kind kind)
 
 	(void)c;
 	(void)kind;
-	if (d->k) {
-		sim_event_cancel(&d->fact_ev);
-		sim_event_cancel(&d->dma_ev);
-	}
+	sim_event_cancel(&d->fact_ev);
+	sim_event_cancel(&d->dma_ev);
 	if (d->dma_ok)
 		(void)dma_channel_abort(dma_engine_channel(&d->dma, 0));
 	d->liveness = d->factorial = d->status = d->irq_status = 0;
@@ -327,11 +312,11 @@ static const struct pci_cfg_ops cfg_ops = { .reset = edu_reset };
 
 /* ---- life cycle ---- */
 
-int edu_init(struct edu *d, const struct edu_config *conf)
+int edu_init(struct edu *d, struct sim_kernel *k, const struct edu_config *conf)
 {
 	int rc;
 
-	if (!d)
+	if (!d || !k)
 		return SIM_ERR_INVALID;
 	memset(d, 0, sizeof(*d));
 	if (conf)
@@ -349,43 +334,69 @@ int edu_init(struct edu *d, const struct edu_config *conf)
 	if (rc)
 		return rc;
 	pci_cfg_set_ops(&d->cfg, &cfg_ops, d);
-	return SIM_OK;
-}
-
-int edu_connect(struct edu *d, struct sim_kernel *k, struct irq_fn *irq, struct dma_port *port)
-{
-	int rc;
-
-	if (!d || !k)
-		return SIM_ERR_INVALID;
-	if (d->k)
-		return SIM_ERR_STATE;
-	if (port) {
-		rc = dma_engine_init(&d->dma, k, port, NULL);
-		if (rc)
-			return rc;
-		d->dma_ok = true;
-	}
 	d->k = k;
-	d->irq = irq;
 	sim_event_init(k, &d->fact_ev, "edu.factorial", fact_done, d);
 	sim_event_init(k, &d->dma_ev, "edu.dma", dma_begin, d);
 	return SIM_OK;
 }
 
-void edu_destroy(struct edu *d)
+int edu_connect_irq(struct edu *d, struct irq_fn *fn)
+{
+	if (!d)
+		return SIM_ERR_INVALID;
+	d->irq = fn;
+	return SIM_OK;
+}
+
+int edu_connect_dma(struct edu *d, struct dma_port *port)
+{
+	int rc;
+
+	if (!d || !port)
+		return SIM_ERR_INVALID;
+	if (d->dma_ok)
+		return SIM_ERR_BUSY;
+	rc = dma_engine_init(&d->dma, d->k, port, NULL);
+	if (rc)
+		return rc;
+	d->dma_ok = true;
+	return SIM_OK;
+}
+
+void edu_disconnect(struct edu *d)
 {
 	if (!d)
 		return;
-	if (d->k) {
-		sim_event_destroy(&d->fact_ev);
-		sim_event_destroy(&d->dma_ev);
-	}
+	sim_event_cancel(&d->fact_ev);
+	sim_event_cancel(&d->dma_ev);
 	if (d->dma_ok)
 		dma_engine_destroy(&d->dma);
 	d->dma_ok = false;
-	d->k = NULL;
 	d->irq = NULL;
+}
+
+void edu_destroy(struct edu *d)
+{
+	if (!d || !d->k)
+		return;
+	edu_disconnect(d);
+	sim_event_destroy(&d->fact_ev);
+	sim_event_destroy(&d->dma_ev);
+	d->k = NULL;
+}
+
+struct pci_cfg *edu_cfg(struct edu *d)
+{
+	return &d->cfg;
+}
+
+const struct bus_region_ops *edu_bar_ops(struct edu *d, unsigned bar, void **opaque)
+{
+	if (bar != 0)
+		return NULL;
+	if (opaque)
+		*opaque = d;
+	return &bar0_ops;
 }
 
 const struct edu_stats *edu_stats(const struct edu *d)

@@ -125,27 +125,46 @@ struct edu {
 void edu_config_default(struct edu_config *c);
 
 /**
- * edu_init() - a device with configuration space and registers at reset.
+ * edu_init() - a device with configuration space and registers at reset,
+ * on kernel @k.
  * @conf: NULL for the defaults; copied.
- * Return: 0, SIM_ERR_INVALID (NULL @d, a mask below 12 bits).
+ * Return: 0, SIM_ERR_INVALID (NULL @d or @k, a mask below 12 bits).
  */
-int edu_init(struct edu *d, const struct edu_config *conf);
+int edu_init(struct edu *d, struct sim_kernel *k, const struct edu_config *conf);
 
-/**
- * edu_connect() - wire the device to a running machine: kernel @k, its
- * interrupt function @irq (irq/fn.h; may be NULL: no interrupts) and its
- * bus-master port @port (dma/port.h; may be NULL: DMA commands are guest
- * errors). Both must outlive the device until edu_destroy().
- * Return: 0, SIM_ERR_INVALID, SIM_ERR_STATE (connected already), or what
- * dma_engine_init() returns.
- */
-int edu_connect(struct edu *d, struct sim_kernel *k, struct irq_fn *irq, struct dma_port *port);
-
-/** edu_destroy() - stop and release what edu_connect() set up. */
+/** edu_destroy() - disconnect and release the events. NULL is ignored. */
 void edu_destroy(struct edu *d);
 
-/** edu_bar0_ops() - the region ops of BAR0 (opaque: the device). */
-const struct bus_region_ops *edu_bar0_ops(void);
+/** edu_cfg() - the configuration space to give the machine builder. */
+struct pci_cfg *edu_cfg(struct edu *d);
+
+/**
+ * edu_bar_ops() - the region ops serving BAR @bar (0 only); *@opaque
+ * receives the pointer to pass with them.
+ * Return: the const table, or NULL for a BAR the device does not have.
+ */
+const struct bus_region_ops *edu_bar_ops(struct edu *d, unsigned bar, void **opaque);
+
+/**
+ * edu_connect_irq() - the function's interrupt logic (irq/fn.h), created by
+ * the harness on the built machine; must outlive the connection. NULL: no
+ * interrupts.
+ * Return: 0, SIM_ERR_INVALID (NULL @d).
+ */
+int edu_connect_irq(struct edu *d, struct irq_fn *fn);
+
+/**
+ * edu_connect_dma() - the function's bus-master port (dma/port.h), which
+ * must outlive the connection; the device runs a dma/ engine on it.
+ * Without a port, DMA commands are guest errors.
+ * Return: 0; SIM_ERR_INVALID (NULL); SIM_ERR_BUSY (connected already);
+ * what dma_engine_init() returns.
+ */
+int edu_connect_dma(struct edu *d, struct dma_port *port);
+
+/** edu_disconnect() - cancel what runs and drop the engine and the
+ * interrupt function; before they or the machine go. */
+void edu_disconnect(struct edu *d);
 
 /** edu_stats() - the counters. */
 const struct edu_stats *edu_stats(const struct edu *d);

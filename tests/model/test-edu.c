@@ -61,12 +61,11 @@ static void up(struct world *w, const struct edu_config *conf)
 	kc.report = count_warnings;
 	kc.report_opaque = w;
 	ck_assert_int_eq(sim_kernel_init(&w->k, &kc), SIM_OK);
-	ck_assert_int_eq(edu_init(&w->dev, conf), SIM_OK);
-	w->bars.ops[0] = edu_bar0_ops();
-	w->bars.opaque[0] = &w->dev;
+	ck_assert_int_eq(edu_init(&w->dev, &w->k, conf), SIM_OK);
+	w->bars.ops[0] = edu_bar_ops(&w->dev, 0, &w->bars.opaque[0]);
 	dev.name = "edu";
 	dev.device = 0;
-	dev.cfg = &w->dev.cfg;
+	dev.cfg = edu_cfg(&w->dev);
 	dev.bars = &w->bars;
 	d.ram = ram;
 	d.n_ram = 1;
@@ -86,17 +85,18 @@ static void up(struct world *w, const struct edu_config *conf)
 	ck_assert_int_eq(platform_cfg_write(w->m, 0, 0, 0, PCI_CFG_COMMAND, 2,
 					    PCI_CMD_MEMORY | PCI_CMD_MASTER), SIM_OK);
 	ck_assert_int_eq(platform_dma_port(w->m, 0, 0, 0, &w->port), SIM_OK);
-	ck_assert_int_eq(edu_connect(&w->dev, &w->k, platform_irq_fn(w->pi, 0, 0, 0), &w->port),
-			 SIM_OK);
+	ck_assert_int_eq(edu_connect_irq(&w->dev, platform_irq_fn(w->pi, 0, 0, 0)), SIM_OK);
+	ck_assert_int_eq(edu_connect_dma(&w->dev, &w->port), SIM_OK);
 	w->bar0 = platform_fn_result(w->m, 0, 0, 0)->res[0].base;
 }
 
 static void down(struct world *w)
 {
-	edu_destroy(&w->dev);
+	edu_disconnect(&w->dev);
 	irq_simple_sink_destroy(&w->sink);
 	platform_irq_detach(w->pi);
 	platform_machine_destroy(w->m);
+	edu_destroy(&w->dev);
 	sim_kernel_destroy(&w->k);
 }
 
