@@ -372,6 +372,7 @@ int pci_cap_msi_get(const struct pci_cfg *c, struct pci_cap_msi_state *out)
 	mme = (flags & PCI_MSI_FLAGS_MME) >> 4;
 	/* Software must not enable more than it may (§6.8.1.3); a larger MME
 	 * is undefined, and this model allocates no more than MMC. */
+	out->mme_over_mmc = mme > mmc;
 	if (mme > mmc)
 		mme = mmc;
 	out->enabled = flags & PCI_MSI_FLAGS_ENABLE;
@@ -757,4 +758,31 @@ int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *
 	if (aer_bit == PCI_ERR_UNC_UNSUP)
 		devsta |= PCI_EXP_DEVSTA_URD;
 	return pci_cap_express_set_devsta(c, devsta);
+}
+
+int pci_cap_read_completion(struct pci_cfg *c, enum pci_read_end end)
+{
+	uint16_t bits;
+
+	if (!c)
+		return SIM_ERR_INVALID;
+	switch (end) {
+	case PCI_READ_OK:
+		return SIM_OK;
+	case PCI_READ_POISONED:
+		bits = PCI_STS_DETECTED_PARITY;
+		if (pci_cfg_get_u16(c, PCI_CFG_COMMAND) & PCI_CMD_PARITY)
+			bits |= PCI_STS_MASTER_PARITY;
+		pci_cfg_set_status_bits(c, bits);
+		return pci_cap_error_detected(c, PCI_ERR_UNC_POISON_TLP, NULL);
+	case PCI_READ_UR:
+		pci_cfg_set_status_bits(c, PCI_STS_REC_MASTER_ABORT);
+		return SIM_OK;
+	case PCI_READ_CA:
+		pci_cfg_set_status_bits(c, PCI_STS_REC_TARGET_ABORT);
+		return SIM_OK;
+	case PCI_READ_TIMEOUT:
+		return pci_cap_error_detected(c, PCI_ERR_UNC_COMP_TIME, NULL);
+	}
+	return SIM_ERR_INVALID;
 }

@@ -290,6 +290,9 @@ struct pci_cap_msi_state {
 	uint16_t data;
 	uint32_t mask;    /**< 0 without per-vector masking */
 	uint32_t pending;
+	bool mme_over_mmc; /**< software enabled more messages than capable
+			    *   (PCI 3.0 §6.8.1.3 forbids it); @vectors is
+			    *   then what MMC allows */
 };
 
 /** pci_cap_msi_get() - read the MSI programming. Return: 0, or
@@ -439,5 +442,27 @@ int pci_cap_aer_report(struct pci_cfg *c, bool uncorrectable, uint32_t bits,
  * Return: 0, or SIM_ERR_INVALID (NULL @c, not exactly one implemented bit).
  */
 int pci_cap_error_detected(struct pci_cfg *c, uint32_t aer_bit, const uint32_t *header_log);
+
+/** How a requester's read request ended, as it sees it
+ * (pci_cap_read_completion()). */
+enum pci_read_end {
+	PCI_READ_OK = 0,        /**< successful completion */
+	PCI_READ_POISONED = 1,  /**< completion with poisoned data */
+	PCI_READ_UR = 2,        /**< Unsupported Request completion */
+	PCI_READ_CA = 3,        /**< Completer Abort completion */
+	PCI_READ_TIMEOUT = 4,   /**< no completion came */
+};
+
+/**
+ * pci_cap_read_completion() - what the requester @c records about the end
+ * of its read request: poisoned data sets Detected Parity Error, and
+ * Master Data Parity Error with Parity Error Response on (PCI 3.0 §6.2.3),
+ * and is the Poisoned TLP error; a UR or CA completion sets Received
+ * Master Abort or Received Target Abort; a completion that never came is
+ * the Completion Timeout error (PCIe 4.0 §2.8); errors are logged as
+ * pci_cap_error_detected() does. PCI_READ_OK records nothing.
+ * Return: 0, or SIM_ERR_INVALID (NULL @c, unknown @end).
+ */
+int pci_cap_read_completion(struct pci_cfg *c, enum pci_read_end end);
 
 #endif /* PCISIM_BUS_CAPS_H */

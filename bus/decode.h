@@ -268,7 +268,7 @@ int bus_decode_move(struct bus_decode *d, uint32_t id, uint64_t new_base);
 
 /**
  * bus_decode_enable() - turn decoding of region @id on or off (Memory
- * Space Enable, PCIe Base Specification 7.5.1.1.1): while off, the region
+ * Space Enable, PCIe Base Specification 7.5.1.1.3): while off, the region
  * decodes nothing and accesses fall to lower priority regions or to
  * nothing.
  * Return: 0; SIM_ERR_INVALID for an unknown id, or when enabling would

@@ -276,6 +276,15 @@ static int back_range(struct bus_mem *m, struct bus_mem_ram *r, uint64_t fi0, ui
 	int err = SIM_OK;
 	uint64_t fi;
 
+	/* Most accesses touch frames backed long ago: say so in one pass. */
+	for (fi = fi0; fi <= fi1; fi++) {
+		uint32_t *e = entry_ptr(r, fi);
+
+		if (!e || *e == 0 || *e == ENTRY_PENDING)
+			break;
+	}
+	if (fi > fi1)
+		return SIM_OK;
 	for (fi = fi0; fi <= fi1 && err == SIM_OK; fi++)
 		err = mark_frame(m, r, fi, &need);
 	if (err == SIM_OK && need > 0)

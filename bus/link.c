@@ -493,6 +493,51 @@ int bus_link_dir_send(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_b
 	return SIM_OK;
 }
 
+int bus_link_dir_send_burst(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_bytes,
+			    uint64_t count, sim_time_t until_ps, uint64_t *sent,
+			    sim_time_t *done_ps)
+{
+	sim_time_t start, occ, span, end, busy;
+	uint64_t k;
+	int err;
+
+	if (!d || !sent || count == 0)
+		return SIM_ERR_INVALID;
+	if (wire_bytes && wire_bytes == d->memo_wire) {
+		occ = d->memo_ps;
+	} else {
+		err = bus_link_rate_ps(&d->rate, wire_bytes, &occ);
+		if (err)
+			return err;
+	}
+	/* Packet 0 starts at start; packet j >= 1 is offered when j - 1
+	 * leaves, at start + j * occ, which is also when the direction is
+	 * free again: it goes while start + j * occ < until_ps. */
+	start = now_ps > d->free_at_ps ? now_ps : d->free_at_ps;
+	k = count;
+	if (until_ps <= start) {
+		k = 1;
+	} else if ((until_ps - start - 1) / occ + 1 < k) {
+		k = (until_ps - start - 1) / occ + 1;
+	}
+	if (occ && k > SIM_TIME_MAX / occ)
+		return SIM_ERR_OVERFLOW;
+	span = k * occ;
+	if (!sim_time_add(start, span, &end) || !sim_time_add(d->busy_ps, span, &busy) ||
+	    (uint64_t)wire_bytes > (UINT64_MAX - d->wire_bytes) / k)
+		return SIM_ERR_OVERFLOW;
+	d->memo_wire = wire_bytes;
+	d->memo_ps = occ;
+	d->free_at_ps = end;
+	d->busy_ps = busy;
+	d->tlps += k;
+	d->wire_bytes += k * wire_bytes;
+	*sent = k;
+	if (done_ps)
+		*done_ps = end;
+	return SIM_OK;
+}
+
 /*
  * Flow control and tags: a pool of header and data units (or of tags, as
  * header units) with a limit, the units taken and not yet back, and a ring

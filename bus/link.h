@@ -302,6 +302,25 @@ int bus_link_dir_init(struct bus_link_dir *d, const struct bus_link_cfg *cfg, un
 int bus_link_dir_send(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_bytes,
 		      sim_time_t *done_ps);
 
+/**
+ * bus_link_dir_send_burst() - offer a stream of equal packets back to back:
+ * the first at @now_ps, each next one when the one before has left, as
+ * @count calls of bus_link_dir_send() would, stopping before the first
+ * packet whose offer time would be at or after @until_ps (the first packet
+ * is always sent). The result is the same to the picosecond as those calls
+ * (each packet's occupancy is the same integer), in constant time.
+ * @sent: receives the number of packets sent, 1..@count.
+ * @done_ps: receives when the last one has left. May be NULL.
+ *
+ * A requester uses it for a run of full-size TLPs with nothing else able
+ * to offer a packet before @until_ps (SIM_TIME_MAX: no limit).
+ * Return: as bus_link_dir_send(); also SIM_ERR_INVALID for @count 0 or a
+ * NULL @sent. On error @d is unchanged.
+ */
+int bus_link_dir_send_burst(struct bus_link_dir *d, sim_time_t now_ps, uint32_t wire_bytes,
+			    uint64_t count, sim_time_t until_ps, uint64_t *sent,
+			    sim_time_t *done_ps);
+
 /*
  * Flow control and tags (README.md, "Link timing", "Flow control and tags").
  *

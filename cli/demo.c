@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/args.h"
 #include "sim/ctrace.h"
 #include "sim/kernel.h"
 #include "sim/random.h"
@@ -190,16 +191,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
 
 static int open_traces(struct demo *d, const char *dir, char *vcd_path, char *json_path, size_t len)
 {
@@ -291,10 +282,10 @@ int cli_demo(int argc, char **argv)
 		} else if (!strcmp(a, "--out") && i + 1 < argc) {
 			dir = argv[++i];
 		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
-			if (parse_u64(argv[++i], &seed))
+			if (cli_parse_u64(argv[++i], &seed))
 				goto bad;
 		} else if (!strcmp(a, "--items") && i + 1 < argc) {
-			if (parse_u64(argv[++i], &items) || items == 0)
+			if (cli_parse_u64(argv[++i], &items) || items == 0)
 				goto bad;
 		} else if (!strcmp(a, "--no-trace")) {
 			trace = 0;

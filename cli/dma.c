@@ -18,6 +18,7 @@
 #include "bus/decode.h"
 #include "bus/link.h"
 #include "cli/cli.h"
+#include "cli/args.h"
 #include "dma/engine.h"
 #include "sim/kernel.h"
 #include "sim/tlm-memory.h"
@@ -52,42 +53,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_sizes(const char *arg, uint64_t *sizes, unsigned *n)
-{
-	const char *p = arg;
-
-	*n = 0;
-	for (;;) {
-		char *end;
-		unsigned long long v;
-
-		if (*p < '0' || *p > '9' || *n >= DMA_CLI_MAX_SIZES)
-			return -1;
-		errno = 0;
-		v = strtoull(p, &end, 10);
-		if (errno != 0 || v == 0 || v > DMA_CLI_MAX_SIZE || (*end != ',' && *end != '\0'))
-			return -1;
-		sizes[(*n)++] = v;
-		if (*end == '\0')
-			return 0;
-		p = end + 1;
-	}
-}
 
 /* One channel's loop of transfers. */
 struct sweep_ch {
@@ -196,24 +161,24 @@ int cli_dma(int argc, char **argv)
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(o, "--gen") && val && !parse_u64(val, &v) && v >= 1 && v <= 5) {
+		} else if (!strcmp(o, "--gen") && val && !cli_parse_u64(val, &v) && v >= 1 && v <= 5) {
 			c.gen = (unsigned)v;
-		} else if (!strcmp(o, "--width") && val && !parse_u64(val, &v) && v <= 16) {
+		} else if (!strcmp(o, "--width") && val && !cli_parse_u64(val, &v) && v <= 16) {
 			c.width = (unsigned)v;
-		} else if (!strcmp(o, "--mps") && val && !parse_u64(val, &v) && v <= 4096) {
+		} else if (!strcmp(o, "--mps") && val && !cli_parse_u64(val, &v) && v <= 4096) {
 			c.mps_bytes = (uint32_t)v;
-		} else if (!strcmp(o, "--mrrs") && val && !parse_u64(val, &v) && v <= 4096) {
+		} else if (!strcmp(o, "--mrrs") && val && !cli_parse_u64(val, &v) && v <= 4096) {
 			c.mrrs_bytes = (uint32_t)v;
-		} else if (!strcmp(o, "--tags") && val && !parse_u64(val, &v) && v >= 1 && v <= 256) {
+		} else if (!strcmp(o, "--tags") && val && !cli_parse_u64(val, &v) && v >= 1 && v <= 256) {
 			tags = (unsigned)v;
-		} else if (!strcmp(o, "--channels") && val && !parse_u64(val, &v) && v >= 1 &&
+		} else if (!strcmp(o, "--channels") && val && !cli_parse_u64(val, &v) && v >= 1 &&
 			   v <= DMA_CLI_MAX_CHANNELS) {
 			channels = (unsigned)v;
-		} else if (!strcmp(o, "--latency-ns") && val && !parse_u64(val, &v) && v <= 1000000) {
+		} else if (!strcmp(o, "--latency-ns") && val && !cli_parse_u64(val, &v) && v <= 1000000) {
 			lat_ns = v;
 		} else if (!strcmp(o, "--dir") && val && (!strcmp(val, "read") || !strcmp(val, "write"))) {
 			dir = !strcmp(val, "read") ? DMA_DIR_READ : DMA_DIR_WRITE;
-		} else if (!strcmp(o, "--size") && val && !parse_sizes(val, sizes, &n_sizes)) {
+		} else if (!strcmp(o, "--size") && val && !cli_parse_sizes(val, sizes, DMA_CLI_MAX_SIZES, DMA_CLI_MAX_SIZE, &n_sizes)) {
 			/* parsed */
 		} else if (!strcmp(o, "--csv")) {
 			csv = 1;

@@ -12,6 +12,7 @@
 
 #include "bus/link.h"
 #include "cli/cli.h"
+#include "cli/args.h"
 
 #define LINK_MAX_SIZES 64u
 #define LINK_MAX_SIZE_BYTES (UINT64_C(1) << 30) /* 1 GiB: plenty for one DMA */
@@ -39,43 +40,6 @@ static void usage(FILE *out)
 	      "  -h, --help       show this text\n", out);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* "64,128,1500" into @sizes; each 1..LINK_MAX_SIZE_BYTES, no empty entries. */
-static int parse_sizes(const char *arg, uint64_t *sizes, unsigned *n)
-{
-	const char *p = arg;
-
-	*n = 0;
-	for (;;) {
-		char *end;
-		unsigned long long v;
-
-		if (*p < '0' || *p > '9' || *n >= LINK_MAX_SIZES)
-			return -1;
-		errno = 0;
-		v = strtoull(p, &end, 10);
-		if (errno != 0 || v == 0 || v > LINK_MAX_SIZE_BYTES || (*end != ',' && *end != '\0'))
-			return -1;
-		sizes[(*n)++] = v;
-		if (*end == '\0')
-			return 0;
-		p = end + 1;
-	}
-}
 
 static const char *profile_name(enum bus_link_profile p)
 {
@@ -119,20 +83,20 @@ int cli_link(int argc, char **argv)
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(o, "--gen") && val && !parse_u64(val, &v) && v >= 1 && v <= 5) {
+		} else if (!strcmp(o, "--gen") && val && !cli_parse_u64(val, &v) && v >= 1 && v <= 5) {
 			c.gen = (unsigned)v;
-		} else if (!strcmp(o, "--width") && val && !parse_u64(val, &v) && v <= 16) {
+		} else if (!strcmp(o, "--width") && val && !cli_parse_u64(val, &v) && v <= 16) {
 			c.width = (unsigned)v;
-		} else if (!strcmp(o, "--mps") && val && !parse_u64(val, &v) && v <= 4096) {
+		} else if (!strcmp(o, "--mps") && val && !cli_parse_u64(val, &v) && v <= 4096) {
 			c.mps_bytes = (uint32_t)v;
-		} else if (!strcmp(o, "--mrrs") && val && !parse_u64(val, &v) && v <= 4096) {
+		} else if (!strcmp(o, "--mrrs") && val && !cli_parse_u64(val, &v) && v <= 4096) {
 			c.mrrs_bytes = (uint32_t)v;
 		} else if (!strcmp(o, "--rcb") && val && (!strcmp(val, "64") || !strcmp(val, "128") ||
 							  !strcmp(val, "mps"))) {
 			c.rcb_bytes = !strcmp(val, "mps") ? BUS_LINK_RCB_MPS : (uint32_t)atoi(val);
 		} else if (!strcmp(o, "--profile") && val && (!strcmp(val, "spec") || !strcmp(val, "pcie-bench"))) {
 			c.profile = !strcmp(val, "spec") ? BUS_LINK_SPEC : BUS_LINK_PCIE_BENCH;
-		} else if (!strcmp(o, "--size") && val && !parse_sizes(val, sizes, &n_sizes)) {
+		} else if (!strcmp(o, "--size") && val && !cli_parse_sizes(val, sizes, LINK_MAX_SIZES, LINK_MAX_SIZE_BYTES, &n_sizes)) {
 			/* parsed into sizes[] */
 		} else if (!strcmp(o, "--addr64")) {
 			c.addr64 = true;

@@ -162,6 +162,8 @@ struct hostos {
 	bool watchdog_stop;              /* under watchdog_lock */
 	struct hostos_sync *sync;        /* timers, waits, work items: lazily */
 	struct hostos_intr *intr;        /* interrupts and devices (hostos/interrupt.c), lazily */
+	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
+	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 };
 
 /* ---- os.c ---- */

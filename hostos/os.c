@@ -5,6 +5,8 @@
  */
 #include "hostos/os-internal.h"
 #include "hostos/core-internal.h"
+#include "hostos/mmio-internal.h"
+#include "hostos/pool-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -675,6 +677,8 @@ void hostos_destroy(struct hostos *os)
 	hostos_sync_destroy(os);
 	hostos_intr_destroy(os);
 	hostos_locks_destroy(os);
+	hostos_pool_destroy(os);
+	hostos_mmio_destroy(os);
 	free(os->cpu_track);
 	free(os);
 }

@@ -296,6 +296,13 @@ int irq_fn_msi_signal(struct irq_fn *f, unsigned n)
 		f->stats.not_enabled++;
 		return SIM_ERR_STATE;
 	}
+	if (s.mme_over_mmc && !f->mme_reported) {
+		/* Once per function: it is the same programming each time. */
+		f->mme_reported = true;
+		f->stats.bad_programming++;
+		report(f, "software bug: Multiple Message Enable above Multiple Message Capable; "
+			  "%u messages used", s.vectors);
+	}
 	if (n >= s.vectors) {
 		f->stats.bad_vector++;
 		report(f, "device bug: MSI message %u signalled, %u allocated", n, s.vectors);

@@ -126,6 +126,9 @@ struct irq_fn_config {
  * @outside_window: messages whose address is not in the MSI window
  *	(written anyway, reported).
  * @write_errors: messages the bus did not complete (master abort, UR, CA).
+ * @bad_programming: software errors seen in the function's capability
+ *	(Multiple Message Enable above Multiple Message Capable), reported
+ *	once each.
  */
 struct irq_fn_stats {
 	uint64_t intx_msgs, intx_unrouted;
@@ -133,6 +136,7 @@ struct irq_fn_stats {
 	uint64_t masked, held, held_dropped;
 	uint64_t not_enabled, bad_vector;
 	uint64_t outside_window, write_errors;
+	uint64_t bad_programming;
 };
 
 /* A message on its way (private). */
@@ -161,6 +165,7 @@ struct irq_fn {
 	bool intx_level;      /* the model's condition */
 	bool intx_wire;       /* the virtual wire as last sent */
 	bool intx_applied;    /* as the controller has it */
+	bool mme_reported;    /* the MME > MMC programming error was reported */
 	uint32_t msi_held;    /* one bit per MSI vector */
 	struct irq_msix *msix;
 	uint64_t *msix_held;  /* one bit per MSI-X entry */

@@ -196,22 +196,17 @@ void platform_completer_logs(struct platform_fn *cpl, bool write, const struct b
  */
 static void requester_logs(struct platform_fn *rq, const struct bus_decode_result *r)
 {
-	if (r->timeout) {
-		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_COMP_TIME, NULL);
-		return;
-	}
-	if (r->poisoned && r->status == BUS_DECODE_OK) {
-		uint16_t bits = PCI_STS_DETECTED_PARITY;
+	enum pci_read_end end = PCI_READ_OK;
 
-		if (pci_cfg_get_u16(rq->cfg, PCI_CFG_COMMAND) & PCI_CMD_PARITY)
-			bits |= PCI_STS_MASTER_PARITY;
-		pci_cfg_set_status_bits(rq->cfg, bits);
-		(void)pci_cap_error_detected(rq->cfg, PCI_ERR_UNC_POISON_TLP, NULL);
-	}
-	if (r->status == BUS_DECODE_UR)
-		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_MASTER_ABORT);
+	if (r->timeout)
+		end = PCI_READ_TIMEOUT;
+	else if (r->status == BUS_DECODE_UR)
+		end = PCI_READ_UR;
 	else if (r->status == BUS_DECODE_CA)
-		pci_cfg_set_status_bits(rq->cfg, PCI_STS_REC_TARGET_ABORT);
+		end = PCI_READ_CA;
+	else if (r->poisoned)
+		end = PCI_READ_POISONED;
+	(void)pci_cap_read_completion(rq->cfg, end);
 }
 
 /* ---- MMIO ---- */

@@ -43,7 +43,7 @@
  *   4 KiB; done is when the last has left, + ram_ps when it goes to RAM.
  *   A peer-to-peer request crosses only the requester's link.
  *
- * Status bits of DMA (PCI 3.0 §6.2.3, PCIe 4.0 §7.5.1.1.2):
+ * Status bits of DMA (PCI 3.0 §6.2.3, PCIe 4.0 §7.5.1.1.4):
  * - Bus Master Enable off on the requester: the request is not issued
  *   (SIM_ERR_STATE, counted in refused). Bridges' Bus Master Enable above
  *   the requester is not checked (as machine.h: bridge Command registers

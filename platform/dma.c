@@ -14,6 +14,10 @@ static sim_time_t target_latency(void *opaque, const struct bus_decode_result *r
 
 	if (r->master_abort || r->region == 0)
 		return m->timing.master_abort_ps;
+	/* RAM first: the common target, and a short list. */
+	for (size_t i = 0; i < m->n_ram; i++)
+		if (m->ram[i].region == r->region)
+			return m->timing.ram_ps;
 	f = platform_region_owner(m, r->region);
 	return f ? f->completer_ps : m->timing.ram_ps;
 }

@@ -9,6 +9,9 @@
 #include "platform/machine-internal.h"
 
 #include "bus/caps.h"
+#include "hostos/mmio.h"
+#include "hostos/pool.h"
+#include "platform/access.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,52 @@ struct platform_hostos {
 	struct ph_fn *fns;
 	size_t n_fns;
 };
+
+/* ---- the CPUs' accesses: MMIO and I/O through the machine's decoder ---- */
+
+static int ph_mem_read(void *opaque, uint64_t pa, unsigned size, sim_time_t now_ps, uint64_t *val,
+		       sim_time_t *done_ps)
+{
+	return platform_mmio_read(opaque, pa, size, now_ps, val, done_ps, NULL);
+}
+
+static int ph_mem_write(void *opaque, uint64_t pa, unsigned size, uint64_t val, sim_time_t now_ps,
+			sim_time_t *arrive_ps)
+{
+	return platform_mmio_write(opaque, pa, size, val, now_ps, arrive_ps, NULL);
+}
+
+static int ph_io_read(void *opaque, uint32_t port, unsigned size, sim_time_t now_ps, uint32_t *val,
+		      sim_time_t *done_ps)
+{
+	return platform_io_read(opaque, port, size, now_ps, val, done_ps, NULL);
+}
+
+static int ph_io_write(void *opaque, uint32_t port, unsigned size, uint32_t val, sim_time_t now_ps,
+		       sim_time_t *done_ps)
+{
+	return platform_io_write(opaque, port, size, val, now_ps, done_ps, NULL);
+}
+
+static const struct hostos_bus_ops ph_bus_ops = {
+	.mem_read = ph_mem_read,
+	.mem_write = ph_mem_write,
+	.io_read = ph_io_read,
+	.io_write = ph_io_write,
+};
+
+/* The machine's memory and bus, unless the harness attached its own first
+ * (SIM_ERR_STATE: its choice stands). */
+static int attach_memory_and_bus(struct platform_machine *m, struct hostos *os,
+				 const struct platform_hostos_config *cfg)
+{
+	int rc = hostos_attach_memory(os, platform_mem(m), cfg ? cfg->pool_flags : 0);
+
+	if (rc != SIM_OK && rc != SIM_ERR_STATE)
+		return rc;
+	rc = hostos_attach_bus(os, &ph_bus_ops, m);
+	return rc == SIM_ERR_STATE ? SIM_OK : rc;
+}
 
 /* ---- the OS's view of the controller ---- */
 
@@ -195,7 +244,9 @@ int platform_hostos_attach(struct platform_hostos **out, struct platform_machine
 		return SIM_ERR_INVALID;
 	}
 	ph->fns = calloc(m->n_fns ? m->n_fns : 1, sizeof(*ph->fns));
-	rc = ph->fns ? hostos_set_irq_ops(os, &ph_ops, ph) : SIM_ERR_NOMEM;
+	rc = ph->fns ? attach_memory_and_bus(m, os, cfg) : SIM_ERR_NOMEM;
+	if (rc == SIM_OK)
+		rc = hostos_set_irq_ops(os, &ph_ops, ph);
 	for (size_t i = 0; rc == SIM_OK && i < m->n_fns; i++)
 		if (!m->fns[i].is_bridge)
 			rc = add_fn(ph, &m->fns[i], cfg);

@@ -20,6 +20,13 @@
  * table lives in the device's BAR; programming it needs the OS's MMIO,
  * hostos/ issue 8).
  *
+ * The OS's pool comes from the machine's memory (hostos_attach_memory(),
+ * frames as config's pool_flags say) and its CPUs' register and port
+ * accesses (MmMapIoSpace, READ_REGISTER_*, READ_PORT_*) go through the
+ * machine's decoder with link timing (hostos_attach_bus() on
+ * platform_mmio_read/write and platform_io_read/write), unless the harness
+ * attached its own memory or bus to the OS before.
+ *
  * Starting a driver's device (until the I/O manager): hostos_device_start()
  * on platform_hostos_device().
  *
@@ -59,18 +66,21 @@ struct platform_hostos_inf {
  * struct platform_hostos_config - optional settings.
  * @inf, @n_inf: INF settings per function; a function not listed has no
  *	MSISupported (line interrupts only, Windows' default).
+ * @pool_flags: hostos_attach_memory()'s flags for the OS's pool (0: the
+ *	default frames; BUS_MEM_ALLOC_SCATTERED, BUS_MEM_ALLOC_ABOVE_4G).
  */
 struct platform_hostos_config {
 	const struct platform_hostos_inf *inf;
 	size_t n_inf;
+	unsigned pool_flags;
 };
 
 /**
  * platform_hostos_attach() - the PDOs, resources, controller programming
  * and sinks described above.
  * @cfg: may be NULL.
- * Return: 0; SIM_ERR_INVALID (NULL argument, a CPU the controller lacks);
- * SIM_ERR_NOMEM; what hostos_device_create() returns.
+ * Return: 0; SIM_ERR_INVALID (NULL argument, a CPU the controller lacks,
+ * bad pool_flags); SIM_ERR_NOMEM; what hostos_device_create() returns.
  */
 int platform_hostos_attach(struct platform_hostos **out, struct platform_machine *m,
 			   struct platform_irq *pi, struct hostos *os,

@@ -1395,5 +1395,6 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 /* The rest of the surface, by area (one header each, part of <wdm.h>). */
 #include "wdm-interrupt.h"
 #include "wdm-sync.h"
+#include "wdm-memory.h"
 
 #endif /* PCISIM_HOSTOS_WDM_H */

@@ -359,6 +359,15 @@ START_TEST(test_msi_layouts)
 		ck_assert_uint_eq(st.data, 0x4041);
 		ck_assert_uint_eq(st.mask, pvm ? 1 : 0);
 		ck_assert_uint_eq(st.pending, pvm ? 1u << (n - 1) : 0);
+		ck_assert(!st.mme_over_mmc);
+		/* MME above MMC (PCI 3.0 §6.8.1.3 forbids it): MMC messages,
+		 * and the state says software asked for more. */
+		if (n < 32) {
+			wr(&c, at + PCI_MSI_FLAGS, 2, (uint16_t)((log2n + 1) << 4 | 1));
+			ck_assert_int_eq(pci_cap_msi_get(&c, &st), SIM_OK);
+			ck_assert_uint_eq(st.vectors, n);
+			ck_assert(st.mme_over_mmc);
+		}
 	}
 }
 END_TEST
@@ -835,6 +844,38 @@ START_TEST(test_error_detected)
 }
 END_TEST
 
+/* What a requester records at the end of a read (PCI 3.0 §6.2.3, PCIe 4.0
+ * §2.8, §6.2.5). */
+START_TEST(test_read_completion)
+{
+	struct pci_cfg c;
+	uint32_t exp, aer;
+
+	init0(&c);
+	ck_assert_int_eq(pci_cap_add_express(&c, &ep_gen3x4, 0, &exp), SIM_OK);
+	ck_assert_int_eq(pci_cap_add_aer(&c, 0, &aer), SIM_OK);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_OK), SIM_OK);
+	ck_assert_uint_eq(rd(&c, PCI_CFG_STATUS, 2) & PCI_STS_ERRORS, 0);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_POISONED), SIM_OK);
+	ck_assert_uint_eq(rd(&c, PCI_CFG_STATUS, 2) & PCI_STS_ERRORS, PCI_STS_DETECTED_PARITY);
+	ck_assert_uint_eq(rd(&c, aer + PCI_ERR_UNCOR_STATUS, 4), PCI_ERR_UNC_POISON_TLP);
+	wr(&c, PCI_CFG_STATUS, 2, PCI_STS_ERRORS);
+	wr(&c, PCI_CFG_COMMAND, 2, PCI_CMD_PARITY);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_POISONED), SIM_OK);
+	ck_assert_uint_eq(rd(&c, PCI_CFG_STATUS, 2) & PCI_STS_ERRORS,
+			  PCI_STS_DETECTED_PARITY | PCI_STS_MASTER_PARITY);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_UR), SIM_OK);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_CA), SIM_OK);
+	ck_assert_uint_eq(rd(&c, PCI_CFG_STATUS, 2) &
+			  (PCI_STS_REC_MASTER_ABORT | PCI_STS_REC_TARGET_ABORT),
+			  PCI_STS_REC_MASTER_ABORT | PCI_STS_REC_TARGET_ABORT);
+	ck_assert_int_eq(pci_cap_read_completion(&c, PCI_READ_TIMEOUT), SIM_OK);
+	ck_assert(rd(&c, aer + PCI_ERR_UNCOR_STATUS, 4) & PCI_ERR_UNC_COMP_TIME);
+	ck_assert_int_eq(pci_cap_read_completion(NULL, PCI_READ_UR), SIM_ERR_INVALID);
+	ck_assert_int_eq(pci_cap_read_completion(&c, (enum pci_read_end)9), SIM_ERR_INVALID);
+}
+END_TEST
+
 static Suite *caps_suite(void)
 {
 	Suite *s = suite_create("bus:caps");
@@ -867,6 +908,7 @@ static Suite *caps_suite(void)
 	tcase_add_test(t, test_aer);
 	tcase_add_test(t, test_aer_root_port);
 	tcase_add_test(t, test_error_detected);
+	tcase_add_test(t, test_read_completion);
 	suite_add_tcase(s, t);
 	return s;
 }

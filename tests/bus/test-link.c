@@ -584,6 +584,72 @@ START_TEST(test_server_fifo)
 }
 END_TEST
 
+/* A burst is exactly the back-to-back sends it stands for: same number of
+ * packets before @until, same end, same counters, to the picosecond. */
+START_TEST(test_server_burst_equals_sends)
+{
+	uint64_t x = 12345;
+
+	for (unsigned round = 0; round < 2000; round++) {
+		struct bus_link_cfg c;
+		struct bus_link_dir a, b;
+		sim_time_t t, until, done_a = 0, done_b = 0, offer;
+		uint32_t wire;
+		uint64_t count, sent = 0, n = 0;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		bus_link_cfg_default(&c);
+		c.gen = 1 + (unsigned)(x >> 60) % 5;
+		c.width = 1u << ((x >> 50) % 5);
+		ck_assert_int_eq(bus_link_dir_init(&a, &c, (unsigned)(x >> 40) % 4), SIM_OK);
+		b = a;
+		/* Some earlier traffic, so the direction may be busy. */
+		t = (x >> 20) % 5000;
+		ck_assert_int_eq(bus_link_dir_send(&a, t, 100, NULL), SIM_OK);
+		ck_assert_int_eq(bus_link_dir_send(&b, t, 100, NULL), SIM_OK);
+		t = (x >> 8) % 8000;
+		wire = 24 + (uint32_t)((x >> 30) % 4096);
+		count = 1 + (x >> 12) % 40;
+		until = (x & 1) ? SIM_TIME_MAX : t + (x >> 16) % 60000;
+		ck_assert_int_eq(bus_link_dir_send_burst(&a, t, wire, count, until, &sent, &done_a),
+				 SIM_OK);
+		for (offer = t; n < count && (n == 0 || offer < until); n++) {
+			ck_assert_int_eq(bus_link_dir_send(&b, offer, wire, &done_b), SIM_OK);
+			offer = done_b;
+		}
+		ck_assert_uint_eq(sent, n);
+		ck_assert_uint_eq(done_a, done_b);
+		ck_assert_mem_eq(&a, &b, sizeof(a));
+	}
+}
+END_TEST
+
+START_TEST(test_server_burst_refusals)
+{
+	struct bus_link_cfg c;
+	struct bus_link_dir d, saved;
+	uint64_t sent = 7;
+
+	bus_link_cfg_default(&c);
+	ck_assert_int_eq(bus_link_dir_init(&d, &c, 0), SIM_OK);
+	ck_assert_int_eq(bus_link_dir_send_burst(NULL, 0, 64, 1, SIM_TIME_MAX, &sent, NULL),
+			 SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, 0, SIM_TIME_MAX, &sent, NULL),
+			 SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, 1, SIM_TIME_MAX, NULL, NULL),
+			 SIM_ERR_INVALID);
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 0, 1, SIM_TIME_MAX, &sent, NULL),
+			 SIM_ERR_INVALID);
+	ck_assert_uint_eq(sent, 7);
+	saved = d;
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, SIM_TIME_MAX - 10, 64, 3, SIM_TIME_MAX,
+						 &sent, NULL), SIM_ERR_OVERFLOW);
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, UINT64_MAX, SIM_TIME_MAX, &sent, NULL),
+			 SIM_ERR_OVERFLOW);
+	ck_assert_mem_eq(&d, &saved, sizeof(d));
+}
+END_TEST
+
 START_TEST(test_server_refusals)
 {
 	struct bus_link_cfg c = cfg_of(3, 16, 256, 512, 0, false, BUS_LINK_SPEC);
@@ -1023,6 +1089,8 @@ static Suite *link_suite(void)
 
 	tcase_add_test(srv, test_server_fifo);
 	tcase_add_test(srv, test_server_refusals);
+	tcase_add_test(srv, test_server_burst_equals_sends);
+	tcase_add_test(srv, test_server_burst_refusals);
 	suite_add_tcase(s, srv);
 
 	tcase_add_test(fc, test_fc_slow_receiver);

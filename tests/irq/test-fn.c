@@ -322,6 +322,8 @@ START_TEST(test_msi_data_aliasing)
 	msi_program(MSI_ADDR, 0x40, 5, true);
 	ck_assert_int_eq(irq_fn_msi_signal(&F.fn, 3), SIM_OK);
 	ck_assert_int_eq(irq_fn_msi_signal(&F.fn, 4), SIM_ERR_INVALID);
+	/* ...and that programming is reported, once. */
+	ck_assert_uint_eq(F.fn.stats.bad_programming, 1);
 	fx_down();
 }
 END_TEST

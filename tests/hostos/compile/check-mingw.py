@@ -119,8 +119,8 @@ STRUCTS = {
 REJECTS = [
     ("control: a declared routine compiles",
      "void f(void);\nvoid f(void) { KeStallExecutionProcessor(1); }\n", True),
-    ("a routine the mock lacks (ExAllocatePool2) is a compile error",
-     "void f(void);\nvoid f(void) { (void)ExAllocatePool2(0x40, 8, 'tseT'); }\n",
+    ("a routine the mock lacks (MmIsAddressValid) is a compile error",
+     "void f(void);\nvoid f(void) { (void)MmIsAddressValid((PVOID)0); }\n",
      False),
     ("KeQueryActiveProcessorCountEx (not implemented) is a compile error",
      "unsigned f(void);\nunsigned f(void) { return KeQueryActiveProcessorCountEx(0); }\n",

@@ -18,6 +18,8 @@
  *     DDK lacks on x64.
  *   - NT_VERIFY, NT_VERIFYMSG: mingw-w64 defines them only for MSVC in a
  *     checked (DBG) build.
+ *   - ExAllocatePool2 and the POOL_FLAG_* it takes (Windows 10 2004).
+ *   - READ_REGISTER_ULONG64 / WRITE_REGISTER_ULONG64 (x64).
  */
 #ifndef PCISIM_TESTS_MINGW_EXTRA_H
 #define PCISIM_TESTS_MINGW_EXTRA_H
@@ -48,6 +50,25 @@
 #if defined(DBG) && DBG && !defined(NT_VERIFY)
 #define NT_VERIFY(exp) ((exp) ? TRUE : FALSE)
 #define NT_VERIFYMSG(msg, exp) ((exp) ? TRUE : FALSE)
+#endif
+
+/* ExAllocatePool2 (Windows 10 2004) and its flags: newer than mingw-w64's
+ * DDK. */
+#include <wdm.h>
+#ifndef POOL_FLAG_NON_PAGED
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
+#define POOL_FLAG_RESERVED1 0x0000000000000010ULL
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ULL
+#define POOL_FLAG_PAGED 0x0000000000000100ULL
+NTKERNELAPI PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+#endif
+
+/* The 64-bit register routines of x64 (FORCEINLINE in the WDK), which
+ * mingw-w64's DDK lacks. */
+#ifndef READ_REGISTER_ULONG64
+ULONG64 READ_REGISTER_ULONG64(volatile ULONG64 *Register);
+VOID WRITE_REGISTER_ULONG64(volatile ULONG64 *Register, ULONG64 Value);
 #endif
 
 #endif /* PCISIM_TESTS_MINGW_EXTRA_H */

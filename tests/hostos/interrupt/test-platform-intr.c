@@ -22,9 +22,12 @@
 #include <cmocka.h>
 
 #include "bus/caps.h"
+#include "bus/hostmem.h"
 #include "drivers/intr-driver.h"
+#include "../drivers/mmio-driver.h"
 #include "hostos/devices.h"
 #include "hostos/os.h"
+#include "hostos/pool.h"
 #include "hostos/test-cmocka.h"
 #include "irq/ctrl.h"
 #include "irq/fn.h"
@@ -46,6 +49,7 @@ struct ep {
 	struct irq_fn *fn;   /* set after the attach */
 	int pending;         /* the device's interrupt status */
 	bool uses_msi;
+	uint64_t wrote_off, wrote_val; /* the last BAR 0 write */
 };
 
 static struct ep eps[3];
@@ -67,21 +71,23 @@ void intr_hw_ack(void *hw)
 		irq_fn_set_intx(e->fn, false);
 }
 
+/* BAR 0 register n reads 0xA0000000 | device << 8 | n. */
 static enum bus_decode_status ep_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
 {
-	(void)opaque;
-	(void)off;
+	struct ep *e = opaque;
+
 	(void)size;
-	*val = 0;
+	*val = 0xA0000000u | (unsigned)ep_dev[e - eps] << 8 | (unsigned)(off / 4);
 	return BUS_DECODE_OK;
 }
 
 static enum bus_decode_status ep_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
-	(void)opaque;
-	(void)off;
+	struct ep *e = opaque;
+
 	(void)size;
-	(void)val;
+	e->wrote_off = off;
+	e->wrote_val = val;
 	return BUS_DECODE_OK;
 }
 
@@ -316,6 +322,43 @@ static void test_storm(void **state)
 	down();
 }
 
+/* The OS's register routines reach the device through the machine's
+ * decoder, and its pool is the machine's memory. */
+static void test_registers_and_pool(void **state)
+{
+	struct hostos_pool_block b;
+	uint32_t bar;
+
+	(void)state;
+	up(0);
+	memset(&mmio_obs, 0, sizeof(mmio_obs));
+	assert_int_equal(hostos_device_start(dev(1), HOSTOS_START_ROUTINE(mmio_start), 0, NULL),
+			 SIM_OK);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(hostos_device_status(dev(1)), 0);
+	assert_int_equal(pci_cfg_read(&eps[1].cfg, 0x10, 4, &bar), SIM_OK);
+	assert_true(mmio_obs.bar_pa == (bar & ~0xfu));
+	assert_int_equal(mmio_obs.bar_len, 4 * KIB);
+	assert_int_equal(mmio_obs.bar_reg1, 0xA0000000u | 4u << 8 | 1u);
+	assert_int_equal(eps[1].wrote_off, 8);
+	assert_int_equal(eps[1].wrote_val, 0xA0000000u | 4u << 8 | 2u);
+	assert_int_equal(hostos_pool_live(os, &b, 1), 1);
+	assert_ptr_equal(b.va, mmio_obs.buf);
+	assert_true(b.pa + b.bytes <= 3 * GIB); /* in the machine's RAM */
+	{
+		/* the driver's view and the machine's memory are one: what a
+		 * device would DMA from b.pa is what the driver wrote */
+		uint8_t back[64];
+
+		memset(b.va, 0x5c, 64);
+		assert_int_equal(bus_mem_read(platform_mem(mach), b.pa, back, sizeof(back)), SIM_OK);
+		for (size_t i = 0; i < sizeof(back); i++)
+			assert_int_equal(back[i], 0x5c);
+	}
+	down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_shared_intx),
 		cmocka_unit_test(test_msi),
 		cmocka_unit_test(test_storm),
+		cmocka_unit_test(test_registers_and_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,591 @@
+/*
+ * hostos/pool.c - the pool (spec §6.1): arenas of simulated physical
+ * frames mapped for the driver, blocks handed out by a bitmap of 16-byte
+ * units, every allocation tracked, and the misuse checks with their bug
+ * check codes (hostos/pool.h).
+ */
+#include <wdm.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostos/os-internal.h"
+#include "hostos/pool-internal.h"
+#include "hostos/pool.h"
+
+#define UNIT 16u
+#define PAGE 4096u
+#define UNITS_PER_PAGE (PAGE / UNIT)
+#define WORDS_PER_PAGE (UNITS_PER_PAGE / 64u)
+#define ARENA_PAGES 256u            /* 1 MiB of pool per arena */
+#define SHARED_MAX_PAGES 64u        /* larger blocks get an arena of their own */
+#define NONE UINT32_MAX
+
+struct pool_arena {
+	uint8_t *va;
+	uint64_t *frames;
+	size_t pages;
+	uint64_t *used;             /* a bit per 16-byte unit */
+	bool dedicated;             /* one block, gone with it */
+};
+
+struct pool_rec {
+	uintptr_t va;
+	size_t bytes, units;
+	uint32_t tag;
+	unsigned type;
+	const void *site;
+	uint32_t arena;
+	bool live;
+	uint32_t prev, next;        /* the live list, allocation order */
+};
+
+struct hostos_pool {
+	struct bus_mem *mem;
+	unsigned frame_flags;
+	struct pool_arena *arenas;
+	uint32_t n_arenas, cap_arenas;
+	struct pool_rec *recs;
+	uint32_t n_recs, cap_recs;
+	uint32_t *index;            /* va hash: slot -> record + 1 */
+	uint32_t index_cap;
+	uint32_t head, tail;
+	struct hostos_pool_stats stats;
+};
+
+/* ---- attach, destroy, queries ---- */
+
+int hostos_attach_memory(struct hostos *os, struct bus_mem *mem, unsigned flags)
+{
+	struct hostos_pool *p;
+
+	if (!os || !mem || (flags & ~(unsigned)(BUS_MEM_ALLOC_SCATTERED | BUS_MEM_ALLOC_SHUFFLE |
+						BUS_MEM_ALLOC_BELOW_4G | BUS_MEM_ALLOC_ABOVE_4G)))
+		return SIM_ERR_INVALID;
+	if (os->pool)
+		return SIM_ERR_STATE;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return SIM_ERR_NOMEM;
+	p->mem = mem;
+	p->frame_flags = flags;
+	p->head = p->tail = NONE;
+	os->pool = p;
+	return SIM_OK;
+}
+
+static void arena_release(struct hostos_pool *p, struct pool_arena *a)
+{
+	if (a->va) {
+		(void)bus_mem_unmap(p->mem, a->va);
+		(void)bus_mem_free_frames(p->mem, a->frames, a->pages);
+	}
+	free(a->frames);
+	free(a->used);
+	memset(a, 0, sizeof(*a));
+}
+
+void hostos_pool_destroy(struct hostos *os)
+{
+	struct hostos_pool *p = os->pool;
+
+	if (!p)
+		return;
+	for (uint32_t i = 0; i < p->n_arenas; i++)
+		arena_release(p, &p->arenas[i]);
+	free(p->arenas);
+	free(p->recs);
+	free(p->index);
+	free(p);
+	os->pool = NULL;
+}
+
+void hostos_pool_stats(const struct hostos *os, struct hostos_pool_stats *out)
+{
+	if (os && os->pool)
+		*out = os->pool->stats;
+	else
+		memset(out, 0, sizeof(*out));
+}
+
+/* The bus address of @va, or 0 when it is not pool. */
+static uint64_t pa_of(const struct hostos_pool *p, uintptr_t va)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		const struct pool_arena *a = &p->arenas[i];
+		uintptr_t base = (uintptr_t)a->va;
+
+		if (a->va && va >= base && va - base < a->pages * PAGE)
+			return a->frames[(va - base) / PAGE] + (va - base) % PAGE;
+	}
+	return 0;
+}
+
+size_t hostos_pool_live(const struct hostos *os, struct hostos_pool_block *out, size_t max)
+{
+	const struct hostos_pool *p = os ? os->pool : NULL;
+	size_t n = 0;
+
+	if (!p)
+		return 0;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next, n++) {
+		const struct pool_rec *r = &p->recs[i];
+
+		if (n < max)
+			out[n] = (struct hostos_pool_block){ (void *)r->va, pa_of(p, r->va), r->bytes,
+							     r->tag, r->type, r->site };
+	}
+	return n;
+}
+
+/* ---- records: a hash from address to record, kept for freed blocks
+ * too until their address is handed out again (double frees). ---- */
+
+static uint32_t slot_of(uintptr_t va, uint32_t cap)
+{
+	return (uint32_t)(((uint64_t)va * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & (cap - 1);
+}
+
+static uint32_t rec_find(const struct hostos_pool *p, uintptr_t va)
+{
+	if (!p->index_cap)
+		return NONE;
+	for (uint32_t s = slot_of(va, p->index_cap);; s = (s + 1) & (p->index_cap - 1)) {
+		uint32_t v = p->index[s];
+
+		if (!v)
+			return NONE;
+		if (p->recs[v - 1].va == va)
+			return v - 1;
+	}
+}
+
+static bool index_put(uint32_t *index, uint32_t cap, uintptr_t va, uint32_t rec)
+{
+	uint32_t s = slot_of(va, cap);
+
+	while (index[s])
+		s = (s + 1) & (cap - 1);
+	index[s] = rec + 1;
+	return true;
+}
+
+/* A record for @va: the freed one at that address, or a new one. */
+static uint32_t rec_for(struct hostos_pool *p, uintptr_t va)
+{
+	uint32_t i = rec_find(p, va);
+
+	if (i != NONE)
+		return i;
+	if ((p->n_recs + 1) * 2 > p->index_cap) {
+		uint32_t cap = p->index_cap ? p->index_cap * 2 : 256;
+		uint32_t *idx = calloc(cap, sizeof(*idx));
+
+		if (!idx)
+			return NONE;
+		for (uint32_t k = 0; k < p->n_recs; k++)
+			index_put(idx, cap, p->recs[k].va, k);
+		free(p->index);
+		p->index = idx;
+		p->index_cap = cap;
+	}
+	if (p->n_recs == p->cap_recs) {
+		uint32_t cap = p->cap_recs ? p->cap_recs * 2 : 128;
+		struct pool_rec *v = realloc(p->recs, cap * sizeof(*v));
+
+		if (!v)
+			return NONE;
+		p->recs = v;
+		p->cap_recs = cap;
+	}
+	memset(&p->recs[p->n_recs], 0, sizeof(p->recs[0]));
+	p->recs[p->n_recs].va = va;
+	index_put(p->index, p->index_cap, va, p->n_recs);
+	return p->n_recs++;
+}
+
+static void live_link(struct hostos_pool *p, uint32_t i)
+{
+	struct pool_rec *r = &p->recs[i];
+
+	r->prev = p->tail;
+	r->next = NONE;
+	if (p->tail != NONE)
+		p->recs[p->tail].next = i;
+	else
+		p->head = i;
+	p->tail = i;
+}
+
+static void live_unlink(struct hostos_pool *p, uint32_t i)
+{
+	struct pool_rec *r = &p->recs[i];
+
+	if (r->prev != NONE)
+		p->recs[r->prev].next = r->next;
+	else
+		p->head = r->next;
+	if (r->next != NONE)
+		p->recs[r->next].prev = r->prev;
+	else
+		p->tail = r->prev;
+}
+
+/* ---- arenas and the unit bitmap ---- */
+
+static bool unit_used(const struct pool_arena *a, size_t u)
+{
+	return a->used[u / 64] >> (u % 64) & 1;
+}
+
+static void units_mark(struct pool_arena *a, size_t u, size_t n, bool used)
+{
+	for (size_t k = u; k < u + n; k++) {
+		if (used)
+			a->used[k / 64] |= UINT64_C(1) << (k % 64);
+		else
+			a->used[k / 64] &= ~(UINT64_C(1) << (k % 64));
+	}
+}
+
+static bool page_free(const struct pool_arena *a, size_t pg)
+{
+	for (size_t w = 0; w < WORDS_PER_PAGE; w++)
+		if (a->used[pg * WORDS_PER_PAGE + w])
+			return false;
+	return true;
+}
+
+static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated)
+{
+	struct pool_arena a = { 0 };
+	void *va;
+
+	if (p->n_arenas == p->cap_arenas) {
+		uint32_t cap = p->cap_arenas ? p->cap_arenas * 2 : 8;
+		struct pool_arena *v = realloc(p->arenas, cap * sizeof(*v));
+
+		if (!v)
+			return NONE;
+		p->arenas = v;
+		p->cap_arenas = cap;
+	}
+	a.frames = malloc(pages * sizeof(*a.frames));
+	a.used = calloc(pages * WORDS_PER_PAGE, sizeof(*a.used));
+	if (!a.frames || !a.used ||
+	    bus_mem_alloc_frames(p->mem, pages, p->frame_flags, a.frames) != SIM_OK) {
+		free(a.frames);
+		free(a.used);
+		return NONE;
+	}
+	if (bus_mem_map_frames(p->mem, a.frames, pages, &va) != SIM_OK) {
+		(void)bus_mem_free_frames(p->mem, a.frames, pages);
+		free(a.frames);
+		free(a.used);
+		return NONE;
+	}
+	a.va = va;
+	a.pages = pages;
+	a.dedicated = dedicated;
+	p->arenas[p->n_arenas] = a;
+	p->stats.arenas++;
+	return p->n_arenas++;
+}
+
+/* A block of @units units in arena @a: within one page when below a page
+ * (the WDK never lets those cross), else @pages whole free pages. Its first
+ * unit, or SIZE_MAX. */
+static size_t arena_fit(const struct pool_arena *a, size_t units, size_t pages)
+{
+	if (a->dedicated)
+		return SIZE_MAX;
+	if (pages) {
+		for (size_t pg = 0, run = 0; pg < a->pages; pg++) {
+			run = page_free(a, pg) ? run + 1 : 0;
+			if (run == pages)
+				return (pg + 1 - pages) * UNITS_PER_PAGE;
+		}
+		return SIZE_MAX;
+	}
+	for (size_t pg = 0; pg < a->pages; pg++) {
+		size_t run = 0;
+
+		for (size_t u = pg * UNITS_PER_PAGE; u < (pg + 1) * UNITS_PER_PAGE; u++) {
+			run = unit_used(a, u) ? 0 : run + 1;
+			if (run == units)
+				return u + 1 - units;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* Where a block of @bytes goes: its arena and first unit. */
+static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *unit)
+{
+	size_t units = (bytes + UNIT - 1) / UNIT;
+	size_t pages = bytes >= PAGE ? (bytes + PAGE - 1) / PAGE : 0;
+	uint32_t i;
+
+	if (pages > SHARED_MAX_PAGES) {
+		i = arena_new(p, pages, true);
+		if (i == NONE)
+			return false;
+		*arena = i;
+		*unit = 0;
+		return true;
+	}
+	for (i = 0; i < p->n_arenas; i++) {
+		size_t u = arena_fit(&p->arenas[i], units, pages);
+
+		if (u != SIZE_MAX) {
+			*arena = i;
+			*unit = u;
+			return true;
+		}
+	}
+	i = arena_new(p, ARENA_PAGES, false);
+	if (i == NONE)
+		return false;
+	*arena = i;
+	*unit = arena_fit(&p->arenas[i], units, pages);
+	return *unit != SIZE_MAX;
+}
+
+/* ---- the checks ---- */
+
+static bool paged_type(unsigned type)
+{
+	/* PagedPool, PagedPoolCacheAligned and their session forms. */
+	return (type & ~(unsigned)32) == PagedPool || (type & ~(unsigned)32) == PagedPoolCacheAligned;
+}
+
+static bool must_succeed(unsigned type)
+{
+	unsigned base = type & ~(unsigned)32;
+
+	return base == NonPagedPoolMustSucceed || base == NonPagedPoolCacheAlignedMustS;
+}
+
+/* 0xC2's tag rules (spec §6.1): not 0, not "BIG", not without a letter or
+ * a digit. */
+static void tag_check(struct hostos_thread *t, uint32_t tag, const char *routine)
+{
+	bool alnum = false;
+
+	if (tag == 0)
+		hostos_bugcheck(t, 0xC2, 0x9B, 0, 0, 0, "%s with tag 0", routine);
+	if ((tag & 0xffffff) == 0x474942) /* "BIG" */
+		hostos_bugcheck(t, 0xC2, 0x9C, tag, 0, 0, "%s with the reserved tag \"BIG\"",
+				routine);
+	for (unsigned k = 0; k < 4; k++) {
+		unsigned ch = tag >> (8 * k) & 0xff;
+
+		alnum |= (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+			 (ch >= 'a' && ch <= 'z');
+	}
+	if (!alnum)
+		hostos_bugcheck(t, 0xC2, 0x9D, tag, 0, 0,
+				"%s with tag 0x%08X, which has no letter or digit", routine, tag);
+}
+
+static bool verified(const struct hostos *os)
+{
+	return os->cfg.verifier != 0;
+}
+
+/* The allocation checks (spec §6.1 table): the verifier's 0xC4 codes,
+ * BAD_POOL_CALLER's without it. */
+static void alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			 const char *routine)
+{
+	uint8_t irql = t->cpu->irql;
+	bool v = verified(t->os);
+
+	if (must_succeed(type)) {
+		if (v)
+			hostos_bugcheck(t, 0xC4, 0x03, irql, type, bytes,
+					"%s of must-succeed pool (type %u)", routine, type);
+		hostos_bugcheck(t, 0xC2, 0x9A, type, bytes, tag,
+				"%s of must-succeed pool (type %u)", routine, type);
+	}
+	if (bytes == 0) {
+		if (v)
+			hostos_bugcheck(t, 0xC4, 0x00, irql, type, 0, "%s of zero bytes", routine);
+		hostos_bugcheck(t, 0xC2, 0x00, 0, type, tag, "%s of zero bytes", routine);
+	}
+	if (paged_type(type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
+		if (v)
+			hostos_bugcheck(t, 0xC4, paged_type(type) ? 0x01 : 0x02, irql, type, bytes,
+					"%s of %s pool at IRQL %u", routine,
+					paged_type(type) ? "paged" : "nonpaged", irql);
+		hostos_bugcheck(t, 0xC2, 0x08, irql, type, bytes, "%s of %s pool at IRQL %u",
+				routine, paged_type(type) ? "paged" : "nonpaged", irql);
+	}
+}
+
+/* ---- allocate and free ---- */
+
+static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			bool zero, const void *site)
+{
+	struct hostos_pool *p = t->os->pool;
+	uint32_t arena, ri;
+	size_t unit;
+	uint8_t *va;
+
+	hostos_sched_point(t);
+	if (!p) {
+		hostos_warn(t->os, "pool allocation with no memory attached (hostos_attach_memory())");
+		return NULL;
+	}
+	if (!place(p, bytes, &arena, &unit)) {
+		p->stats.failed++;
+		return NULL;
+	}
+	va = p->arenas[arena].va + unit * UNIT;
+	ri = rec_for(p, (uintptr_t)va);
+	if (ri == NONE) {
+		if (p->arenas[arena].dedicated) {
+			arena_release(p, &p->arenas[arena]);
+		}
+		p->stats.failed++;
+		return NULL;
+	}
+	if (!p->arenas[arena].dedicated)
+		units_mark(&p->arenas[arena], unit, (bytes + UNIT - 1) / UNIT, true);
+	p->recs[ri].bytes = bytes;
+	p->recs[ri].units = (bytes + UNIT - 1) / UNIT;
+	p->recs[ri].tag = tag;
+	p->recs[ri].type = type;
+	p->recs[ri].site = site;
+	p->recs[ri].arena = arena;
+	p->recs[ri].live = true;
+	live_link(p, ri);
+	p->stats.allocs++;
+	p->stats.live++;
+	p->stats.live_bytes += bytes;
+	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
+	return va;
+}
+
+/* The arena holding @va, or NONE. */
+static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		uintptr_t base = (uintptr_t)p->arenas[i].va;
+
+		if (p->arenas[i].va && va >= base && va - base < p->arenas[i].pages * PAGE)
+			return i;
+	}
+	return NONE;
+}
+
+static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool check_tag,
+		      const char *routine)
+{
+	struct hostos_pool *p = t->os->pool;
+	uintptr_t va = (uintptr_t)ptr;
+	uint32_t ri = p ? rec_find(p, va) : NONE;
+	uint8_t irql = t->cpu->irql;
+	bool v = verified(t->os);
+	struct pool_rec *r;
+
+	if (ri == NONE) {
+		/* Never handed out: not pool at all, or inside a block. */
+		if (v)
+			hostos_bugcheck(t, 0xC4, 0x10, va, 0, 0,
+					"%s of 0x%llx, which no allocation returned%s", routine,
+					(unsigned long long)va,
+					p && arena_of(p, va) != NONE ? " (it is inside pool)" : "");
+		hostos_bugcheck(t, 0xC2, 0x99, va, 0, 0,
+				"%s of 0x%llx, which no allocation returned", routine,
+				(unsigned long long)va);
+	}
+	r = &p->recs[ri];
+	if (!r->live) {
+		if (v)
+			hostos_bugcheck(t, 0xC4, 0x13, 0, va, r->tag,
+					"%s of 0x%llx, freed already (tag 0x%08X)", routine,
+					(unsigned long long)va, r->tag);
+		hostos_bugcheck(t, 0xC2, 0x07, 0, r->tag, va,
+				"%s of 0x%llx, freed already (tag 0x%08X)", routine,
+				(unsigned long long)va, r->tag);
+	}
+	if (paged_type(r->type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
+		if (v)
+			hostos_bugcheck(t, 0xC4, paged_type(r->type) ? 0x11 : 0x12, irql, r->type, va,
+					"%s of %s pool at IRQL %u", routine,
+					paged_type(r->type) ? "paged" : "nonpaged", irql);
+		hostos_bugcheck(t, 0xC2, 0x09, irql, r->type, va, "%s of %s pool at IRQL %u",
+				routine, paged_type(r->type) ? "paged" : "nonpaged", irql);
+	}
+	if (check_tag && tag != r->tag)
+		hostos_bugcheck(t, 0xC2, 0x0A, va, r->tag, tag,
+				"%s of 0x%llx with tag 0x%08X; it was allocated with 0x%08X",
+				routine, (unsigned long long)va, tag, r->tag);
+	memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
+	r->live = false;
+	live_unlink(p, ri);
+	p->stats.frees++;
+	p->stats.live--;
+	p->stats.live_bytes -= r->bytes;
+	if (p->arenas[r->arena].dedicated)
+		arena_release(p, &p->arenas[r->arena]);
+	else
+		units_mark(&p->arenas[r->arena], (va - (uintptr_t)p->arenas[r->arena].va) / UNIT,
+			   r->units, false);
+	hostos_sched_point(t);
+}
+
+/* ---- the routines ---- */
+
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+	struct hostos_thread *t = hostos_self("ExAllocatePoolWithTag");
+
+	alloc_checks(t, (unsigned)PoolType, NumberOfBytes, Tag, "ExAllocatePoolWithTag");
+	tag_check(t, Tag, "ExAllocatePoolWithTag");
+	return pool_alloc(t, (unsigned)PoolType, NumberOfBytes, Tag, false,
+			  __builtin_return_address(0));
+}
+
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+	struct hostos_thread *t = hostos_self("ExAllocatePool2");
+	const POOL_FLAGS known = POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED |
+				 POOL_FLAG_CACHE_ALIGNED | POOL_FLAG_RAISE_ON_FAILURE |
+				 POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED;
+	POOL_FLAGS kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE |
+				   POOL_FLAG_PAGED);
+	unsigned type = Flags & POOL_FLAG_PAGED ? PagedPool : NonPagedPool;
+
+	/* Documented failures, not bug checks: tag 0, an unknown required
+	 * flag (optional ones are ignored), and no single pool kind. */
+	if (Tag == 0 || (Flags & (POOL_FLAG_OPTIONAL_START - 1) & ~known) ||
+	    (kind & (kind - 1)) || kind == 0) {
+		hostos_sched_point(t);
+		return NULL;
+	}
+	alloc_checks(t, type, NumberOfBytes, Tag, "ExAllocatePool2");
+	return pool_alloc(t, type, NumberOfBytes, Tag, !(Flags & POOL_FLAG_UNINITIALIZED),
+			  __builtin_return_address(0));
+}
+
+VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+	pool_free(hostos_self("ExFreePoolWithTag"), P, Tag, true, "ExFreePoolWithTag");
+}
+
+VOID ExFreePool(PVOID P)
+{
+	pool_free(hostos_self("ExFreePool"), P, 0, false, "ExFreePool");
+}
+
+PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
+{
+	struct hostos_thread *t = hostos_self("MmGetPhysicalAddress");
+	PHYSICAL_ADDRESS pa;
+
+	pa.QuadPart = t->os->pool ? (LONGLONG)pa_of(t->os->pool, (uintptr_t)BaseAddress) : 0;
+	return pa;
+}
