@@ -167,6 +167,54 @@ static void program_msi(struct platform_machine *m, const struct bus_topo_result
 			   ctl | PCI_CMD_MASTER);
 }
 
+/* The bus address of BAR @bir of the function, or 0 (not assigned). */
+static uint64_t bar_base(const struct bus_topo_result *r, unsigned bir)
+{
+	for (unsigned i = 0; i < r->n_res; i++)
+		if (r->res[i].bar == bir && r->res[i].kind != PCI_BAR_IO)
+			return r->res[i].base;
+	return 0;
+}
+
+/* Program MSI-X as the PCI bus driver does: MSI-X Enable with Function
+ * Mask set, so nothing is sent from a half-written table; each granted
+ * entry's address and data, then its Vector Control Mask bit cleared;
+ * then Function Mask cleared. Entries past the grant keep the Mask bit
+ * they have from reset. The table is in a memory BAR, written through the
+ * decoder untimed, as the configuration writes are (boot time). */
+static int program_msix(struct platform_machine *m, const struct bus_topo_result *r, uint32_t cap,
+			const struct hostos_device *dev)
+{
+	struct bus_decode *dec = platform_decode(m);
+	uint32_t ctl = 0, tbl = 0, cmd = 0;
+	uint64_t base;
+
+	platform_cfg_read(m, r->bus, r->device, r->function, cap + PCI_MSIX_FLAGS, 2, &ctl);
+	platform_cfg_read(m, r->bus, r->device, r->function, cap + PCI_MSIX_TABLE, 4, &tbl);
+	base = bar_base(r, tbl & 7u);
+	if (!base)
+		return SIM_ERR_INVALID;
+	base += tbl & ~7u;
+	platform_cfg_read(m, r->bus, r->device, r->function, PCI_CFG_COMMAND, 2, &cmd);
+	platform_cfg_write(m, r->bus, r->device, r->function, PCI_CFG_COMMAND, 2,
+			   cmd | PCI_CMD_MEMORY | PCI_CMD_MASTER);
+	ctl |= PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL;
+	platform_cfg_write(m, r->bus, r->device, r->function, cap + PCI_MSIX_FLAGS, 2, ctl);
+	for (unsigned i = 0; i < hostos_device_messages(dev); i++) {
+		struct hostos_intr_resource res;
+		uint64_t e = base + (uint64_t)i * PCI_MSIX_ENTRY_SIZE;
+
+		hostos_device_message(dev, i, &res);
+		(void)bus_decode_write(dec, e, 4, (uint32_t)res.address, NULL);
+		(void)bus_decode_write(dec, e + 4, 4, (uint32_t)(res.address >> 32), NULL);
+		(void)bus_decode_write(dec, e + 8, 4, res.data, NULL);
+		(void)bus_decode_write(dec, e + 12, 4, 0, NULL);
+	}
+	ctl &= ~(uint32_t)PCI_MSIX_FLAGS_MASKALL;
+	platform_cfg_write(m, r->bus, r->device, r->function, cap + PCI_MSIX_FLAGS, 2, ctl);
+	return SIM_OK;
+}
+
 static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 		  const struct platform_hostos_config *cfg)
 {
@@ -175,7 +223,7 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 	struct irq_fn *irqf;
 	struct hostos_device_desc d = { 0 };
 	struct hostos_intr_resource line;
-	uint32_t msi, ctl = 0;
+	uint32_t msi, msix, ctl = 0;
 	int rc;
 
 	if (!r || !r->found)
@@ -189,7 +237,14 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 	d.line = irqf && irq_fn_input(irqf) != IRQ_FN_NO_INPUT ? irq_fn_input(irqf)
 							      : HOSTOS_NO_LINE;
 	msi = pci_cap_find(f->cfg, PCI_CAP_ID_MSI);
-	if (msi) {
+	msix = pci_cap_find(f->cfg, PCI_CAP_ID_MSIX);
+	if (msix) {
+		/* Windows uses MSI-X on a device that offers both */
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, msix + PCI_MSIX_FLAGS, 2,
+				  &ctl);
+		d.msg = HOSTOS_MSG_MSIX;
+		d.msg_capable = (ctl & PCI_MSIX_FLAGS_QSIZE) + 1;
+	} else if (msi) {
 		platform_cfg_read(ph->m, r->bus, r->device, r->function, msi + PCI_MSI_FLAGS, 2,
 				  &ctl);
 		d.msg = HOSTOS_MSG_MSI;
@@ -211,9 +266,13 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 	ph->fns[ph->n_fns].bus = r->bus;
 	ph->fns[ph->n_fns].device = r->device;
 	ph->fns[ph->n_fns].function = r->function;
-	if (hostos_device_messages(ph->fns[ph->n_fns].dev))
+	if (hostos_device_messages(ph->fns[ph->n_fns].dev) && msix) {
+		rc = program_msix(ph->m, r, msix, ph->fns[ph->n_fns].dev);
+		if (rc)
+			return rc;
+	} else if (hostos_device_messages(ph->fns[ph->n_fns].dev)) {
 		program_msi(ph->m, r, msi, ph->fns[ph->n_fns].dev);
-	else if (hostos_device_line(ph->fns[ph->n_fns].dev, &line) == SIM_OK &&
+	} else if (hostos_device_line(ph->fns[ph->n_fns].dev, &line) == SIM_OK &&
 		 irq_ctrl_set_input(ph->c, d.line, IRQ_TRIGGER_LEVEL, line.vector, line.cpu))
 		return SIM_ERR_INVALID;
 	ph->n_fns++;

@@ -16,9 +16,11 @@
  * them). The OS is installed as every CPU's interrupt sink; an end of
  * interrupt goes to the controller (irq_ctrl_eoi()) after the ISR chain.
  *
- * Not yet: MSI-X. A function with MSI-X and no MSI gets its line (the
- * table lives in the device's BAR; programming it needs the OS's MMIO,
- * hostos/ issue 8).
+ * A function with MSI-X gets MSI-X even when it also has MSI (as Windows
+ * does): MSI-X Enable with Function Mask set, each granted table entry
+ * written through the decoder (untimed, as at boot) and unmasked, then
+ * Function Mask cleared. The device model must have attached its table
+ * (irq_fn_set_msix()) and decode it in its BAR.
  *
  * The OS's pool comes from the machine's memory (hostos_attach_memory(),
  * frames as config's pool_flags say) and its CPUs' register and port

@@ -9,7 +9,8 @@
  * The machine: three endpoints on the root bus, ep0 (device 0, MSI with 4
  * vectors, INTA#), ep1 (device 4, INTA#) and ep2 (device 8, INTA#); with
  * the default routing all three pins reach input 16 + (D + 1 - 1) mod 4 =
- * 16. Only ep0's INF says MSISupported.
+ * 16. ep3 (device 12) has MSI and MSI-X (4 entries, in BAR 2), so the OS
+ * gives it MSI-X. Only ep0's and ep3's INFs say MSISupported.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@
 #include "hostos/test-cmocka.h"
 #include "irq/ctrl.h"
 #include "irq/fn.h"
+#include "irq/msix.h"
 #include "platform/hostos.h"
 #include "platform/irq.h"
 #include "platform/machine.h"
@@ -49,11 +51,15 @@ struct ep {
 	struct irq_fn *fn;   /* set after the attach */
 	int pending;         /* the device's interrupt status */
 	bool uses_msi;
+	uint32_t msix;       /* ep3: the MSI-X capability */
+	struct irq_msix x;   /* ep3: its table and PBA */
 	uint64_t wrote_off, wrote_val; /* the last BAR 0 write */
 };
 
-static struct ep eps[3];
-static const unsigned ep_dev[3] = { 0, 4, 8 };
+#define N_EPS 4
+#define MSIX_PBA 0x800u
+static struct ep eps[N_EPS];
+static const unsigned ep_dev[N_EPS] = { 0, 4, 8, 12 };
 
 int intr_hw_pending(void *hw)
 {
@@ -95,17 +101,46 @@ static const struct bus_region_ops ep_ops = {
 	.read = ep_read, .write = ep_write, .valid_sizes = BUS_DECODE_SIZE_4,
 };
 
-static struct platform_bar_ops bars[3];
-static struct platform_device_desc devices[3];
+/* ep3's BAR 2: the MSI-X table at 0, the PBA at MSIX_PBA (irq/msix.h
+ * applies their access rules). */
+static enum bus_decode_status msix_read(void *opaque, uint64_t off, unsigned size, uint64_t *val)
+{
+	struct ep *e = opaque;
+
+	if (off < MSIX_PBA)
+		return irq_msix_table_read(&e->x, off, size, val);
+	return irq_msix_pba_read(&e->x, off - MSIX_PBA, size, val);
+}
+
+static enum bus_decode_status msix_write(void *opaque, uint64_t off, unsigned size, uint64_t val)
+{
+	struct ep *e = opaque;
+
+	if (off < MSIX_PBA)
+		return irq_msix_table_write(&e->x, off, size, val);
+	return irq_msix_pba_write(&e->x, off - MSIX_PBA, size, val);
+}
+
+static const struct bus_region_ops msix_ops = {
+	.read = msix_read, .write = msix_write, .valid_sizes = 0, .unaligned = true,
+};
+
+static struct platform_bar_ops bars[N_EPS];
+static struct platform_device_desc devices[N_EPS];
 static const struct bus_mem_range ram[] = { { 0, 3 * GIB } };
-static const char *const names[3] = { "ep0", "ep1", "ep2" };
+static const char *const names[N_EPS] = { "ep0", "ep1", "ep2", "ep3" };
 
 static struct platform_machine *make(void)
 {
 	struct platform_desc d = { 0 };
 	struct platform_machine *m = NULL;
 
-	for (unsigned i = 0; i < 3; i++) {
+	const struct pci_cap_msix_layout ml = {
+		.table_size = 4, .table_bir = 2, .table_offset = 0,
+		.pba_bir = 2, .pba_offset = MSIX_PBA,
+	};
+
+	for (unsigned i = 0; i < N_EPS; i++) {
 		memset(&eps[i], 0, sizeof(eps[i]));
 		assert_int_equal(pci_cfg_init_type0(&eps[i].cfg, 0x1b36, (uint16_t)(0x10 + i),
 						    0xff0000, 1, 0x1b36, 1, 1),
@@ -118,6 +153,12 @@ static struct platform_machine *make(void)
 							    .cfg = &eps[i].cfg, .bars = &bars[i] };
 	}
 	assert_int_equal(pci_cap_add_msi(&eps[0].cfg, 4, true, false, 0, &eps[0].msi), SIM_OK);
+	assert_int_equal(pci_cfg_add_bar(&eps[3].cfg, 2, PCI_BAR_MEM32, 4 * KIB, false), SIM_OK);
+	assert_int_equal(pci_cap_add_msi(&eps[3].cfg, 4, true, false, 0, &eps[3].msi), SIM_OK);
+	assert_int_equal(pci_cap_add_msix(&eps[3].cfg, &ml, 0, &eps[3].msix), SIM_OK);
+	assert_int_equal(irq_msix_init(&eps[3].x, 4), SIM_OK);
+	bars[3].ops[2] = &msix_ops;
+	bars[3].opaque[2] = &eps[3];
 	d.ram = ram;
 	d.n_ram = 1;
 	d.max_backed_bytes = 16 * MIB;
@@ -127,7 +168,7 @@ static struct platform_machine *make(void)
 	d.mps_cap_bytes = 256;
 	d.mrrs_bytes = 512;
 	d.devices = devices;
-	d.n_devices = 3;
+	d.n_devices = N_EPS;
 	assert_int_equal(platform_machine_build(&m, &d), SIM_OK);
 	return m;
 }
@@ -154,8 +195,9 @@ static void up(unsigned storm_passes)
 	struct hostos_config hc;
 	static const struct platform_hostos_inf inf[] = {
 		{ .bus = 0, .device = 0, .function = 0, .msi_supported = true },
+		{ .bus = 0, .device = 12, .function = 0, .msi_supported = true },
 	};
-	struct platform_hostos_config pc = { .inf = inf, .n_inf = 1 };
+	struct platform_hostos_config pc = { .inf = inf, .n_inf = 2 };
 
 	sim_kernel_config_default(&kc);
 	kc.report = quiet;
@@ -167,10 +209,11 @@ static void up(unsigned storm_passes)
 	if (storm_passes)
 		hc.storm_passes = storm_passes;
 	assert_int_equal(hostos_create(&os, &kern, &hc), SIM_OK);
+	assert_int_equal(irq_fn_set_msix(platform_irq_fn(pirq, 0, 12, 0), &eps[3].x), SIM_OK);
 	assert_int_equal(platform_hostos_attach(&ph, mach, pirq, os, &pc), SIM_OK);
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < N_EPS; i++) {
 		eps[i].fn = platform_irq_fn(pirq, 0, ep_dev[i], 0);
-		eps[i].uses_msi = i == 0;
+		eps[i].uses_msi = i == 0 || i == 3;
 	}
 	memset(&intr_obs, 0, sizeof(intr_obs));
 }
@@ -181,6 +224,7 @@ static void down(void)
 	hostos_destroy(os);
 	platform_irq_detach(pirq);
 	platform_machine_destroy(mach);
+	irq_msix_destroy(&eps[3].x);
 	sim_kernel_destroy(&kern);
 }
 
@@ -215,6 +259,8 @@ static void act_fn(struct sim_kernel *k, void *opaque)
 	e->pending = 1;
 	if (a->msg < 0)
 		assert_int_equal(irq_fn_set_intx(e->fn, true), SIM_OK);
+	else if (e->msix)
+		assert_int_equal(irq_fn_msix_signal(e->fn, (unsigned)a->msg), SIM_OK);
 	else
 		assert_int_equal(irq_fn_msi_signal(e->fn, (unsigned)a->msg), SIM_OK);
 }
@@ -322,6 +368,47 @@ static void test_storm(void **state)
 	down();
 }
 
+/* ep3 offers MSI and MSI-X: the OS takes MSI-X (as Windows does), writes
+ * each granted entry and enables it with Function Mask clear; MSI stays
+ * off. A message-based connect gets 4 messages and entry 2 reaches its
+ * ISR as MessageID 2. */
+static void test_msix(void **state)
+{
+	struct pci_cap_msi_state ms;
+	uint32_t ctl = 0;
+
+	(void)state;
+	up(0);
+	assert_int_equal(hostos_device_messages(dev(3)), 4);
+	assert_int_equal(pci_cfg_read(&eps[3].cfg, eps[3].msix + PCI_MSIX_FLAGS, 2, &ctl), SIM_OK);
+	assert_true(ctl & PCI_MSIX_FLAGS_ENABLE);
+	assert_false(ctl & PCI_MSIX_FLAGS_MASKALL);
+	assert_int_equal(pci_cap_msi_get(&eps[3].cfg, &ms), SIM_OK);
+	assert_false(ms.enabled);
+	for (unsigned i = 0; i < 4; i++) {
+		struct hostos_intr_resource r;
+		uint64_t addr = 0;
+		uint32_t data = 0;
+		bool masked = true;
+
+		assert_int_equal(hostos_device_message(dev(3), i, &r), SIM_OK);
+		assert_int_equal(irq_msix_entry(&eps[3].x, i, &addr, &data, &masked), SIM_OK);
+		assert_true(addr == r.address);
+		assert_int_equal(data, r.data);
+		assert_false(masked);
+	}
+	start(3, INTR_MESSAGE_BASED, 0);
+	at(SIM_US(10), 3, 2);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(intr_obs.c[3].message_count, 4);
+	assert_int_equal(intr_obs.c[3].isr_calls, 1);
+	assert_int_equal(intr_obs.c[3].msg_ids[0], 2);
+	assert_int_equal(intr_obs.c[3].dpcs, 1);
+	acts_done();
+	down();
+}
+
 /* The OS's register routines reach the device through the machine's
  * decoder, and its pool is the machine's memory. */
 static void test_registers_and_pool(void **state)
@@ -366,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_shared_intx),
 		cmocka_unit_test(test_msi),
 		cmocka_unit_test(test_storm),
+		cmocka_unit_test(test_msix),
 		cmocka_unit_test(test_registers_and_pool),
 	};
 
