@@ -539,6 +539,7 @@ static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsign
 	const struct bus_decode_interval *iv;
 	const struct bus_decode_region *r;
 	const struct bus_region_ops *ops;
+	struct bus_decode_result saved;
 	enum bus_decode_status st;
 	unsigned valid, impl;
 	uint64_t off;
@@ -573,6 +574,11 @@ static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsign
 		return;
 	}
 	impl = ops->impl_size;
+	/* A model may make bus accesses of its own from inside its callback
+	 * (a register write that fetches a descriptor, an MSI whose delivery
+	 * reads a register): those overwrite d->last, which must describe
+	 * this access when it returns. */
+	saved = d->last;
 	if (impl == 0 || size <= impl) {
 		if (is_write) {
 			st = ops->write(r->opaque, off, size, *val & mask);
@@ -609,6 +615,7 @@ static void do_access(struct bus_decode *d, bool is_write, uint64_t addr, unsign
 		st = BUS_DECODE_CA; /* a model's nonsense status is a refusal */
 	if (st != BUS_DECODE_OK && !is_write)
 		*val = mask;
+	d->last = saved;
 	d->last.status = st;
 	count_status(d, st);
 }

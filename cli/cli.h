@@ -34,4 +34,10 @@ int cli_link(int argc, char **argv);
 /** cli_dma() - `pcisim dma [options]`: the DMA engine throughput sweep (cli/dma.c). */
 int cli_dma(int argc, char **argv);
 
+/** cli_run() - `pcisim run SCENARIO`: one scenario file (cli/run.c). */
+int cli_run(int argc, char **argv);
+
+/** cli_sweep() - `pcisim sweep SCENARIO --vary ...`: a parameter sweep (cli/sweep.c). */
+int cli_sweep(int argc, char **argv);
+
 #endif /* PCISIM_CLI_CLI_H */

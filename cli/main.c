@@ -27,6 +27,8 @@ static const struct cli_command commands[] = {
 	{ "demo", "run the demo model and write its traces (the main job)", cli_demo },
 	{ "link", "PCIe link throughput model", cli_link },
 	{ "dma", "DMA engine throughput sweep", cli_dma },
+	{ "run", "run a scenario file (machine, devices, workload)", cli_run },
+	{ "sweep", "run a scenario over the cross product of parameter values", cli_sweep },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -918,6 +918,68 @@ START_TEST(failed_accesses_traced)
 }
 END_TEST
 
+/* A model that makes a bus access of its own from inside its write
+ * callback (a doorbell that reads another region, an MSI whose delivery
+ * touches a register): the outer access's result still describes the
+ * outer access, with the outer model's status. */
+struct nested {
+	struct bus_decode *d;
+	uint32_t inner_region;
+	uint64_t inner_val;
+};
+
+static enum bus_decode_status nested_write(void *opaque, uint64_t off, unsigned size,
+					   uint64_t val)
+{
+	struct nested *n = opaque;
+
+	(void)off;
+	(void)size;
+	(void)val;
+	/* a read that master-aborts, then one of the other region */
+	ck_assert_int_eq(bus_decode_read(n->d, 0x9000, 4, &n->inner_val, NULL), 0);
+	ck_assert_int_eq(bus_decode_read(n->d, 0x2000, 4, &n->inner_val, NULL), 0);
+	return BUS_DECODE_CA;
+}
+
+static enum bus_decode_status nested_read(void *opaque, uint64_t off, unsigned size,
+					  uint64_t *val)
+{
+	(void)opaque;
+	(void)off;
+	(void)size;
+	*val = 0;
+	return BUS_DECODE_OK;
+}
+
+static const struct bus_region_ops nested_ops = {
+	.read = nested_read, .write = nested_write, .valid_sizes = BUS_DECODE_SIZE_4,
+};
+
+START_TEST(nested_access_keeps_outer_result)
+{
+	struct bus_decode d;
+	struct bus_decode_result res;
+	struct nested n = { .d = &d };
+	struct regs r;
+	uint32_t outer = 0;
+
+	regs_reset(&r);
+	bus_decode_init(&d);
+	ck_assert_int_eq(bus_decode_map(&d, 0x1000, 64, 0, &nested_ops, &n, "doorbell", &outer), 0);
+	ck_assert_int_eq(bus_decode_map(&d, 0x2000, 64, 0, &regs_any_ops, &r, "regs",
+					&n.inner_region), 0);
+	ck_assert_int_eq(bus_decode_write(&d, 0x1008, 4, 1, &res), 0);
+	ck_assert_uint_eq(res.region, outer);
+	ck_assert_uint_eq(res.offset, 8);
+	ck_assert_int_eq(res.status, BUS_DECODE_CA);
+	ck_assert(!res.master_abort);
+	ck_assert_uint_eq(n.inner_val, 0x13121110u); /* the inner read did happen */
+	ck_assert_uint_eq(d.stats.master_aborts, 1);
+	bus_decode_destroy(&d);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("bus:decode");
@@ -938,6 +1000,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, invalid_size_and_misaligned_refused);
 	tcase_add_test(tc, split_into_implemented_size);
 	tcase_add_test(tc, crossing_access_refused);
+	tcase_add_test(tc, nested_access_keeps_outer_result);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tlm");

@@ -1,0 +1,146 @@
+#!/bin/sh
+# tests/cli/check-scenario.sh - `pcisim run` and `pcisim sweep` on small
+# scenario files: results with verified data, the output files, byte-equal
+# reruns (same seed, same bytes), errors that name the file, line and key
+# with exit status 2, --set, --json, and a sweep whose shards concatenate
+# to the unsharded output.
+# Usage: check-scenario.sh CHECK PCISIM; CHECK one of run, errors, sweep.
+set -eu
+
+check=$1
+# absolute: the checks run in a scratch directory
+pcisim=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+dir=$(mktemp -d "${TMPDIR:-/tmp}/pcisim-scen.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+
+fail() {
+	echo "FAIL: $*" >&2
+	for f in out err; do
+		[ -f "$f" ] && { echo "--- $f:" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+
+run() {
+	rc=0
+	# shellcheck disable=SC2086
+	timeout 60 ${PCISIM_TEST_WRAPPER:-} "$pcisim" "$@" >out 2>err || rc=$?
+}
+
+cat >small.ini <<'INI'
+; a small scenario
+[machine]
+mps = 256
+mrrs = 512
+seed = 7
+
+[br0]
+model = bridge
+slot = 1
+
+[dev]
+model = refdev
+parent = br0
+slot = 0
+gen = 3
+width = 8
+sram = 64K
+
+[other]
+model = edu
+slot = 2
+
+[workload]
+device = dev
+direction = both
+sizes = 4K, 60000
+count = 3
+offset = 100
+
+[output]
+dir = res
+INI
+
+case $check in
+run)
+	run run small.ini
+	[ "$rc" -eq 0 ] || fail "run exited $rc"
+	[ "$(grep -c ' verified$' out)" -eq 4 ] || fail "expected 4 verified rows"
+	grep -q "refdev 'dev' at 01:00.0" out || fail "the device is not behind the bridge"
+	[ ! -s err ] || fail "run wrote to stderr"
+	for f in res/small.csv res/small.vcd res/small.json; do
+		[ -s "$f" ] || fail "$f missing"
+	done
+	[ "$(wc -l <res/small.csv)" -eq 5 ] || fail "the CSV has a header and 4 rows"
+	head -1 res/small.csv | grep -q '^scenario,gen,width,mps,mrrs,' || fail "CSV header"
+	grep -q '^small,3,8,256,512,1,7,low,100,write,60000,3,0,180000,' res/small.csv ||
+		fail "CSV row for 60000-byte writes"
+	grep -q '^\$timescale' res/small.vcd || fail "VCD header"
+	grep -q '"traceEvents"' res/small.json || fail "trace file"
+	mkdir first
+	cp res/small.csv res/small.vcd res/small.json first/
+	run run small.ini
+	for f in small.csv small.vcd small.json; do
+		cmp -s "first/$f" "res/$f" || fail "$f differs between two runs"
+	done
+	run run small.ini --set machine.mps=128 --quiet
+	[ "$rc" -eq 0 ] || fail "--set exited $rc"
+	[ ! -s out ] || fail "--quiet printed"
+	grep -q '^small,3,8,128,512,' res/small.csv || fail "--set machine.mps=128 not applied"
+	run run small.ini --json --seed 9
+	[ "$rc" -eq 0 ] || fail "--json exited $rc"
+	[ "$(wc -l <out)" -eq 1 ] || fail "--json: one line"
+	grep -q '^{"scenario":"small",.*"seed":9,.*"verified":true}\]}$' out || fail "--json object"
+	;;
+errors)
+	run run nothing.ini
+	[ "$rc" -eq 2 ] || fail "a missing file exited $rc"
+	grep -q 'nothing.ini: cannot read' err || fail "missing file message"
+	sed 's/^mps = 256$/mps = 300/' small.ini >bad1.ini
+	run run bad1.ini
+	[ "$rc" -eq 2 ] || fail "a bad value exited $rc"
+	grep -q "^pcisim run: bad1.ini:3: \[machine\] mps: '300'" err || fail "bad value message"
+	sed 's/^seed = 7$/sead = 7/' small.ini >bad2.ini
+	run run bad2.ini
+	grep -q "bad2.ini:5: \[machine\] sead: unknown key" err || fail "unknown key message"
+	sed 's/^device = dev$/device = other/' small.ini >bad3.ini
+	run run bad3.ini
+	[ "$rc" -eq 2 ] || fail "a non-refdev workload device exited $rc"
+	grep -q "\[workload\] device: 'other' is not a refdev section" err ||
+		fail "workload device message"
+	printf '[machine]\nthis line has no equals sign\n' >bad4.ini
+	run run bad4.ini
+	grep -q "bad4.ini:2: not a \[section\]" err || fail "malformed line message"
+	run run small.ini --set nodot=1
+	[ "$rc" -eq 2 ] || fail "a bad --set exited $rc"
+	run sweep small.ini --vary workload.sizes=4K,8K
+	[ "$rc" -eq 2 ] || fail "varying sizes exited $rc"
+	run sweep small.ini --vary machine.mps=256,999
+	[ "$rc" -eq 2 ] || fail "a bad --vary value exited $rc"
+	grep -q "machine.mps" err || fail "bad --vary message"
+	run run --help
+	[ "$rc" -eq 0 ] && grep -q '^usage: pcisim run' out || fail "run --help"
+	run sweep --help
+	[ "$rc" -eq 0 ] && grep -q '^usage: pcisim sweep' out || fail "sweep --help"
+	;;
+sweep)
+	run sweep small.ini --vary machine.mps=128,256 --vary dev.width=4,8 --out all.csv
+	[ "$rc" -eq 0 ] || fail "sweep exited $rc"
+	[ "$(wc -l <all.csv)" -eq 17 ] || fail "4 points x 4 rows + header"
+	head -1 all.csv | grep -q '^machine.mps,dev.width,scenario,' || fail "sweep header"
+	[ "$(grep -c '^128,4,small,3,4,128,' all.csv)" -eq 4 ] || fail "point 128/x4"
+	[ "$(grep -c '^256,8,small,3,8,256,' all.csv)" -eq 4 ] || fail "point 256/x8"
+	run sweep small.ini --vary machine.mps=128,256 --vary dev.width=4,8 --shard 1/3 --out p1
+	run sweep small.ini --vary machine.mps=128,256 --vary dev.width=4,8 --shard 2/3 --out p2
+	run sweep small.ini --vary machine.mps=128,256 --vary dev.width=4,8 --shard 3/3 --out p3
+	cat p1 p2 p3 >joined.csv
+	cmp -s all.csv joined.csv || fail "the shards do not concatenate to the whole"
+	run sweep small.ini --vary machine.mps=128,256 --json
+	[ "$(wc -l <out)" -eq 2 ] || fail "sweep --json: a line per point"
+	;;
+*)
+	echo "unknown check $check" >&2
+	exit 2
+	;;
+esac
