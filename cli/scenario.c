@@ -286,6 +286,17 @@ static int set_node(struct scenario *sc, const char *section, const char *key, c
 		if (parse_range(v, 1, 16, &x) || (x & (x - 1)))
 			return err_at(err, len, section, key, "'%s': 1, 2, 4, 8 or 16", v);
 		n->width = (unsigned)x;
+	} else if (!strcmp(key, "link")) {
+		/* "gen4x4": generation and width in one value, for sweeps that
+		 * compare links of equal raw bandwidth */
+		unsigned g, wd;
+		char tail;
+
+		if (sscanf(v, "gen%ux%u%c", &g, &wd, &tail) != 2 || g < 1 || g > 5 || wd < 1 ||
+		    wd > 16 || (wd & (wd - 1)))
+			return err_at(err, len, section, key, "'%s': genGxW, e.g. gen3x8", v);
+		n->gen = g;
+		n->width = wd;
 	} else if (!strcmp(key, "sram")) {
 		if (parse_size(v, &x) || !pow2_between(x, 4 * KIB, 64 * KIB * KIB))
 			return err_at(err, len, section, key, "'%s': a power of two, 4K..64M", v);

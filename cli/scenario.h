@@ -7,7 +7,8 @@
  * The format (README "Scenarios"):
  *   [machine]   cpus, ram_low, ram_high, mps, mrrs, seed
  *   [NAME]      a device or bridge: model = refdev | edu | bridge; slot,
- *               parent; refdev: gen, width, sram, msix, outstanding_reads,
+ *               parent; gen, width (or link = gen3x8); refdev: sram, msix,
+ *               outstanding_reads,
  *               host_read_latency_ns, cmd_latency_ns; msi,
  *               message_limit (its INF); bridge: gen, width
  *   [workload]  device, driver, direction, sizes, count, buffer, offset

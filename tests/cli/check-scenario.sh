@@ -114,6 +114,9 @@ errors)
 	grep -q "bad4.ini:2: not a \[section\]" err || fail "malformed line message"
 	run run small.ini --set nodot=1
 	[ "$rc" -eq 2 ] || fail "a bad --set exited $rc"
+	run run small.ini --set dev.link=gen3x3
+	[ "$rc" -eq 2 ] || fail "link gen3x3 exited $rc"
+	grep -q "\[dev\] link: 'gen3x3': genGxW" err || fail "bad link message"
 	run sweep small.ini --vary workload.sizes=4K,8K
 	[ "$rc" -eq 2 ] || fail "varying sizes exited $rc"
 	run sweep small.ini --vary machine.mps=256,999
@@ -136,6 +139,9 @@ sweep)
 	run sweep small.ini --vary machine.mps=128,256 --vary dev.width=4,8 --shard 3/3 --out p3
 	cat p1 p2 p3 >joined.csv
 	cmp -s all.csv joined.csv || fail "the shards do not concatenate to the whole"
+	run sweep small.ini --vary dev.link=gen3x8,gen4x4 --out links.csv
+	[ "$(grep -c '^gen3x8,small,3,8,' links.csv)" -eq 4 ] || fail "link gen3x8 rows"
+	[ "$(grep -c '^gen4x4,small,4,4,' links.csv)" -eq 4 ] || fail "link gen4x4 rows"
 	run sweep small.ini --vary machine.mps=128,256 --json
 	[ "$(wc -l <out)" -eq 2 ] || fail "sweep --json: a line per point"
 	;;
