@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/plot.h"
 #include "cli/report.h"
 #include "cli/scenario.h"
 #include "cli/workload.h"
@@ -18,8 +19,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Run a scenario: the machine, devices and workload its INI file describes\n"
 	      "(README \"Scenarios\"). Prints achieved DMA throughput beside the link's\n"
-	      "bound and the latency of each transfer size; writes OUT/NAME.csv, .vcd\n"
-	      "and .json (Perfetto) as its [output] section says.\n"
+	      "bound and the latency of each transfer size; writes OUT/NAME.csv, .vcd,\n"
+	      ".json (Perfetto) and .svg (a plot) as its [output] section says.\n"
 	      "\n"
 	      "options:\n"
 	      "  --set SECTION.KEY=VALUE  change one key, as a line of the file would\n"
@@ -103,7 +104,7 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "pcisim run: %s: %s\n", path, err);
 		return 2;
 	}
-	if ((sc.csv || sc.vcd || sc.trace) && cli_mkdirs(sc.out_dir)) {
+	if ((sc.csv || sc.vcd || sc.trace || sc.svg) && cli_mkdirs(sc.out_dir)) {
 		fprintf(stderr, "pcisim run: %s: %s\n", sc.out_dir, strerror(errno));
 		return 1;
 	}
@@ -132,6 +133,19 @@ int cli_run(int argc, char **argv)
 		}
 		if (!quiet && !json)
 			printf("wrote %s\n", p);
+	}
+	if (sc.svg) {
+		char p[SCEN_PATH_MAX * 2 + 8], title[SCEN_PATH_MAX + 64];
+
+		snprintf(p, sizeof(p), "%s/%s.svg", sc.out_dir, sc.name);
+		snprintf(title, sizeof(title), "%s: refdev DMA throughput, Gen%u x%u, MPS %u, MRRS %u",
+			 sc.name, res.gen, res.width, res.mps, res.mrrs);
+		if (plot_throughput_svg(p, title, &res)) {
+			fprintf(stderr, "pcisim run: %s: %s\n", p, strerror(errno));
+			return 1;
+		}
+		if (!quiet && !json)
+			printf("wrote %s (throughput against size)\n", p);
 	}
 	if (!quiet && !json) {
 		if (sc.vcd)

@@ -31,7 +31,7 @@ void scenario_init(struct scenario *sc)
 	sc->n_sizes = 3;
 	sc->count = 8;
 	snprintf(sc->out_dir, sizeof(sc->out_dir), "pcisim-out");
-	sc->csv = sc->vcd = sc->trace = true;
+	sc->csv = sc->vcd = sc->trace = sc->svg = true;
 }
 
 static int err_at(char *err, unsigned len, const char *section, const char *key, const char *fmt,
@@ -224,11 +224,14 @@ static int set_output(struct scenario *sc, const char *key, const char *v, char 
 		snprintf(sc->out_dir, sizeof(sc->out_dir), "%s", v);
 		return 0;
 	}
-	if (strcmp(key, "csv") && strcmp(key, "vcd") && strcmp(key, "trace"))
+	if (strcmp(key, "csv") && strcmp(key, "vcd") && strcmp(key, "trace") && strcmp(key, "svg"))
 		return err_at(err, len, "output", key, "unknown key");
 	if (parse_bool(v, &b))
 		return err_at(err, len, "output", key, "'%s': yes or no", v);
-	*(!strcmp(key, "csv") ? &sc->csv : !strcmp(key, "vcd") ? &sc->vcd : &sc->trace) = b;
+	*(!strcmp(key, "csv")	? &sc->csv
+	  : !strcmp(key, "vcd") ? &sc->vcd
+	  : !strcmp(key, "svg") ? &sc->svg
+				: &sc->trace) = b;
 	return 0;
 }
 

@@ -12,7 +12,7 @@
  *               host_read_latency_ns, cmd_latency_ns; msi,
  *               message_limit (its INF); bridge: gen, width
  *   [workload]  device, driver, direction, sizes, count, buffer, offset
- *   [output]    dir, csv, vcd, trace
+ *   [output]    dir, csv, vcd, trace, svg
  * Sizes take K, M and G suffixes (powers of 1024); booleans are
  * yes/no/true/false/1/0.
  */
@@ -65,7 +65,7 @@ struct scenario {
 	bool buffer_high;                  /* host pages above 4 GiB */
 	unsigned offset;                   /* of the data in its first page */
 	char out_dir[SCEN_PATH_MAX];
-	bool csv, vcd, trace;
+	bool csv, vcd, trace, svg;
 };
 
 /** scenario_init() - the defaults: one CPU, 2 GiB, MPS 256, MRRS 512, seed

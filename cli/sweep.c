@@ -169,7 +169,7 @@ int cli_sweep(int argc, char **argv)
 			return 2;
 		}
 	}
-	base.vcd = base.trace = base.csv = false;
+	base.vcd = base.trace = base.csv = base.svg = false;
 	/* Every value must be acceptable before anything runs. */
 	for (unsigned v = 0; v < n_vary; v++) {
 		for (unsigned j = 0; j < vary[v].n; j++) {

@@ -69,7 +69,7 @@ run)
 	[ "$(grep -c ' verified$' out)" -eq 4 ] || fail "expected 4 verified rows"
 	grep -q "refdev 'dev' at 01:00.0" out || fail "the device is not behind the bridge"
 	[ ! -s err ] || fail "run wrote to stderr"
-	for f in res/small.csv res/small.vcd res/small.json; do
+	for f in res/small.csv res/small.vcd res/small.json res/small.svg; do
 		[ -s "$f" ] || fail "$f missing"
 	done
 	[ "$(wc -l <res/small.csv)" -eq 5 ] || fail "the CSV has a header and 4 rows"
@@ -78,10 +78,12 @@ run)
 		fail "CSV row for 60000-byte writes"
 	grep -q '^\$timescale' res/small.vcd || fail "VCD header"
 	grep -q '"traceEvents"' res/small.json || fail "trace file"
+	head -1 res/small.svg | grep -q '^<?xml' && grep -q '</svg>' res/small.svg || fail "SVG plot"
+	[ "$(grep -c '<polyline' res/small.svg)" -eq 4 ] || fail "SVG: 2 directions x (achieved, bound)"
 	mkdir first
-	cp res/small.csv res/small.vcd res/small.json first/
+	cp res/small.csv res/small.vcd res/small.json res/small.svg first/
 	run run small.ini
-	for f in small.csv small.vcd small.json; do
+	for f in small.csv small.vcd small.json small.svg; do
 		cmp -s "first/$f" "res/$f" || fail "$f differs between two runs"
 	done
 	run run small.ini --set machine.mps=128 --quiet
