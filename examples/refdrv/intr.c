@@ -199,12 +199,7 @@ VOID RefdrvDpcForIsr(PKDPC Dpc, PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
 	KeSynchronizeExecution(RefdrvSyncObject(ext), RefdrvTakeStatus, &take);
 
 	if (take.Status & INT_TIMER) {
-		KeAcquireSpinLockAtDpcLevel(&ext->Lock);
-		timer = ext->TimerIrp;
-		ext->TimerIrp = NULL;
-		if (timer && !IoSetCancelRoutine(timer, NULL))
-			timer = NULL; /* being cancelled: its cancel routine completes it */
-		KeReleaseSpinLockFromDpcLevel(&ext->Lock);
+		timer = RefdrvTakeTimerIrp(ext);
 		if (timer) {
 			*(PULONG)timer->AssociatedIrp.SystemBuffer = RefdrvRead(ext, REG_INT_COUNT);
 			timer->IoStatus.Status = STATUS_SUCCESS;

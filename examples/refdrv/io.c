@@ -258,13 +258,23 @@ VOID RefdrvFailAllRequests(PREFDRV_EXT Ext, NTSTATUS Status)
 		RefdrvDmaEnd(Ext);
 		RefdrvCompleteCurrent(Ext, Status, 0);
 	}
+	irp = RefdrvTakeTimerIrp(Ext);
+	if (irp)
+		RefdrvComplete(irp, Status, 0);
+	KeLowerIrql(old);
+}
+
+/* The waiting TIMER request, now ours to complete, or NULL (none, or its
+ * cancel routine owns it). At DISPATCH_LEVEL. */
+PIRP RefdrvTakeTimerIrp(PREFDRV_EXT Ext)
+{
+	PIRP irp;
+
 	KeAcquireSpinLockAtDpcLevel(&Ext->Lock);
 	irp = Ext->TimerIrp;
 	Ext->TimerIrp = NULL;
 	if (irp && !IoSetCancelRoutine(irp, NULL))
-		irp = NULL; /* being cancelled: its cancel routine completes it */
+		irp = NULL;
 	KeReleaseSpinLockFromDpcLevel(&Ext->Lock);
-	if (irp)
-		RefdrvComplete(irp, Status, 0);
-	KeLowerIrql(old);
+	return irp;
 }

@@ -83,6 +83,7 @@ DRIVER_DISPATCH RefdrvDispatchDeviceControl;
 DRIVER_STARTIO RefdrvStartIo;
 VOID RefdrvCompleteCurrent(PREFDRV_EXT Ext, NTSTATUS Status, ULONG_PTR Information);
 VOID RefdrvFailAllRequests(PREFDRV_EXT Ext, NTSTATUS Status);
+PIRP RefdrvTakeTimerIrp(PREFDRV_EXT Ext);
 
 /* intr.c */
 NTSTATUS RefdrvConnectInterrupts(PREFDRV_EXT Ext);
