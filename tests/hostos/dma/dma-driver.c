@@ -662,6 +662,15 @@ void dma_packet_no_flush(void *arg)
 	packet_scenario(FALSE);
 }
 
+static IO_ALLOCATION_ACTION NTAPI release_control(PDEVICE_OBJECT dev, PIRP irp, PVOID mrb,
+						  PVOID ctx)
+{
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	((struct packet *)ctx)->mrb = mrb;
+	return DeallocateObject;
+}
+
 void dma_channel_keep(void *arg)
 {
 	struct packet pk;
@@ -685,10 +694,9 @@ void dma_channel_keep(void *arg)
 	dma_obs.ok[0] = pk.a->DmaOperations->FlushAdapterBuffers(
 		pk.a, pk.m, pk.mrb, MmGetMdlVirtualAddress(pk.m), dma_in.length, TRUE);
 	pk.a->DmaOperations->FreeAdapterChannel(pk.a);
-	pk.action = DeallocateObject;
 	pk.mrb = NULL;
 	dma_obs.status[1] = (ULONG)pk.a->DmaOperations->AllocateAdapterChannel(
-		pk.a, (PDEVICE_OBJECT)dma_in.pdo, 0, adapter_control, &pk);
+		pk.a, (PDEVICE_OBJECT)dma_in.pdo, 0, release_control, &pk);
 	dma_obs.ok[1] = pk.mrb != NULL;
 	KeLowerIrql(old);
 	undescribe(pk.m);
