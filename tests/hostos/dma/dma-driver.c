@@ -1028,3 +1028,67 @@ void dma_iommu_fault(void *arg)
 	UNREFERENCED_PARAMETER(arg);
 	dma_sg_list(arg);
 }
+
+/* An MDL the driver built itself whose PFN is not memory. */
+void dma_bad_pfn(void *arg)
+{
+	PDMA_ADAPTER a = adapter();
+	PSCATTER_GATHER_LIST sg = NULL;
+	struct {
+		MDL mdl;
+		PFN_NUMBER pfn[1];
+	} s;
+	PVOID va = (PVOID)(ULONG_PTR)0x10000000;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	MmInitializeMdl(&s.mdl, va, 100);
+	s.mdl.MdlFlags |= MDL_PAGES_LOCKED;
+	s.pfn[0] = 0x200000; /* 8 GiB: no RAM there */
+	dma_obs.mdl = &s.mdl;
+	dma_obs.va = &s.pfn[0];
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)a->DmaOperations->GetScatterGatherList(a, (PDEVICE_OBJECT)dma_in.pdo, &s.mdl, va, 100,
+						     list_control, &sg, TRUE);
+	KeLowerIrql(old);
+}
+
+/* AdapterControl maps, then returns DeallocateObject: registers freed
+ * while still mapped. */
+void dma_bad_dealloc_mapped(void *arg)
+{
+	struct packet pk;
+	PUCHAR p;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&pk, sizeof(pk));
+	pk.a = adapter();
+	p = buffer(PAGE_SIZE);
+	pk.m = describe(p, PAGE_SIZE);
+	pk.action = DeallocateObject;
+	pk.write = TRUE;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 1,
+							  adapter_control, &pk);
+	KeLowerIrql(old);
+}
+
+void dma_bad_flush_bad_base(void *arg)
+{
+	PDMA_ADAPTER a = adapter();
+	PUCHAR p = buffer(PAGE_SIZE);
+	PMDL m = describe(p, PAGE_SIZE);
+
+	UNREFERENCED_PARAMETER(arg);
+	dma_obs.mrb = &dma_obs;
+	(void)a->DmaOperations->FlushAdapterBuffers(a, m, &dma_obs, p, PAGE_SIZE, TRUE);
+}
+
+void dma_bad_null_adapter(void *arg)
+{
+	PDMA_ADAPTER a = adapter();
+
+	UNREFERENCED_PARAMETER(arg);
+	a->DmaOperations->PutDmaAdapter(NULL);
+}

@@ -99,5 +99,9 @@ void dma_bad_va_outside(void *arg);
 void dma_bad_version(void *arg);
 void dma_sg_short_chain(void *arg);
 void dma_iommu_fault(void *arg);
+void dma_bad_pfn(void *arg);
+void dma_bad_dealloc_mapped(void *arg);
+void dma_bad_flush_bad_base(void *arg);
+void dma_bad_null_adapter(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_DMA_DRIVER_H */

@@ -562,6 +562,13 @@ MISUSE(test_unlocked_mdl, dma_bad_unlocked_mdl, PAGE, 0xE6, 0x0E, (uintptr_t)dma
 MISUSE(test_va_outside, dma_bad_va_outside, PAGE, 0xE6, 0x1B, (uintptr_t)dma_obs.va,
        (uintptr_t)dma_obs.mdl, 0)
 MISUSE(test_short_chain, dma_sg_short_chain, PAGE, 0xE6, 0x24, 100, 0, 0)
+MISUSE(test_dealloc_mapped, dma_bad_dealloc_mapped, PAGE, 0xE6, 0x10, 1, 0, 0)
+MISUSE(test_flush_bad_base, dma_bad_flush_bad_base, PAGE, 0xE6, 0x16, (uintptr_t)dma_obs.mrb, 0,
+       0)
+MISUSE(test_null_adapter, dma_bad_null_adapter, PAGE, 0xE6, 0x19, 0, 0, 0)
+/* 0xC4/0x89: P2 = the MDL, P3 = the PFN entry, P4 = the PFN. */
+MISUSE(test_pfn_not_memory, dma_bad_pfn, PAGE, 0xC4, 0x89, (uintptr_t)dma_obs.mdl,
+       (uintptr_t)dma_obs.va, 0x200000)
 
 static void test_bad_version(void **state)
 {
@@ -632,6 +639,10 @@ int main(void)
 		cmocka_unit_test(test_unlocked_mdl),
 		cmocka_unit_test(test_va_outside),
 		cmocka_unit_test(test_short_chain),
+		cmocka_unit_test(test_dealloc_mapped),
+		cmocka_unit_test(test_flush_bad_base),
+		cmocka_unit_test(test_null_adapter),
+		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_live_queries),
 	};
