@@ -139,6 +139,12 @@ NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL m
 VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLEAN write);
 NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, ULONG len,
 					    PULONG size, PULONG n_regs);
+NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx);
+NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
+					 ULONGLONG offset, ULONG len, ULONG flags,
+					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
+					 PDMA_COMPLETION_ROUTINE done, PVOID done_ctx,
+					 PSCATTER_GATHER_LIST *out);
 NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
 					ULONG len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
 					BOOLEAN write, PVOID buf, ULONG buf_len);

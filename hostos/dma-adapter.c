@@ -182,38 +182,41 @@ static size_t guard_check(const uint8_t *p, size_t n, size_t phase)
 	return n;
 }
 
-static bool alloc_contig(struct bus_mem *mem, uint32_t pages, const struct hostos_adapter *ad,
-			 uint64_t *frames)
+static bool frames_fit(const uint64_t *frames, uint32_t pages, uint64_t limit)
 {
-	unsigned zone = ad->addr_bits < 64 ? BUS_MEM_ALLOC_BELOW_4G : 0;
+	/* Never across a 4 GiB boundary (a device's address counter may
+	 * wrap at 32 bits), never above what the device reaches. */
+	return (frames[0] >> 32) == ((frames[pages - 1] + PAGE_SIZE - 1) >> 32) &&
+	       frames[pages - 1] + PAGE_SIZE - 1 <= limit;
+}
+
+static bool alloc_contig(struct bus_mem *mem, uint32_t pages, uint64_t limit, uint64_t *frames)
+{
+	unsigned zone = limit < UINT64_MAX ? BUS_MEM_ALLOC_BELOW_4G : 0;
 
 	if (bus_mem_alloc_frames(mem, pages, BUS_MEM_ALLOC_CONTIGUOUS | zone, frames) != SIM_OK)
 		return false;
-	/* Never across a 4 GiB boundary (a device's address counter may
-	 * wrap at 32 bits): retry below 4 GiB. */
-	if ((frames[0] >> 32) != ((frames[pages - 1] + PAGE_SIZE - 1) >> 32) ||
-	    frames[pages - 1] + PAGE_SIZE - 1 > ad->limit) {
-		(void)bus_mem_free_frames(mem, frames, pages);
-		return bus_mem_alloc_frames(mem, pages, BUS_MEM_ALLOC_CONTIGUOUS | BUS_MEM_ALLOC_BELOW_4G,
-					    frames) == SIM_OK;
-	}
-	return true;
+	if (frames_fit(frames, pages, limit))
+		return true;
+	(void)bus_mem_free_frames(mem, frames, pages);
+	if (bus_mem_alloc_frames(mem, pages, BUS_MEM_ALLOC_CONTIGUOUS | BUS_MEM_ALLOC_BELOW_4G,
+				 frames) != SIM_OK)
+		return false;
+	if (frames_fit(frames, pages, limit))
+		return true;
+	(void)bus_mem_free_frames(mem, frames, pages);
+	return false;
 }
 
-static PVOID NTAPI allocate_common_buffer(PDMA_ADAPTER a, ULONG Length,
-					  PPHYSICAL_ADDRESS LogicalAddress, BOOLEAN CacheEnabled)
+static PVOID common_alloc(struct hostos_thread *t, struct hostos_adapter *ad, ULONG Length,
+			  PPHYSICAL_ADDRESS LogicalAddress, uint64_t limit)
 {
-	struct hostos_thread *t = hostos_dma_enter(a, "AllocateCommonBuffer",
-						   (const void *)allocate_common_buffer);
-	struct hostos_adapter *ad = (struct hostos_adapter *)a;
 	struct bus_mem *mem = hostos_pool_mem(t->os);
 	struct hostos_cbuf cb = { 0 };
 	uint32_t slack;
 	uint64_t *frames;
 	void *base;
 
-	(void)CacheEnabled; /* x64 DMA is cache-coherent: always cached */
-	hostos_dma_irql_eq(t, HOSTOS_PASSIVE, "AllocateCommonBuffer");
 	if (!LogicalAddress || Length == 0 || !mem || Length > 0x7FFFFFFFu)
 		return NULL;
 	cb.length = Length;
@@ -223,7 +226,7 @@ static PVOID NTAPI allocate_common_buffer(PDMA_ADAPTER a, ULONG Length,
 	frames = malloc(cb.pages * sizeof(*frames));
 	if (!frames)
 		return NULL;
-	if (!alloc_contig(mem, cb.pages, ad, frames)) {
+	if (!alloc_contig(mem, cb.pages, ad->dev && ad->dev->iommu ? UINT64_MAX : limit, frames)) {
 		free(frames);
 		return NULL;
 	}
@@ -242,6 +245,10 @@ static PVOID NTAPI allocate_common_buffer(PDMA_ADAPTER a, ULONG Length,
 	cb.logical = cb.first_frame + PAGE_SIZE;
 	if (ad->dev && ad->dev->iommu) {
 		cb.iova = hostos_dma_iova_alloc(ad->dev, cb.data_pages);
+		if (cb.iova && cb.iova + (uint64_t)cb.data_pages * PAGE_SIZE - 1 > limit) {
+			hostos_dma_iova_free(ad->dev, cb.iova, cb.data_pages);
+			cb.iova = 0;
+		}
 		if (!cb.iova ||
 		    dma_iommu_map(ad->dev->iommu, cb.iova, cb.first_frame + PAGE_SIZE,
 				  (uint64_t)cb.data_pages * PAGE_SIZE,
@@ -279,6 +286,52 @@ fail:
 		(void)bus_mem_free_frames(mem, &f, 1);
 	}
 	return NULL;
+}
+
+static PVOID NTAPI allocate_common_buffer(PDMA_ADAPTER a, ULONG Length,
+					  PPHYSICAL_ADDRESS LogicalAddress, BOOLEAN CacheEnabled)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "AllocateCommonBuffer",
+						   (const void *)allocate_common_buffer);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	(void)CacheEnabled; /* x64 DMA is cache-coherent: always cached */
+	hostos_dma_irql_eq(t, HOSTOS_PASSIVE, "AllocateCommonBuffer");
+	return common_alloc(t, ad, Length, LogicalAddress, ad->limit);
+}
+
+static PVOID NTAPI allocate_common_buffer_ex(PDMA_ADAPTER a, PPHYSICAL_ADDRESS MaximumAddress,
+					     ULONG Length, PPHYSICAL_ADDRESS LogicalAddress,
+					     BOOLEAN CacheEnabled, NODE_REQUIREMENT PreferredNode)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "AllocateCommonBufferEx",
+						   (const void *)allocate_common_buffer_ex);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	uint64_t limit = ad->limit;
+
+	(void)CacheEnabled;
+	(void)PreferredNode; /* one NUMA node */
+	hostos_dma_irql_eq(t, HOSTOS_PASSIVE, "AllocateCommonBufferEx");
+	if (MaximumAddress && (uint64_t)MaximumAddress->QuadPart < limit)
+		limit = (uint64_t)MaximumAddress->QuadPart;
+	return common_alloc(t, ad, Length, LogicalAddress, limit);
+}
+
+static NTSTATUS NTAPI get_dma_adapter_info(PDMA_ADAPTER a, PDMA_ADAPTER_INFO info)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "GetDmaAdapterInfo",
+						   (const void *)get_dma_adapter_info);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "GetDmaAdapterInfo");
+	if (!info || info->Version != DMA_ADAPTER_INFO_VERSION1)
+		return STATUS_INVALID_PARAMETER;
+	info->V1.ReadDmaCounterAvailable = FALSE;
+	info->V1.ScatterGatherLimit = ad->max_regs;
+	info->V1.DmaAddressWidth = ad->addr_bits;
+	info->V1.Flags = 0;
+	info->V1.MinimumTransferUnit = 1;
+	return STATUS_SUCCESS;
 }
 
 /* 0xE6/0x0F when a device or the driver wrote over the guard bytes. */
@@ -467,6 +520,10 @@ static const DMA_OPERATIONS ops_template = {
 	.CalculateScatterGatherList = hostos_dma_calculate_sg_list,
 	.BuildScatterGatherList = hostos_dma_build_sg_list,
 	.BuildMdlFromScatterGatherList = build_mdl_from_sg_list,
+	.GetDmaAdapterInfo = get_dma_adapter_info,
+	.InitializeDmaTransferContext = hostos_dma_init_transfer_context,
+	.AllocateCommonBufferEx = allocate_common_buffer_ex,
+	.GetScatterGatherListEx = hostos_dma_get_sg_list_ex,
 };
 
 PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
@@ -488,9 +545,10 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 					dd->Version);
 		return NULL;
 	}
-	if (dd->Version == DEVICE_DESCRIPTION_VERSION3) {
-		hostos_warn(t->os, "IoGetDmaAdapter: DEVICE_DESCRIPTION_VERSION3 needs version 3 "
-				   "DMA_OPERATIONS, which the mock lacks (NULL)");
+	if (dd->Version == DEVICE_DESCRIPTION_VERSION3 &&
+	    (dd->DmaAddressWidth < 1 || dd->DmaAddressWidth > 64)) {
+		hostos_warn(t->os, "IoGetDmaAdapter: DEVICE_DESCRIPTION_VERSION3 with DmaAddressWidth "
+				   "%u, not 1..64 (NULL)", dd->DmaAddressWidth);
 		return NULL;
 	}
 	if (!dd->Master) {
@@ -522,8 +580,12 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 	ad->os = t->os;
 	ad->pdo = PhysicalDeviceObject;
 	ad->dev = hostos_dma_dev(d, PhysicalDeviceObject, false);
-	/* A PCI bus master reaches at least 32 bits (spec §7.1). */
-	ad->addr_bits = dd->Dma64BitAddresses ? 64 : 32;
+	/* VERSION3's DmaAddressWidth replaces both flags; before it a PCI
+	 * bus master reaches at least 32 bits (spec §7.1). */
+	if (dd->Version == DEVICE_DESCRIPTION_VERSION3)
+		ad->addr_bits = dd->DmaAddressWidth;
+	else
+		ad->addr_bits = dd->Dma64BitAddresses ? 64 : 32;
 	ad->limit = ad->addr_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << ad->addr_bits) - 1;
 	ad->scatter_gather = dd->ScatterGather != FALSE;
 	ad->max_regs = BYTES_TO_PAGES(dd->MaximumLength) + 1;
@@ -531,6 +593,8 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 	ad->ops = ops_template;
 	if (dd->Version < DEVICE_DESCRIPTION_VERSION2)
 		ad->ops.Size = (ULONG)offsetof(DMA_OPERATIONS, CalculateScatterGatherList);
+	else if (dd->Version == DEVICE_DESCRIPTION_VERSION2)
+		ad->ops.Size = (ULONG)offsetof(DMA_OPERATIONS, GetDmaAdapterInfo);
 	ad->a.Version = 1; /* always 1 (IoGetDmaAdapter's page) */
 	ad->a.Size = sizeof(DMA_ADAPTER);
 	ad->a.DmaOperations = &ad->ops;

@@ -62,7 +62,8 @@ static void mdl_usable(struct hostos_thread *t, PMDL m)
 /*
  * Cut [@va, @va + @len) of the chain from @m (@va inside @m) into pieces:
  * how many pieces (pages) it takes, with the checks on the way (0xE6/0x1B,
- * 0x21, 0x24, 0x0E; 0xC4/0x89). @segs NULL: count only. Returns 0 when
+ * 0x21, 0x24, 0x0E; 0xC4/0x89 in the counting pass). @segs NULL: count
+ * only; callers count first, so filling never stops the machine. Returns 0 when
  * the chain is too short without the verifier.
  */
 static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
@@ -101,17 +102,16 @@ static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
 		if (piece > m->ByteCount - off)
 			piece = (uint32_t)(m->ByteCount - off);
 		if (segs) {
-			uint64_t pa = pa_of(m, off);
+			segs[n] = (struct dma_seg){ .pa = pa_of(m, off), .len = piece };
+		} else if (!(m->MdlFlags & MDL_IO_SPACE) && mem &&
+			   !bus_mem_is_ram(mem, pa_of(m, off), piece)) {
+			/* Checked in the counting pass, before the caller
+			 * allocates anything a bug check would leave behind. */
+			PPFN_NUMBER e = &MmGetMdlPfnArray(m)[(m->ByteOffset + off) >> PAGE_SHIFT];
 
-			if (!(m->MdlFlags & MDL_IO_SPACE) && mem && !bus_mem_is_ram(mem, pa, piece)) {
-				PPFN_NUMBER e = &MmGetMdlPfnArray(m)[(m->ByteOffset + off) >> PAGE_SHIFT];
-
-				hostos_bugcheck(t, 0xC4, 0x89, (uintptr_t)m, (uintptr_t)e, *e,
-						"MDL %p, not marked I/O space, holds frame 0x%llx, "
-						"which is not memory (%s)", (void *)m,
-						(unsigned long long)*e, routine);
-			}
-			segs[n] = (struct dma_seg){ .pa = pa, .len = piece };
+			hostos_bugcheck(t, 0xC4, 0x89, (uintptr_t)m, (uintptr_t)e, *e,
+					"MDL %p, not marked I/O space, holds frame 0x%llx, which is "
+					"not memory (%s)", (void *)m, (unsigned long long)*e, routine);
 		}
 		n++;
 		off += piece;
@@ -137,6 +137,10 @@ static bool assign(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n, 
 	if (ad->dev && ad->dev->iommu) {
 		uint64_t iova = hostos_dma_iova_alloc(ad->dev, n);
 
+		if (iova && iova + (uint64_t)n * PAGE_SIZE - 1 > ad->limit) {
+			hostos_dma_iova_free(ad->dev, iova, n);
+			iova = 0;
+		}
 		if (!iova)
 			return false;
 		for (uint32_t i = 0; i < n; i++) {
@@ -179,6 +183,14 @@ static bool assign(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n, 
 		free(frames);
 		return false;
 	}
+	/* A device narrower than 32 bits may not reach every frame below
+	 * 4 GiB. */
+	for (uint32_t i = 0; i < n; i++)
+		if (frames[i] + PAGE_SIZE - 1 > ad->limit) {
+			(void)bus_mem_free_frames(mem, frames, n);
+			free(frames);
+			return false;
+		}
 	for (uint32_t i = 0; i < n; i++) {
 		segs[i].kind = DMA_SEG_BOUNCE;
 		segs[i].aux = frames[i];
@@ -341,6 +353,69 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
 		     "BuildScatterGatherList", &s);
 	if (st == STATUS_SUCCESS && routine)
 		call_list_control(t, routine, dev, s->list, ctx);
+	return st;
+}
+
+#define TRANSFER_CONTEXT_MAGIC 0x31435444u /* "DTC1" */
+
+NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "InitializeDmaTransferContext",
+						   (const void *)hostos_dma_init_transfer_context);
+	uint32_t magic = TRANSFER_CONTEXT_MAGIC;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "InitializeDmaTransferContext");
+	if (!ctx)
+		return STATUS_INVALID_PARAMETER;
+	memset(ctx, 0, DMA_TRANSFER_CONTEXT_SIZE_V1);
+	memcpy(ctx, &magic, sizeof(magic));
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
+					 ULONGLONG offset, ULONG len, ULONG flags,
+					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
+					 PDMA_COMPLETION_ROUTINE done, PVOID done_ctx,
+					 PSCATTER_GATHER_LIST *out)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherListEx",
+						   (const void *)hostos_dma_get_sg_list_ex);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_sg *s;
+	uint32_t magic = 0;
+	uint8_t irql = t->cpu->irql;
+	NTSTATUS st;
+
+	(void)flags; /* resources never wait: the callback always runs at once */
+	(void)done_ctx;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
+	if (ctx)
+		memcpy(&magic, ctx, sizeof(magic));
+	if (magic != TRANSFER_CONTEXT_MAGIC || !mdl || (!routine && !out))
+		return STATUS_INVALID_PARAMETER;
+	if (done)
+		hostos_warn(t->os, "GetScatterGatherListEx: a DmaCompletionRoutine is for system DMA; "
+				   "a bus master's is never called");
+	/* Offset counts from the start of the chain's first buffer. */
+	while (mdl && offset >= mdl->ByteCount) {
+		offset -= mdl->ByteCount;
+		mdl = mdl->Next;
+	}
+	if (!mdl)
+		return STATUS_BUFFER_TOO_SMALL;
+	/* The list is made at DISPATCH_LEVEL, as GetScatterGatherList's. */
+	if (irql < HOSTOS_DISPATCH)
+		hostos_raise(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
+	st = sg_make(t, ad, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write, NULL,
+		     0, "GetScatterGatherListEx", &s);
+	if (st == STATUS_SUCCESS) {
+		if (routine)
+			call_list_control(t, routine, dev, s->list, context);
+		else
+			*out = s->list;
+	}
+	if (irql < HOSTOS_DISPATCH)
+		hostos_lower(t, irql, "GetScatterGatherListEx");
 	return st;
 }
 

@@ -258,12 +258,64 @@ typedef NTSTATUS(NTAPI *PBUILD_MDL_FROM_SCATTER_GATHER_LIST)(PDMA_ADAPTER DmaAda
 							     PSCATTER_GATHER_LIST ScatterGather,
 							     PMDL OriginalMdl, PMDL *TargetMdl);
 
+/* ---- version 3 (Windows 8) ---- */
+
+#define DMA_ADAPTER_INFO_VERSION1 1
+
+typedef struct _DMA_ADAPTER_INFO_V1 {
+	ULONG ReadDmaCounterAvailable;
+	ULONG ScatterGatherLimit;
+	ULONG DmaAddressWidth;
+	ULONG Flags;
+	ULONG MinimumTransferUnit;
+} DMA_ADAPTER_INFO_V1, *PDMA_ADAPTER_INFO_V1;
+
+/* Set Version to DMA_ADAPTER_INFO_VERSION1 before GetDmaAdapterInfo. */
+typedef struct _DMA_ADAPTER_INFO {
+	ULONG Version;
+	union {
+		DMA_ADAPTER_INFO_V1 V1;
+	};
+} DMA_ADAPTER_INFO, *PDMA_ADAPTER_INFO;
+
+/* Storage for a transfer context: InitializeDmaTransferContext fills it. */
+#define DMA_TRANSFER_CONTEXT_VERSION1 1
+#define DMA_TRANSFER_CONTEXT_SIZE_V1 128
+
+/* GetScatterGatherListEx's Flags: the callback must run before the call
+ * returns (it always does here). */
+#define DMA_SYNCHRONOUS_CALLBACK 0x01
+
+typedef ULONG NODE_REQUIREMENT;
+#define MM_ANY_NODE_OK 0x80000000
+
+typedef VOID NTAPI DMA_COMPLETION_ROUTINE(PDEVICE_OBJECT DeviceObject, PVOID CompletionContext,
+					  DMA_COMPLETION_STATUS Status);
+typedef DMA_COMPLETION_ROUTINE *PDMA_COMPLETION_ROUTINE;
+
+typedef NTSTATUS(NTAPI *PGET_DMA_ADAPTER_INFO)(PDMA_ADAPTER DmaAdapter,
+					       PDMA_ADAPTER_INFO AdapterInfo);
+typedef NTSTATUS(NTAPI *PINITIALIZE_DMA_TRANSFER_CONTEXT)(PDMA_ADAPTER DmaAdapter,
+							  PVOID DmaTransferContext);
+typedef PVOID(NTAPI *PALLOCATE_COMMON_BUFFER_EX)(PDMA_ADAPTER DmaAdapter,
+						 PPHYSICAL_ADDRESS MaximumAddress, ULONG Length,
+						 PPHYSICAL_ADDRESS LogicalAddress,
+						 BOOLEAN CacheEnabled,
+						 NODE_REQUIREMENT PreferredNode);
+typedef NTSTATUS(NTAPI *PGET_SCATTER_GATHER_LIST_EX)(
+	PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext, PMDL Mdl,
+	ULONGLONG Offset, ULONG Length, ULONG Flags, PDRIVER_LIST_CONTROL ExecutionRoutine,
+	PVOID Context, BOOLEAN WriteToDevice, PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+	PVOID CompletionContext, PSCATTER_GATHER_LIST *ScatterGatherList);
+
 /*
  * The version 1 routines end at PutScatterGatherList, version 2 at
- * BuildMdlFromScatterGatherList (Size tells which a table has). Version
- * 3's tail (GetDmaAdapterInfo, AllocateCommonBufferEx, ...) is not here
- * yet, so IoGetDmaAdapter refuses DEVICE_DESCRIPTION_VERSION3 (NULL, as
- * Windows does when it lacks the version asked for).
+ * BuildMdlFromScatterGatherList, version 3 at CancelMappedTransfer (Size
+ * tells which a table has; the WDK's later members are not here). Of
+ * version 3 the mock has GetDmaAdapterInfo, InitializeDmaTransferContext,
+ * AllocateCommonBufferEx and GetScatterGatherListEx; the others are
+ * untyped pointers (NULL) in their WDK places, so a driver calling one
+ * does not compile, as for any routine the mock lacks.
  */
 typedef struct _DMA_OPERATIONS {
 	ULONG Size;
@@ -282,13 +334,27 @@ typedef struct _DMA_OPERATIONS {
 	PCALCULATE_SCATTER_GATHER_LIST_SIZE CalculateScatterGatherList;
 	PBUILD_SCATTER_GATHER_LIST BuildScatterGatherList;
 	PBUILD_MDL_FROM_SCATTER_GATHER_LIST BuildMdlFromScatterGatherList;
+	PGET_DMA_ADAPTER_INFO GetDmaAdapterInfo;
+	PVOID GetDmaTransferInfo;
+	PINITIALIZE_DMA_TRANSFER_CONTEXT InitializeDmaTransferContext;
+	PALLOCATE_COMMON_BUFFER_EX AllocateCommonBufferEx;
+	PVOID AllocateAdapterChannelEx;
+	PVOID ConfigureAdapterChannel;
+	PVOID CancelAdapterChannel;
+	PVOID MapTransferEx;
+	PGET_SCATTER_GATHER_LIST_EX GetScatterGatherListEx;
+	PVOID BuildScatterGatherListEx;
+	PVOID FlushAdapterBuffersEx;
+	PVOID FreeAdapterObject;
+	PVOID CancelMappedTransfer;
 } DMA_OPERATIONS, *PDMA_OPERATIONS;
 
 /*
  * The bus-master adapter of @PhysicalDeviceObject (PASSIVE_LEVEL). NULL
- * for a description the mock cannot serve (system DMA, a version above 2,
- * no PDO the OS knows, no memory attached). *NumberOfMapRegisters: the most one transfer may
- * use, BYTES_TO_PAGES(MaximumLength) + 1.
+ * for a description the mock cannot serve (system DMA, no PDO the OS
+ * knows, no memory attached, a VERSION3 DmaAddressWidth outside 1..64).
+ * *NumberOfMapRegisters: the most one transfer may use,
+ * BYTES_TO_PAGES(MaximumLength) + 1.
  */
 NTKERNELAPI PDMA_ADAPTER NTAPI IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 					       PDEVICE_DESCRIPTION DeviceDescription,

@@ -1092,3 +1092,18 @@ void dma_bad_null_adapter(void *arg)
 	UNREFERENCED_PARAMETER(arg);
 	a->DmaOperations->PutDmaAdapter(NULL);
 }
+
+void dma_bad_zero_length(void *arg)
+{
+	PDMA_ADAPTER a = adapter();
+	PSCATTER_GATHER_LIST sg = NULL;
+	PUCHAR p = buffer(PAGE_SIZE);
+	PMDL m = describe(p, PAGE_SIZE);
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)a->DmaOperations->GetScatterGatherList(a, (PDEVICE_OBJECT)dma_in.pdo, m, p, 0,
+						     list_control, &sg, TRUE);
+	KeLowerIrql(old);
+}

@@ -103,5 +103,9 @@ void dma_bad_pfn(void *arg);
 void dma_bad_dealloc_mapped(void *arg);
 void dma_bad_flush_bad_base(void *arg);
 void dma_bad_null_adapter(void *arg);
+void dma_bad_zero_length(void *arg);
+
+/* dma-v3-driver.c: dma_in.version is the DmaAddressWidth there */
+void dma_v3(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_DMA_DRIVER_H */

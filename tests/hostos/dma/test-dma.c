@@ -217,10 +217,40 @@ static void test_adapter_tables(void **state)
 	shutdown();
 
 	in(1, 0, 0);
-	dma_in.version = 3; /* needs version 3 operations, which the mock lacks */
+	dma_in.version = 3; /* DmaAddressWidth 0: refused */
 	run(dma_get_adapter, BELOW);
 	hostos_assert_no_bugcheck(os);
 	assert_null(dma_obs.adapter);
+	shutdown();
+}
+
+/* Version 3: DmaAddressWidth honoured (a 32-bit device and pool above
+ * 4 GiB: bounced), GetDmaAdapterInfo, AllocateCommonBufferEx under a
+ * maximum address, InitializeDmaTransferContext, GetScatterGatherListEx
+ * with and without a callback. */
+static void test_v3(void **state)
+{
+	(void)state;
+	in(0, 5 * PAGE, 0);
+	dma_in.version = 32;
+	dma_in.max_length = 64 * 1024;
+	run(dma_v3, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_non_null(dma_obs.adapter);
+	assert_int_equal(dma_obs.map_regs, 17);
+	assert_int_equal(dma_obs.status[0], 8 + 28 * 8); /* the version 3 table */
+	assert_int_equal(dma_obs.status[1], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[2], 32);
+	assert_int_equal(dma_obs.status[3], 17);
+	assert_non_null(dma_obs.va);
+	assert_true(dma_obs.logical + 3000 <= 0x1000000);
+	assert_int_equal(dma_obs.status[4], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[5], STATUS_SUCCESS);
+	assert_true(dma_obs.n_elem >= 1);
+	assert_true(seen.highest < G4);
+	assert_int_equal(seen.bad_bytes, 0);
+	assert_int_equal(dma_obs.status[6], STATUS_SUCCESS);
+	assert_true(dma_obs.ok[0]);
 	shutdown();
 }
 
@@ -566,6 +596,7 @@ MISUSE(test_dealloc_mapped, dma_bad_dealloc_mapped, PAGE, 0xE6, 0x10, 1, 0, 0)
 MISUSE(test_flush_bad_base, dma_bad_flush_bad_base, PAGE, 0xE6, 0x16, (uintptr_t)dma_obs.mrb, 0,
        0)
 MISUSE(test_null_adapter, dma_bad_null_adapter, PAGE, 0xE6, 0x19, 0, 0, 0)
+MISUSE(test_zero_length, dma_bad_zero_length, PAGE, 0xE6, 0x21, 0, 0, 0)
 /* 0xC4/0x89: P2 = the MDL, P3 = the PFN entry, P4 = the PFN. */
 MISUSE(test_pfn_not_memory, dma_bad_pfn, PAGE, 0xC4, 0x89, (uintptr_t)dma_obs.mdl,
        (uintptr_t)dma_obs.va, 0x200000)
@@ -603,6 +634,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapter_tables),
+		cmocka_unit_test(test_v3),
 		cmocka_unit_test(test_common_buffer_32),
 		cmocka_unit_test(test_common_buffer_iommu),
 		cmocka_unit_test(test_sg_64_above),
@@ -642,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_dealloc_mapped),
 		cmocka_unit_test(test_flush_bad_base),
 		cmocka_unit_test(test_null_adapter),
+		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_live_queries),
