@@ -161,6 +161,26 @@ void mdl_lock_map(void *arg)
 	ExFreePoolWithTag(p, TAG);
 }
 
+/* IoAllocateMdl with an IRP goes to the I/O manager's hook. */
+void mdl_irp(void *arg)
+{
+	PMDL m1, m2;
+	PUCHAR p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TAG);
+
+	UNREFERENCED_PARAMETER(arg);
+	if (!p)
+		return;
+	m1 = IoAllocateMdl(p, 50, FALSE, FALSE, (PIRP)dma_in.opaque);
+	m2 = IoAllocateMdl(p + 50, 50, TRUE, FALSE, (PIRP)dma_in.opaque);
+	dma_obs.mdl = m1;
+	dma_obs.mdl2 = m2;
+	if (m1)
+		IoFreeMdl(m1);
+	if (m2)
+		IoFreeMdl(m2);
+	ExFreePoolWithTag(p, TAG);
+}
+
 void mdl_chain(void *arg)
 {
 	PUCHAR a, b;
@@ -403,6 +423,16 @@ void dma_common_buffer(void *arg)
 			uint32_t bytes = len;
 
 			device(&addr, &bytes, 1, 1);
+		}
+		/* An MDL over a common buffer: its PFNs are the buffer's frames. */
+		{
+			PMDL m = IoAllocateMdl(va, len, FALSE, FALSE, NULL);
+
+			if (m) {
+				MmBuildMdlForNonPagedPool(m);
+				dma_obs.pfn[0] = MmGetMdlPfnArray(m)[0];
+				IoFreeMdl(m);
+			}
 		}
 		a->DmaOperations->FreeCommonBuffer(a, len, la, va, FALSE);
 	}

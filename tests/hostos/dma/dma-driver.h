@@ -53,6 +53,7 @@ extern struct dma_obs dma_obs;
 void mdl_basic(void *arg);
 void mdl_lock_map(void *arg);
 void mdl_chain(void *arg);
+void mdl_irp(void *arg);
 void mdl_bad_probe_irql(void *arg);
 void mdl_bad_probe_twice(void *arg);
 void mdl_bad_probe_nonpaged(void *arg);

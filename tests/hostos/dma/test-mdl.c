@@ -119,6 +119,50 @@ static void test_lock_map(void **state)
 	shutdown();
 }
 
+static struct {
+	void *irp[2], *mdl[2];
+	bool secondary[2];
+	unsigned n;
+} hook;
+
+static void irp_hook(void *irp, void *mdl, bool secondary)
+{
+	if (hook.n < 2) {
+		hook.irp[hook.n] = irp;
+		hook.mdl[hook.n] = mdl;
+		hook.secondary[hook.n] = secondary;
+	}
+	hook.n++;
+}
+
+static void set_hook(void *arg)
+{
+	(void)arg;
+}
+
+/* With an IRP the MDL goes to the I/O manager's hook: primary, then
+ * secondary. */
+static void test_irp_hook(void **state)
+{
+	static int fake_irp;
+
+	(void)state;
+	memset(&hook, 0, sizeof(hook));
+	run(set_hook);
+	hostos_dma_set_irp_hook(os, irp_hook);
+	dma_in.opaque = &fake_irp;
+	assert_int_equal(hostos_thread_start(os, "irp", mdl_irp, NULL, 0, NULL), SIM_OK);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(hook.n, 2);
+	assert_ptr_equal(hook.irp[0], &fake_irp);
+	assert_ptr_equal(hook.mdl[0], dma_obs.mdl);
+	assert_false(hook.secondary[0]);
+	assert_ptr_equal(hook.mdl[1], dma_obs.mdl2);
+	assert_true(hook.secondary[1]);
+	shutdown();
+}
+
 static void test_chain(void **state)
 {
 	(void)state;
@@ -183,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_lock_map),
 		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_irp_hook),
 		cmocka_unit_test(test_live_query),
 		cmocka_unit_test(test_probe_irql),
 		cmocka_unit_test(test_probe_twice),
