@@ -79,6 +79,7 @@ struct hostos_mdl_rec {
 	void *mdl;
 	bool allocated, locked;
 	void *map_base;           /* bus_mem_map_frames() address, or NULL */
+	uint32_t map_offset;      /* the MDL's ByteOffset when mapped */
 	size_t pages;
 	const void *site;
 };

@@ -726,6 +726,27 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 		while (keep < n && x.segs[keep - 1].pa + x.segs[keep - 1].len == x.segs[keep].pa)
 			keep++;
 	}
+	/* 0xE6/0x1D: a range of this MDL some map registers map already. */
+	if (hostos_dma_verified(t->os)) {
+		uintptr_t lo = (uintptr_t)va, hi = lo;
+
+		for (uint32_t i = 0; i < keep; i++)
+			hi += x.segs[i].len;
+		for (uint32_t r = 0; r < ad->n_mrbs; r++)
+			for (uint32_t i = 0; i < ad->mrbs[r]->n_xfers; i++) {
+				const struct dma_xfer *o = &ad->mrbs[r]->xfers[i];
+
+				if (o->mdl == mdl && o->va < hi && lo < o->va + o->len) {
+					free(x.segs);
+					hostos_bugcheck(t, 0xE6, 0x1D, lo, hi - 1,
+							o->segs[0].logical,
+							"MapTransfer of %p..%p of MDL %p, which is "
+							"mapped already (at 0x%llx)", (void *)lo,
+							(void *)(hi - 1), (void *)mdl,
+							(unsigned long long)o->segs[0].logical);
+				}
+			}
+	}
 	if (!assign(ad, x.segs, keep, write != FALSE, true)) {
 		free(x.segs);
 		*len = 0;

@@ -95,11 +95,11 @@ size_t hostos_dma_live_mdls(const struct hostos *os, struct hostos_live_mdl *out
 		return 0;
 	for (uint32_t i = 0; i < d->n_mdls && i < max; i++) {
 		const struct hostos_mdl_rec *r = &d->mdls[i];
-		const MDL *m = r->mdl;
 
+		/* Never through r->mdl: the driver may have freed its own. */
 		out[i] = (struct hostos_live_mdl){
 			r->mdl, r->allocated, r->locked,
-			r->map_base ? (uint8_t *)r->map_base + m->ByteOffset : NULL, r->pages, r->site,
+			r->map_base ? (uint8_t *)r->map_base + r->map_offset : NULL, r->pages, r->site,
 		};
 	}
 	return d->n_mdls;
@@ -367,6 +367,7 @@ PVOID MmMapLockedPagesSpecifyCache(PMDLX MemoryDescriptorList, KPROCESSOR_MODE A
 		return NULL;
 	}
 	r->map_base = base;
+	r->map_offset = m->ByteOffset;
 	r->pages = pages;
 	m->MappedSystemVa = (uint8_t *)base + m->ByteOffset;
 	m->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;

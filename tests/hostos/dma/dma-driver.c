@@ -1137,3 +1137,39 @@ void dma_bad_zero_length(void *arg)
 						     list_control, &sg, TRUE);
 	KeLowerIrql(old);
 }
+
+static IO_ALLOCATION_ACTION NTAPI twice_control(PDEVICE_OBJECT dev, PIRP irp, PVOID mrb,
+						PVOID ctx)
+{
+	struct packet *pk = ctx;
+	ULONG l = 100;
+
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	dma_obs.logical = (uint64_t)pk->a->DmaOperations->MapTransfer(
+		pk->a, pk->m, mrb, MmGetMdlVirtualAddress(pk->m), &l, TRUE).QuadPart;
+	l = 100;
+	(void)pk->a->DmaOperations->MapTransfer(pk->a, pk->m, mrb,
+						(PUCHAR)MmGetMdlVirtualAddress(pk->m) + 50, &l,
+						TRUE);
+	return DeallocateObjectKeepRegisters;
+}
+
+/* The same bytes mapped by two MapTransfers at once. */
+void dma_bad_map_twice(void *arg)
+{
+	struct packet pk;
+	PUCHAR p;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&pk, sizeof(pk));
+	pk.a = adapter();
+	p = buffer(PAGE_SIZE);
+	pk.m = describe(p, PAGE_SIZE);
+	dma_obs.va = p;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 2,
+							  twice_control, &pk);
+	KeLowerIrql(old);
+}

@@ -105,6 +105,7 @@ void dma_bad_dealloc_mapped(void *arg);
 void dma_bad_flush_bad_base(void *arg);
 void dma_bad_null_adapter(void *arg);
 void dma_bad_zero_length(void *arg);
+void dma_bad_map_twice(void *arg);
 
 /* dma-v3-driver.c: dma_in.version is the DmaAddressWidth there */
 void dma_v3(void *arg);
