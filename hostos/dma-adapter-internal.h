@@ -54,7 +54,8 @@ struct hostos_mrb {
 	uint32_t n_xfers, cap_xfers;
 };
 
-/* A scatter/gather list handed out and not yet put. */
+/* A scatter/gather list handed out and not yet put: one block with its
+ * pieces after it, then the list when the OS allocated it. */
 struct hostos_sg {
 	PSCATTER_GATHER_LIST list;
 	bool own_list;        /* allocated by the OS (GetScatterGatherList) */
@@ -102,6 +103,8 @@ struct hostos_adapter {
 	struct hostos_sg **sgs;
 	uint32_t n_sgs, cap_sgs;
 	uint64_t sg_allocated, sg_freed;
+	struct dma_seg *scratch;  /* where a transfer is cut into pieces */
+	uint32_t cap_scratch;
 };
 
 /* The checks every adapter routine starts with: a NULL adapter (0xE6/0x19),

@@ -658,6 +658,7 @@ void hostos_dma_adapters_destroy(struct hostos_dma *d)
 		for (uint32_t k = 0; k < ad->n_cbufs; k++)
 			cbuf_release(ad, &ad->cbufs[k]);
 		free(ad->cbufs);
+		free(ad->scratch);
 		free(ad->mrbs);
 		free(ad->sgs);
 		free(ad);

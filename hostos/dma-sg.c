@@ -59,15 +59,34 @@ static void mdl_usable(struct hostos_thread *t, PMDL m)
 				(void *)m);
 }
 
+/* Room for @n pieces in @ad's scratch array. */
+static bool scratch_room(struct hostos_adapter *ad, uint32_t n)
+{
+	uint32_t cap = ad->cap_scratch ? ad->cap_scratch : 64;
+	struct dma_seg *v;
+
+	if (n <= ad->cap_scratch)
+		return true;
+	while (cap < n)
+		cap *= 2;
+	v = realloc(ad->scratch, cap * sizeof(*v));
+	if (!v)
+		return false;
+	ad->scratch = v;
+	ad->cap_scratch = cap;
+	return true;
+}
+
 /*
- * Cut [@va, @va + @len) of the chain from @m (@va inside @m) into pieces:
- * how many pieces (pages) it takes, with the checks on the way (0xE6/0x1B,
- * 0x21, 0x24, 0x0E; 0xC4/0x89 in the counting pass). @segs NULL: count
- * only; callers count first, so filling never stops the machine. Returns 0 when
- * the chain is too short without the verifier.
+ * Cut [@va, @va + @len) of the chain from @m (@va inside @m) into pieces,
+ * one per page, into @ad's scratch array, with the checks on the way
+ * (0xE6/0x1B, 0x21, 0x24, 0x0E; 0xC4/0x89). The adapter owns the scratch
+ * array, so a bug check here leaves nothing allocated behind. Returns how
+ * many pieces; 0 with *@st set when the chain is too short (without the
+ * verifier) or the host is out of memory.
  */
-static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
-		    struct dma_seg *segs, const char *routine)
+static uint32_t cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
+		    uint32_t len, const char *routine, NTSTATUS *st)
 {
 	struct bus_mem *mem = hostos_pool_mem(t->os);
 	uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(m);
@@ -82,9 +101,11 @@ static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
 				(void *)va, (void *)m, (void *)base, m->ByteCount);
 	off = va - base;
 	mdl_usable(t, m);
+	*st = STATUS_BUFFER_TOO_SMALL;
 	while (left) {
 		size_t in_page = PAGE_SIZE - ((m->ByteOffset + off) & (PAGE_SIZE - 1));
 		uint32_t piece = (uint32_t)(left < in_page ? left : in_page);
+		uint64_t pa;
 
 		if (off == m->ByteCount) {
 			m = m->Next;
@@ -101,19 +122,19 @@ static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
 		}
 		if (piece > m->ByteCount - off)
 			piece = (uint32_t)(m->ByteCount - off);
-		if (segs) {
-			segs[n] = (struct dma_seg){ .pa = pa_of(m, off), .len = piece };
-		} else if (!(m->MdlFlags & MDL_IO_SPACE) && mem &&
-			   !bus_mem_is_ram(mem, pa_of(m, off), piece)) {
-			/* Checked in the counting pass, before the caller
-			 * allocates anything a bug check would leave behind. */
+		pa = pa_of(m, off);
+		if (!(m->MdlFlags & MDL_IO_SPACE) && mem && !bus_mem_is_ram(mem, pa, piece)) {
 			PPFN_NUMBER e = &MmGetMdlPfnArray(m)[(m->ByteOffset + off) >> PAGE_SHIFT];
 
 			hostos_bugcheck(t, 0xC4, 0x89, (uintptr_t)m, (uintptr_t)e, *e,
 					"MDL %p, not marked I/O space, holds frame 0x%llx, which is "
 					"not memory (%s)", (void *)m, (unsigned long long)*e, routine);
 		}
-		n++;
+		if (!scratch_room(ad, n + 1)) {
+			*st = STATUS_INSUFFICIENT_RESOURCES;
+			return 0;
+		}
+		ad->scratch[n++] = (struct dma_seg){ .pa = pa, .len = piece };
 		off += piece;
 		left -= piece;
 	}
@@ -270,14 +291,15 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 			struct hostos_sg **out)
 {
 	struct hostos_sg *s;
+	NTSTATUS st;
 	uint32_t n;
 
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, routine);
 	if (!mdl)
 		return STATUS_INVALID_PARAMETER;
-	n = cut(t, mdl, (uintptr_t)va, len, NULL, routine);
+	n = cut(t, ad, mdl, (uintptr_t)va, len, routine, &st);
 	if (n == 0)
-		return STATUS_BUFFER_TOO_SMALL;
+		return st;
 	if (n > ad->max_regs)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	if (buf && buf_len < list_bytes(n))
@@ -291,24 +313,17 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 		ad->sgs = v;
 		ad->cap_sgs = cap;
 	}
-	s = calloc(1, sizeof(*s));
+	/* One block: the record, its pieces, and the list unless the
+	 * caller gave the space (BuildScatterGatherList). */
+	s = malloc(sizeof(*s) + n * sizeof(*s->segs) + (buf ? 0 : list_bytes(n)));
 	if (!s)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	s->segs = malloc(n * sizeof(*s->segs));
-	s->list = buf ? buf : malloc(list_bytes(n));
+	memset(s, 0, sizeof(*s));
+	s->segs = (struct dma_seg *)(s + 1);
+	s->list = buf ? buf : (PSCATTER_GATHER_LIST)(s->segs + n);
 	s->own_list = !buf;
-	if (!s->segs || !s->list) {
-		free(s->segs);
-		if (s->own_list)
-			free(s->list);
-		free(s);
-		return STATUS_INSUFFICIENT_RESOURCES;
-	}
-	(void)cut(t, mdl, (uintptr_t)va, len, s->segs, routine);
+	memcpy(s->segs, ad->scratch, n * sizeof(*s->segs));
 	if (!assign(ad, s->segs, n, write != FALSE, !ad->scatter_gather)) {
-		free(s->segs);
-		if (s->own_list)
-			free(s->list);
 		free(s);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
@@ -424,15 +439,17 @@ NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, 
 {
 	struct hostos_thread *t = hostos_dma_enter(a, "CalculateScatterGatherList",
 						   (const void *)hostos_dma_calculate_sg_list);
+	NTSTATUS st = STATUS_BUFFER_TOO_SMALL;
 	uint32_t n;
 
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "CalculateScatterGatherList");
 	if (!size)
 		return STATUS_INVALID_PARAMETER;
-	n = mdl ? cut(t, mdl, (uintptr_t)va, len, NULL, "CalculateScatterGatherList")
+	n = mdl ? cut(t, (struct hostos_adapter *)a, mdl, (uintptr_t)va, len,
+		      "CalculateScatterGatherList", &st)
 		: ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, len);
 	if (n == 0)
-		return STATUS_BUFFER_TOO_SMALL;
+		return st;
 	*size = (ULONG)list_bytes(n);
 	if (n_regs)
 		*n_regs = n;
@@ -447,10 +464,7 @@ void hostos_dma_sg_free(struct hostos_adapter *ad, struct hostos_sg *s)
 			break;
 		}
 	hostos_dma_segs_release(ad, s->segs, s->n_segs, !s->write, false);
-	free(s->segs);
-	if (s->own_list)
-		free(s->list);
-	free(s);
+	free(s); /* the pieces and an own list are in the same block */
 }
 
 VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLEAN write)
@@ -693,13 +707,14 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	PHYSICAL_ADDRESS out = { .QuadPart = 0 };
 	struct hostos_mrb *m;
 	struct dma_xfer x = { 0 };
+	NTSTATUS st;
 	uint32_t n, keep;
 
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransfer");
 	m = mrb_check(t, ad, mrb, "MapTransfer");
 	if (!mdl || !len)
 		return out;
-	n = cut(t, mdl, (uintptr_t)va, *len, NULL, "MapTransfer");
+	n = cut(t, ad, mdl, (uintptr_t)va, *len, "MapTransfer", &st);
 	if (n + m->used > m->count) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,
@@ -711,12 +726,12 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 		*len = 0;
 		return out;
 	}
-	x.segs = malloc(cut(t, mdl, (uintptr_t)va, *len, NULL, "MapTransfer") * sizeof(*x.segs));
+	x.segs = malloc(n * sizeof(*x.segs));
 	if (!x.segs) {
 		*len = 0;
 		return out;
 	}
-	(void)cut(t, mdl, (uintptr_t)va, *len, x.segs, "MapTransfer");
+	memcpy(x.segs, ad->scratch, n * sizeof(*x.segs));
 	/* One logical run: for a scatter/gather device as much as is
 	 * contiguous already (the driver calls again for the rest); a device
 	 * without scatter/gather gets the whole run contiguous. */
