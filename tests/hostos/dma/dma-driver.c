@@ -1173,3 +1173,64 @@ void dma_bad_map_twice(void *arg)
 							  twice_control, &pk);
 	KeLowerIrql(old);
 }
+
+/* Wait at PASSIVE_LEVEL until the device stand-in says it is done. */
+static void wait_device(void)
+{
+	LARGE_INTEGER d;
+	ULONG spins = 0;
+
+	d.QuadPart = -100; /* 10 us */
+	while (!dma_in.done && ++spins < 100000)
+		(void)KeDelayExecutionThread(KernelMode, FALSE, &d);
+}
+
+/* To the device, then from it, each with the list outstanding while the
+ * device's DMA engine runs in simulated time. */
+void dma_roundtrip(void *arg)
+{
+	PDMA_ADAPTER a;
+	PSCATTER_GATHER_LIST sg = NULL;
+	PUCHAR p, va;
+	PMDL m;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	a = adapter();
+	p = buffer(dma_in.length);
+	if (!a || !p)
+		return;
+	va = p + dma_in.offset;
+	m = describe(va, dma_in.length);
+	if (!m)
+		return;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[0] = (ULONG)a->DmaOperations->GetScatterGatherList(
+		a, (PDEVICE_OBJECT)dma_in.pdo, m, va, dma_in.length, list_control, &sg, TRUE);
+	KeLowerIrql(old);
+	if (!sg)
+		return;
+	record(sg);
+	device(dma_obs.elem_addr, dma_obs.elem_len, dma_obs.n_elem, 1);
+	wait_device();
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+	sg = NULL;
+	dma_obs.status[1] = (ULONG)a->DmaOperations->GetScatterGatherList(
+		a, (PDEVICE_OBJECT)dma_in.pdo, m, va, dma_in.length, list_control, &sg, FALSE);
+	KeLowerIrql(old);
+	if (!sg)
+		return;
+	record(sg);
+	device(dma_obs.elem_addr, dma_obs.elem_len, dma_obs.n_elem, 0);
+	wait_device();
+	RtlCopyMemory(dma_obs.before_put, va, 16);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	a->DmaOperations->PutScatterGatherList(a, sg, FALSE);
+	KeLowerIrql(old);
+	RtlCopyMemory(dma_obs.after_put, va, 16);
+	dma_obs.ok[0] = RtlCompareMemory(va, va, dma_in.length) == dma_in.length;
+	undescribe(m);
+	ExFreePoolWithTag(p, TAG);
+	a->DmaOperations->PutDmaAdapter(a);
+}

@@ -24,6 +24,7 @@ struct dma_in {
 	void (*device)(void *opaque, const uint64_t *addr, const uint32_t *len, unsigned n,
 		       int to_device);
 	void *opaque;
+	volatile int done;     /* the device stand-in finished (dma_roundtrip waits) */
 };
 
 struct dma_obs {
@@ -106,6 +107,10 @@ void dma_bad_flush_bad_base(void *arg);
 void dma_bad_null_adapter(void *arg);
 void dma_bad_zero_length(void *arg);
 void dma_bad_map_twice(void *arg);
+
+/* A device that does its DMA later in simulated time: the driver waits
+ * (KeDelayExecutionThread) until dma_in.done between list and put. */
+void dma_roundtrip(void *arg);
 
 /* dma-v3-driver.c: dma_in.version is the DmaAddressWidth there */
 void dma_v3(void *arg);
