@@ -135,6 +135,17 @@ static bool fill_pfns(struct hostos *os, PMDL m, bool *paged)
 	return true;
 }
 
+/* A NULL MDL is a driver's NULL dereference: 0x50 at address 0 (P2 0,
+ * a read; P3 the caller), as the access would fault on Windows. A macro,
+ * so the caller is the routine's. */
+#define mdl_not_null(t, m, routine)                                                          \
+	do {                                                                                 \
+		if (!(m))                                                                    \
+			hostos_bugcheck((t), 0x50, 0, 0,                                     \
+					(uintptr_t)__builtin_return_address(0), 0,           \
+					"%s with a NULL MDL", (routine));                    \
+	} while (0)
+
 /* ---- the routines ---- */
 
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
@@ -212,6 +223,7 @@ VOID MmBuildMdlForNonPagedPool(PMDLX MemoryDescriptorList)
 	bool paged;
 
 	hostos_sched_point(t);
+	mdl_not_null(t, m, "MmBuildMdlForNonPagedPool");
 	if (!fill_pfns(t->os, m, &paged))
 		hostos_bugcheck(t, 0x50, (uintptr_t)MmGetMdlVirtualAddress(m), 0,
 				(uintptr_t)__builtin_return_address(0), 0,
@@ -237,6 +249,7 @@ VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
 	bool paged;
 
 	hostos_sched_point(t);
+	mdl_not_null(t, m, "MmProbeAndLockPages");
 	if (t->cpu->irql > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x70, t->cpu->irql, (uintptr_t)m, (uint64_t)AccessMode,
 				"MmProbeAndLockPages at IRQL %u", t->cpu->irql);
@@ -287,6 +300,7 @@ VOID MmUnlockPages(PMDL MemoryDescriptorList)
 	struct hostos_mdl_rec *r;
 
 	hostos_sched_point(t);
+	mdl_not_null(t, m, "MmUnlockPages");
 	if (t->cpu->irql > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x78, t->cpu->irql, (uintptr_t)m, 0,
 				"MmUnlockPages at IRQL %u", t->cpu->irql);
@@ -327,6 +341,7 @@ PVOID MmMapLockedPagesSpecifyCache(PMDLX MemoryDescriptorList, KPROCESSOR_MODE A
 	(void)BaseAddress;
 	(void)Priority;
 	hostos_sched_point(t);
+	mdl_not_null(t, m, "MmMapLockedPagesSpecifyCache");
 	if (AccessMode == KernelMode ? t->cpu->irql > HOSTOS_DISPATCH : t->cpu->irql > HOSTOS_APC)
 		hostos_bugcheck(t, 0xC4, AccessMode == KernelMode ? 0x76 : 0x77, t->cpu->irql,
 				(uintptr_t)m, (uint64_t)AccessMode,
@@ -382,6 +397,7 @@ VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 	struct hostos_mdl_rec *r;
 
 	hostos_sched_point(t);
+	mdl_not_null(t, m, "MmUnmapLockedPages");
 	if (t->cpu->irql > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x79, t->cpu->irql, (uintptr_t)BaseAddress, (uintptr_t)m,
 				"MmUnmapLockedPages at IRQL %u", t->cpu->irql);

@@ -1234,3 +1234,9 @@ void dma_roundtrip(void *arg)
 	ExFreePoolWithTag(p, TAG);
 	a->DmaOperations->PutDmaAdapter(a);
 }
+
+void mdl_bad_null(void *arg)
+{
+	UNREFERENCED_PARAMETER(arg);
+	MmBuildMdlForNonPagedPool(NULL);
+}

@@ -71,6 +71,7 @@ void mdl_bad_probe_not_memory(void *arg);
 void mdl_bad_unlock_irql(void *arg);
 void mdl_bad_map_irql(void *arg);
 void mdl_bad_unmap_irql(void *arg);
+void mdl_bad_null(void *arg);
 
 /* DMA */
 void dma_get_adapter(void *arg);

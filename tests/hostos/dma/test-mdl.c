@@ -219,6 +219,7 @@ MISUSE(test_probe_not_memory, mdl_bad_probe_not_memory, 0x1E, 0xC0000005u, HOSTO
        (uintptr_t)dma_obs.va)
 MISUSE(test_unlock_irql, mdl_bad_unlock_irql, 0xC4, 0x78, 15, MDL, 0)
 MISUSE(test_map_irql, mdl_bad_map_irql, 0xC4, 0x76, 15, MDL, 0)
+MISUSE(test_null_mdl, mdl_bad_null, 0x50, 0, 0, HOSTOS_ANY, 0)
 MISUSE(test_unmap_irql, mdl_bad_unmap_irql, 0xC4, 0x79, 15, (uintptr_t)dma_obs.sys, MDL)
 
 int main(void)
@@ -245,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_unlock_irql),
 		cmocka_unit_test(test_map_irql),
 		cmocka_unit_test(test_unmap_irql),
+		cmocka_unit_test(test_null_mdl),
 	};
 
 	return cmocka_run_group_tests_name("hostos:mdl", tests, NULL, NULL);
