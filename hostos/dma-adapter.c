@@ -617,11 +617,17 @@ size_t hostos_dma_live_adapters(const struct hostos *os, struct hostos_live_adap
 	for (uint32_t i = 0; i < d->n_adapters; i++) {
 		const struct hostos_adapter *ad = d->adapters[i];
 
+		uint64_t unflushed = 0;
+
 		if (ad->put)
 			continue;
+		for (uint32_t r = 0; r < ad->n_mrbs; r++)
+			for (uint32_t x = 0; x < ad->mrbs[r]->n_xfers; x++)
+				unflushed += ad->mrbs[r]->xfers[x].len;
 		if (n < max)
 			out[n] = (struct hostos_live_adapter){ (void *)&ad->a, ad->pdo, ad->n_cbufs,
-							       ad->channels, ad->n_mrbs, ad->n_sgs };
+							       ad->channels, ad->n_mrbs, ad->n_sgs,
+							       unflushed };
 		n++;
 	}
 	return n;

@@ -10,7 +10,9 @@
  *   not freed, and MDLs the driver built itself that are still locked or
  *   mapped (with what each still holds);
  * - hostos_dma_live_adapters(): adapters not yet put, with their counts of
- *   common buffers, adapter channels, map register sets and SG lists;
+ *   common buffers, adapter channels, map register sets and SG lists, and
+ *   the bytes MapTransfer mapped that no flush ended yet (what the I/O
+ *   manager checks when a driver completes an IRP: 0xE6/0x0D);
  * - hostos_dma_live_common_buffers(): common buffers not freed.
  * Each may be called from any context (no bug check, no scheduling).
  */
@@ -41,6 +43,8 @@ struct hostos_live_adapter {
 	void *adapter;            /**< the PDMA_ADAPTER */
 	void *pdo;                /**< the device it serves */
 	unsigned common_buffers, channels, map_register_sets, sg_lists;
+	uint64_t unflushed_bytes; /**< mapped by MapTransfer, not yet flushed (for
+				       0xE6/0x0D when the IRP completes) */
 };
 
 /** struct hostos_live_common_buffer - one common buffer not yet freed. */

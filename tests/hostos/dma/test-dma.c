@@ -526,8 +526,14 @@ static void test_packet_no_flush_verified(void **state)
 {
 	(void)state;
 	in(0, 2 * PAGE, 0);
+	struct hostos_live_adapter a;
+
 	run(dma_packet_no_flush, ABOVE);
 	hostos_assert_bugcheck(os, 0xE6, 0x0D, 2 * PAGE, 2 * PAGE, 0);
+	/* what the I/O manager would see at IoCompleteRequest */
+	assert_int_equal(hostos_dma_live_adapters(os, &a, 1), 1);
+	assert_int_equal(a.unflushed_bytes, 2 * PAGE);
+	assert_int_equal(a.map_register_sets, 1);
 	shutdown();
 }
 
@@ -628,6 +634,7 @@ static void test_live_queries(void **state)
 	assert_ptr_equal(a[0].adapter, dma_obs.adapter);
 	assert_ptr_equal(a[0].pdo, dma_in.pdo);
 	assert_int_equal(a[0].common_buffers, 1);
+	assert_int_equal(a[0].unflushed_bytes, 0);
 	assert_int_equal(hostos_dma_live_common_buffers(os, cb, 2), 1);
 	assert_ptr_equal(cb[0].va, dma_obs.va);
 	assert_int_equal(cb[0].length, 100);
