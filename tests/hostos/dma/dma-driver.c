@@ -1240,3 +1240,20 @@ void mdl_bad_null(void *arg)
 	UNREFERENCED_PARAMETER(arg);
 	MmBuildMdlForNonPagedPool(NULL);
 }
+
+/* User-mode mappings: NULL at PASSIVE_LEVEL (no user space here), 0x77
+ * above APC_LEVEL. */
+void mdl_bad_map_user_irql(void *arg)
+{
+	PMDL m = bad_mdl(TRUE);
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	MmProbeAndLockPages(m, KernelMode, IoReadAccess);
+	dma_obs.sys = MmMapLockedPagesSpecifyCache(m, UserMode, MmCached, NULL, FALSE,
+						   NormalPagePriority);
+	dma_obs.ok[0] = dma_obs.sys == NULL;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)MmMapLockedPagesSpecifyCache(m, UserMode, MmCached, NULL, FALSE, NormalPagePriority);
+	KeLowerIrql(old);
+}

@@ -72,6 +72,7 @@ void mdl_bad_unlock_irql(void *arg);
 void mdl_bad_map_irql(void *arg);
 void mdl_bad_unmap_irql(void *arg);
 void mdl_bad_null(void *arg);
+void mdl_bad_map_user_irql(void *arg);
 
 /* DMA */
 void dma_get_adapter(void *arg);

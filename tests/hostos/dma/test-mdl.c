@@ -219,6 +219,15 @@ MISUSE(test_probe_not_memory, mdl_bad_probe_not_memory, 0x1E, 0xC0000005u, HOSTO
        (uintptr_t)dma_obs.va)
 MISUSE(test_unlock_irql, mdl_bad_unlock_irql, 0xC4, 0x78, 15, MDL, 0)
 MISUSE(test_map_irql, mdl_bad_map_irql, 0xC4, 0x76, 15, MDL, 0)
+static void test_map_user_irql(void **state)
+{
+	(void)state;
+	run(mdl_bad_map_user_irql);
+	hostos_assert_bugcheck(os, 0xC4, 0x77, 2, (uintptr_t)dma_obs.mdl, 1);
+	assert_true(dma_obs.ok[0]); /* at PASSIVE_LEVEL: NULL */
+	shutdown();
+}
+
 MISUSE(test_null_mdl, mdl_bad_null, 0x50, 0, 0, HOSTOS_ANY, 0)
 MISUSE(test_unmap_irql, mdl_bad_unmap_irql, 0xC4, 0x79, 15, (uintptr_t)dma_obs.sys, MDL)
 
@@ -247,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_map_irql),
 		cmocka_unit_test(test_unmap_irql),
 		cmocka_unit_test(test_null_mdl),
+		cmocka_unit_test(test_map_user_irql),
 	};
 
 	return cmocka_run_group_tests_name("hostos:mdl", tests, NULL, NULL);
