@@ -804,10 +804,25 @@ BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	struct hostos_mrb *m;
 	bool found = false;
 
-	(void)len;
 	(void)write;
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffers");
 	m = mrb_check(t, ad, mrb, "FlushAdapterBuffers");
+	/* 0xE6/0x00, P2 = 1: a flush longer than what is left of the MDL
+	 * chain from CurrentVa (P3 bytes left, P4 bytes asked). */
+	if (mdl && hostos_dma_verified(t->os)) {
+		uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(mdl);
+		uint64_t left = 0;
+
+		if ((uintptr_t)va >= base && (uintptr_t)va - base < mdl->ByteCount) {
+			left = mdl->ByteCount - ((uintptr_t)va - base);
+			for (PMDL n = mdl->Next; n; n = n->Next)
+				left += n->ByteCount;
+		}
+		if (len > left)
+			hostos_bugcheck(t, 0xE6, 0x00, 1, left, len,
+					"FlushAdapterBuffers of %u bytes at %p; the MDL chain has "
+					"%llu from there", len, va, (unsigned long long)left);
+	}
 	for (uint32_t i = 0; i < m->n_xfers; i++)
 		found |= m->xfers[i].mdl == mdl && m->xfers[i].va == (uintptr_t)va;
 	if (!found) {

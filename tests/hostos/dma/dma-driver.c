@@ -1257,3 +1257,24 @@ void mdl_bad_map_user_irql(void *arg)
 	(void)MmMapLockedPagesSpecifyCache(m, UserMode, MmCached, NULL, FALSE, NormalPagePriority);
 	KeLowerIrql(old);
 }
+
+/* A flush longer than the buffer. */
+void dma_bad_flush_too_long(void *arg)
+{
+	struct packet pk;
+	PUCHAR p;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&pk, sizeof(pk));
+	pk.a = adapter();
+	p = buffer(PAGE_SIZE);
+	pk.m = describe(p, PAGE_SIZE);
+	pk.action = DeallocateObjectKeepRegisters;
+	pk.write = TRUE;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 1,
+							  adapter_control, &pk);
+	(void)pk.a->DmaOperations->FlushAdapterBuffers(pk.a, pk.m, pk.mrb, p + 96, PAGE_SIZE, TRUE);
+	KeLowerIrql(old);
+}

@@ -109,6 +109,7 @@ void dma_bad_flush_bad_base(void *arg);
 void dma_bad_null_adapter(void *arg);
 void dma_bad_zero_length(void *arg);
 void dma_bad_map_twice(void *arg);
+void dma_bad_flush_too_long(void *arg);
 
 /* A device that does its DMA later in simulated time: the driver waits
  * (KeDelayExecutionThread) until dma_in.done between list and put. */

@@ -604,6 +604,8 @@ MISUSE(test_flush_bad_base, dma_bad_flush_bad_base, PAGE, 0xE6, 0x16, (uintptr_t
        0)
 MISUSE(test_null_adapter, dma_bad_null_adapter, PAGE, 0xE6, 0x19, 0, 0, 0)
 MISUSE(test_zero_length, dma_bad_zero_length, PAGE, 0xE6, 0x21, 0, 0, 0)
+/* 0x00, P2 = 1: P3 = bytes left in the MDL from CurrentVa, P4 = asked. */
+MISUSE(test_flush_too_long, dma_bad_flush_too_long, PAGE, 0xE6, 0x00, 1, PAGE - 96, PAGE)
 /* 0x1D: P2/P3 = first and last byte, P4 = the earlier mapping's address. */
 MISUSE(test_map_twice, dma_bad_map_twice, PAGE, 0xE6, 0x1D, (uintptr_t)dma_obs.va + 50,
        (uintptr_t)dma_obs.va + 149, dma_obs.logical)
@@ -687,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_null_adapter),
 		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_map_twice),
+		cmocka_unit_test(test_flush_too_long),
 		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_live_queries),
