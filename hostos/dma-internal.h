@@ -96,6 +96,12 @@ struct hostos_dma_dev {
 	uint32_t iova_cursor;
 };
 
+struct hostos_user_buf {
+	void *va;
+	uint64_t *frames;
+	size_t pages;
+};
+
 struct hostos_dma {
 	struct hostos *os;
 	struct hostos_mdl_rec *mdls;
@@ -106,6 +112,8 @@ struct hostos_dma {
 	uint32_t n_adapters, cap_adapters;
 	struct hostos_dma_stats stats;
 	hostos_irp_mdl_fn irp_mdl;
+	struct hostos_user_buf *user;      /* hostos_user_buffer_alloc() (user-buffer.c) */
+	uint32_t n_user, cap_user;
 };
 
 /* The instance's state, created on first use; NULL only when the host is
@@ -116,13 +124,18 @@ struct hostos_dma *hostos_dma_state(struct hostos *os);
 struct hostos_dma_dev *hostos_dma_dev(struct hostos_dma *d, const void *pdo, bool create);
 
 /* The physical frames of @len bytes at @va (one per page): pool, or a
- * common buffer. *@paged: the bytes are paged pool. False: not memory the
- * machine has. */
+ * common buffer, or a user buffer. *@paged: the bytes are paged pool. False:
+ * not memory the machine has. */
 bool hostos_dma_va_frames(struct hostos *os, const void *va, size_t len, uint64_t *frames,
 			  bool *paged);
 
 /* Common buffers' frames, for hostos_dma_va_frames() (dma-adapter.c). */
 bool hostos_dma_common_frames(struct hostos *os, const void *va, size_t len, uint64_t *frames);
+
+/* User buffers' frames (user-buffer.c), for hostos_dma_va_frames(), and
+ * their part of destroy. */
+bool hostos_dma_user_frames(struct hostos *os, const void *va, size_t len, uint64_t *frames);
+void hostos_dma_user_destroy(struct hostos_dma *d);
 
 /* The adapter part of destroy (dma-adapter.c). */
 void hostos_dma_adapters_destroy(struct hostos_dma *d);

@@ -30,6 +30,7 @@
 #ifndef PCISIM_HOSTOS_DMA_H
 #define PCISIM_HOSTOS_DMA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hostos/devices.h"
@@ -59,6 +60,23 @@ struct dma_iommu;
  * Return: 0, SIM_ERR_INVALID (NULL @d), SIM_ERR_NOMEM.
  */
 int hostos_device_set_iommu(struct hostos_device *d, struct dma_iommu *iommu);
+
+/**
+ * hostos_user_buffer_alloc() - @bytes of the machine's memory standing for
+ * an application's buffer (what a direct-I/O request's MDL describes, or
+ * a buffer a test hands a driver to lock): frames as @flags say
+ * (bus_mem_alloc_flags; 0: BUS_MEM_ALLOC_SCATTERED), zeroed, mapped at one
+ * host address that the harness, the I/O manager and driver code may use;
+ * MmProbeAndLockPages finds its frames. Owned by @os until
+ * hostos_user_buffer_free() or hostos_destroy(). Any thread.
+ * Return: the address, or NULL (no memory attached, bytes 0, out of frames
+ * or host memory).
+ */
+void *hostos_user_buffer_alloc(struct hostos *os, size_t bytes, unsigned flags);
+
+/** hostos_user_buffer_free() - release one. Return: 0, or SIM_ERR_INVALID
+ * when @va is not a live user buffer. */
+int hostos_user_buffer_free(struct hostos *os, void *va);
 
 /** struct hostos_dma_stats - counters of an instance's MDL and DMA use. */
 struct hostos_dma_stats {

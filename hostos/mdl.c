@@ -116,7 +116,8 @@ bool hostos_dma_va_frames(struct hostos *os, const void *va, size_t len, uint64_
 		return true;
 	}
 	*paged = false;
-	return hostos_dma_common_frames(os, va, len, frames);
+	return hostos_dma_common_frames(os, va, len, frames) ||
+	       hostos_dma_user_frames(os, va, len, frames);
 }
 
 /* The MDL's pages as frames into its PFN array; false: not memory. */
@@ -422,6 +423,7 @@ void hostos_dma_destroy(struct hostos *os)
 	if (!d)
 		return;
 	hostos_dma_adapters_destroy(d);
+	hostos_dma_user_destroy(d);
 	for (uint32_t i = 0; i < d->n_mdls; i++) {
 		if (d->mdls[i].map_base && mem)
 			(void)bus_mem_unmap(mem, d->mdls[i].map_base);

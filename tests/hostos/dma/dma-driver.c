@@ -1278,3 +1278,28 @@ void dma_bad_flush_too_long(void *arg)
 	(void)pk.a->DmaOperations->FlushAdapterBuffers(pk.a, pk.m, pk.mrb, p + 96, PAGE_SIZE, TRUE);
 	KeLowerIrql(old);
 }
+
+/* Direct I/O's shape: an application buffer (dma_in.opaque, from
+ * hostos_user_buffer_alloc()) probed, locked and mapped. */
+void mdl_user_buffer(void *arg)
+{
+	PUCHAR u = dma_in.opaque, sys;
+	PMDL m;
+
+	UNREFERENCED_PARAMETER(arg);
+	m = IoAllocateMdl(u + 10, 2 * PAGE_SIZE, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	dma_obs.mdl = m;
+	MmProbeAndLockPages(m, UserMode, IoWriteAccess);
+	dma_obs.pfn[0] = MmGetMdlPfnArray(m)[0];
+	dma_obs.pfn[1] = MmGetMdlPfnArray(m)[1];
+	sys = MmGetSystemAddressForMdlSafe(m, NormalPagePriority);
+	if (sys) {
+		sys[0] = 0x11;
+		sys[PAGE_SIZE] = 0x22;
+		dma_obs.ok[0] = u[10] == 0x11 && u[10 + PAGE_SIZE] == 0x22;
+	}
+	MmUnlockPages(m);
+	IoFreeMdl(m);
+}

@@ -54,6 +54,7 @@ extern struct dma_obs dma_obs;
 void mdl_basic(void *arg);
 void mdl_lock_map(void *arg);
 void mdl_chain(void *arg);
+void mdl_user_buffer(void *arg);
 void mdl_irp(void *arg);
 void mdl_bad_probe_irql(void *arg);
 void mdl_bad_probe_twice(void *arg);

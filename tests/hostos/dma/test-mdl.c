@@ -163,6 +163,35 @@ static void test_irp_hook(void **state)
 	shutdown();
 }
 
+/* A user buffer (hostos_user_buffer_alloc()) probes, locks and maps; its
+ * frames hold the bytes. */
+static void test_user_buffer(void **state)
+{
+	uint8_t *u;
+	uint8_t b;
+
+	(void)state;
+	run(set_hook);
+	u = hostos_user_buffer_alloc(os, 3 * 4096, 0);
+	assert_non_null(u);
+	dma_in.opaque = u;
+	assert_int_equal(hostos_thread_start(os, "user", mdl_user_buffer, NULL, 0, NULL), SIM_OK);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	assert_true(dma_obs.ok[0]);
+	assert_int_equal(u[10], 0x11);
+	assert_int_equal(bus_mem_read(&mem, (dma_obs.pfn[0] << 12) + 10, &b, 1), SIM_OK);
+	assert_int_equal(b, 0x11);
+	assert_int_not_equal(dma_obs.pfn[1], dma_obs.pfn[0] + 1); /* scattered */
+	assert_int_equal(hostos_dma_live_mdls(os, NULL, 0), 0);
+	assert_int_equal(hostos_user_buffer_free(os, u + 1), SIM_ERR_INVALID);
+	assert_int_equal(hostos_user_buffer_free(os, u), SIM_OK);
+	assert_int_equal(hostos_user_buffer_free(os, u), SIM_ERR_INVALID);
+	/* one left to hostos_destroy() */
+	assert_non_null(hostos_user_buffer_alloc(os, 100, BUS_MEM_ALLOC_CONTIGUOUS));
+	shutdown();
+}
+
 static void test_chain(void **state)
 {
 	(void)state;
@@ -238,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_lock_map),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_irp_hook),
+		cmocka_unit_test(test_user_buffer),
 		cmocka_unit_test(test_live_query),
 		cmocka_unit_test(test_probe_irql),
 		cmocka_unit_test(test_probe_twice),
