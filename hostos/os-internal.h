@@ -164,6 +164,7 @@ struct hostos {
 	struct hostos_intr *intr;        /* interrupts and devices (hostos/interrupt.c), lazily */
 	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
+	struct hostos_dma *dma;          /* MDLs and DMA (hostos/mdl.c, dma-*.c), lazily */
 };
 
 /* ---- os.c ---- */
