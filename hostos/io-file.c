@@ -28,7 +28,8 @@ struct hostos_file {
 	PDEVICE_OBJECT dev, top;
 	struct hostos_devobj *drec, *pdo;
 	bool overlapped, closed;
-	struct ureq *reqs;
+	struct ureq *reqs;           /* outstanding */
+	struct ureq *spare;          /* finished records, for reuse */
 	unsigned outstanding;
 	KEVENT idle;             /* no request outstanding */
 	KEVENT event;            /* set at each completion */
@@ -93,6 +94,40 @@ void *hostos_file_event(void *file)
 	return f ? &f->event : NULL;
 }
 
+void hostos_file_wait(void *file, const volatile uint64_t *status)
+{
+	struct hostos_file *f = file_of(io_here(NULL, "GetOverlappedResult"), file);
+
+	while (f) {
+		/* cleared before the check: a completion after it sets it */
+		KeClearEvent(&f->event);
+		if ((int32_t)*status != STATUS_PENDING)
+			return;
+		KeWaitForSingleObject(&f->event, Executive, UserMode, FALSE, NULL);
+	}
+}
+
+/* Request records are the file's (never on a thread's stack: a thread
+ * killed with the machine leaves nothing dangling in the lists). */
+static struct ureq *req_get(struct hostos_file *f)
+{
+	struct ureq *r = f->spare;
+
+	if (r)
+		f->spare = r->next;
+	else
+		r = malloc(sizeof(*r));
+	if (r)
+		memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void req_put(struct hostos_file *f, struct ureq *r)
+{
+	r->next = f->spare;
+	f->spare = r;
+}
+
 /* ---- completion ---- */
 
 static void unlink_req(struct ureq *r)
@@ -136,11 +171,11 @@ void hostos_user_complete(struct hostos_io *io, PIRP irp)
 	hostos_irp_release(io, h);
 	if (r->async) {
 		*r->ov_info = info;
-		*r->ov_status = (uint64_t)(int64_t)status;
+		*r->ov_status = (uint32_t)status; /* Status into the low half, as an IO_STATUS_BLOCK */
 		if (r->ov_event)
 			KeSetEvent(r->ov_event, IO_NO_INCREMENT, FALSE);
 		if (r->issuer_done)
-			free(r);
+			req_put(r->f, r);
 	} else if (r->waiting) {
 		KeSetEvent(&r->done, IO_NO_INCREMENT, FALSE);
 	}
@@ -162,7 +197,7 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 	struct hostos_thread *t;
 	struct hostos_io *io = io_here(&t, "hostos_file_io");
 	struct hostos_file *f = file_of(io, file);
-	struct ureq local, *r;
+	struct ureq *r;
 	PIO_STACK_LOCATION sl;
 	ULONG flags;
 	NTSTATUS st;
@@ -177,15 +212,10 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 	irp = hostos_irp_alloc(io, (unsigned)f->top->StackSize, HOSTOS_IRP_USER);
 	if (!irp)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	if (u->async) {
-		r = calloc(1, sizeof(*r));
-		if (!r) {
-			hostos_irp_release(io, hostos_irp_of(irp));
-			return STATUS_INSUFFICIENT_RESOURCES;
-		}
-	} else {
-		r = &local;
-		memset(r, 0, sizeof(*r));
+	r = req_get(f);
+	if (!r) {
+		hostos_irp_release(io, hostos_irp_of(irp));
+		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	r->f = f;
 	r->irp = irp;
@@ -297,7 +327,7 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 			*info = r->info;
 			if (st != STATUS_PENDING)
 				st = r->status;
-			free(r);
+			req_put(f, r);
 		} else {
 			r->issuer_done = true;
 			st = STATUS_PENDING;
@@ -308,11 +338,12 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 		KeWaitForSingleObject(&r->done, Executive, UserMode, FALSE, NULL);
 	}
 	*info = r->info;
-	return r->status;
+	st = r->status;
+	req_put(f, r);
+	return st;
 nomem:
 	hostos_irp_release(io, hostos_irp_of(irp));
-	if (u->async)
-		free(r);
+	req_put(f, r);
 	return STATUS_INSUFFICIENT_RESOURCES;
 }
 
@@ -513,8 +544,11 @@ void hostos_files_destroy(struct hostos_io *io)
 		n = f->next;
 		for (struct ureq *r = f->reqs, *rn; r; r = rn) {
 			rn = r->next;
-			if (r->async)
-				free(r);
+			free(r);
+		}
+		for (struct ureq *r = f->spare, *rn; r; r = rn) {
+			rn = r->next;
+			free(r);
 		}
 		free(f);
 	}

@@ -442,7 +442,6 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 	struct hostos_thread *t = hostos_self("IoCompleteRequest");
 	struct hostos_io *io = hostos_io_get(t->os);
 	bool verify = hostos_io_verify(t);
-	const void *caller = __builtin_return_address(0);
 	struct hostos_irp *h = irp_rec(Irp);
 	NTSTATUS status;
 
@@ -465,8 +464,6 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 					(uint64_t)(uintptr_t)Irp->CancelRoutine,
 					(uint64_t)(uintptr_t)Irp, 0,
 					"IoCompleteRequest while the IRP's cancel routine is still set");
-		if (!h->ever_called && h->kind != HOSTOS_IRP_DRIVER)
-			(void)caller;
 	}
 	io->st.completions++;
 	status = Irp->IoStatus.Status;
@@ -492,7 +489,13 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 			PDEVICE_OBJECT dev = Irp->CurrentLocation <= Irp->StackCount
 						     ? Irp->Tail.Overlay.CurrentStackLocation->DeviceObject
 						     : NULL;
-			NTSTATUS r = routine(dev, Irp, ctx);
+			NTSTATUS r;
+
+			/* the originator's own routine: the IRP is back with
+			 * it, which may free it there */
+			if (!dev)
+				h->stopped = true;
+			r = routine(dev, Irp, ctx);
 
 			if (r == STATUS_MORE_PROCESSING_REQUIRED) {
 				/* back with its owner, who may free it here */

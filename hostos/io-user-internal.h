@@ -47,6 +47,9 @@ int hostos_file_cancel(void *file, const uint64_t *ov_status);
 /* The file's own event, set at each completion (GetOverlappedResult with
  * no event in the OVERLAPPED). */
 void *hostos_file_event(void *file);
+/* Wait on the file's own event until *@status is no longer STATUS_PENDING
+ * (GetOverlappedResult without an event in the OVERLAPPED). */
+void hostos_file_wait(void *file, const volatile uint64_t *status);
 
 /* Events of the application (CreateEvent). */
 void *hostos_uevent_create(bool manual, bool initial);

@@ -188,9 +188,15 @@ BOOL GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
 			set_error(ERROR_IO_INCOMPLETE);
 			return FALSE;
 		}
-		while ((int32_t)lpOverlapped->Internal == NT_PENDING)
-			hostos_uevent_wait(lpOverlapped->hEvent ? lpOverlapped->hEvent : hFile,
-					   INFINITE);
+		if (lpOverlapped->hEvent)
+			hostos_uevent_wait(lpOverlapped->hEvent, INFINITE);
+		else
+			hostos_file_wait(hFile, (const volatile uint64_t *)&lpOverlapped->Internal);
+		if ((int32_t)lpOverlapped->Internal == NT_PENDING) {
+			/* the event was set by something else */
+			set_error(ERROR_IO_INCOMPLETE);
+			return FALSE;
+		}
 	}
 	st = (int32_t)lpOverlapped->Internal;
 	if (lpNumberOfBytesTransferred)
