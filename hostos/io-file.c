@@ -80,11 +80,11 @@ bool hostos_file_valid(void *file)
 	return file_of(io_here(NULL, "hostos_file_valid"), file) != NULL;
 }
 
-bool hostos_file_overlapped(void *file)
+int hostos_file_kind(void *file)
 {
-	struct hostos_file *f = file_of(io_here(NULL, "hostos_file_overlapped"), file);
+	struct hostos_file *f = file_of(io_here(NULL, "hostos_file_kind"), file);
 
-	return f && f->overlapped;
+	return !f ? -1 : f->overlapped;
 }
 
 void *hostos_file_event(void *file)
@@ -167,9 +167,9 @@ void hostos_user_complete(struct hostos_io *io, PIRP irp)
 	r->finished = true;
 	r->irp = NULL;
 	unlink_req(r);
-	KeSetEvent(&r->f->event, IO_NO_INCREMENT, FALSE);
 	hostos_irp_release(io, h);
 	if (r->async) {
+		KeSetEvent(&r->f->event, IO_NO_INCREMENT, FALSE);
 		*r->ov_info = info;
 		*r->ov_status = (uint32_t)status; /* Status into the low half, as an IO_STATUS_BLOCK */
 		if (r->ov_event)
@@ -316,11 +316,6 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 		*u->ov_status = (uint64_t)STATUS_PENDING;
 		*u->ov_info = 0;
 	}
-	if (!u->async) {
-		/* before the call: a DPC may complete it at any OS call */
-		KeInitializeEvent(&r->done, NotificationEvent, FALSE);
-		r->waiting = true;
-	}
 	st = IoCallDriver(f->top, irp);
 	if (u->async) {
 		if (r->finished) {
@@ -335,7 +330,13 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 		return st;
 	}
 	if (!r->finished) {
-		KeWaitForSingleObject(&r->done, Executive, UserMode, FALSE, NULL);
+		/* A DPC may complete it at any OS call, this one included:
+		 * the completion sets the event only once waiting is set,
+		 * and finished is checked again after. */
+		KeInitializeEvent(&r->done, NotificationEvent, FALSE);
+		r->waiting = true;
+		if (!r->finished)
+			KeWaitForSingleObject(&r->done, Executive, UserMode, FALSE, NULL);
 	}
 	*info = r->info;
 	st = r->status;

@@ -213,7 +213,10 @@ NTSTATUS hostos_pnp_send(struct hostos_io *io, PDEVICE_OBJECT dev, UCHAR major, 
 /* The 0xC9 report of a WDM DRIVER ERROR (P1 the code, P2 the driver code
  * address, P3 the IRP, P4 the device object), when I/O Verification is
  * on; false when it is off. */
-bool hostos_io_verify(struct hostos_thread *t);
+static inline bool hostos_io_verify(struct hostos_thread *t)
+{
+	return (t->os->cfg.verifier & HOSTOS_VERIFY_IO) != 0;
+}
 _Noreturn void hostos_io_violation(struct hostos_thread *t, uint32_t code, const void *where,
 				   const void *irp, const void *dev, const char *what);
 

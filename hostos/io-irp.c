@@ -25,11 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool hostos_io_verify(struct hostos_thread *t)
-{
-	return (t->os->cfg.verifier & HOSTOS_VERIFY_IO) != 0;
-}
-
 void hostos_io_violation(struct hostos_thread *t, uint32_t code, const void *where,
 			 const void *irp, const void *dev, const char *what)
 {
@@ -43,7 +38,10 @@ static void irp_init(struct hostos_irp *h, unsigned stack)
 {
 	PIRP irp = &h->irp;
 
-	memset(irp, 0, sizeof(IRP) + stack * sizeof(IO_STACK_LOCATION));
+	/* two constant-size clears: the compiler's stores beat rep stos */
+	memset(irp, 0, sizeof(IRP));
+	for (unsigned i = 1; i <= stack; i++)
+		memset(hostos_irp_stack(irp, i), 0, sizeof(IO_STACK_LOCATION));
 	irp->Type = IO_TYPE_IRP;
 	irp->Size = IoSizeOfIrp(stack);
 	irp->StackCount = (CHAR)stack;
@@ -78,7 +76,7 @@ PIRP hostos_irp_alloc(struct hostos_io *io, unsigned stack, enum hostos_irp_kind
 	h->stopped = true;
 	h->frame = NULL;
 	h->stack_size = (uint8_t)stack;
-	memset(h->pend_seen, 0, sizeof(h->pend_seen));
+	memset(h->pend_seen, 0, stack + 2 < sizeof(h->pend_seen) ? stack + 2 : sizeof(h->pend_seen));
 	h->req = NULL;
 	h->built_event = NULL;
 	h->built_iosb = NULL;
@@ -100,9 +98,9 @@ void hostos_irp_release(struct hostos_io *io, struct hostos_irp *h)
 		return;
 	h->state = HOSTOS_IRP_FREE;
 	h->free_deferred = false;
-	/* poison, as freed pool is: a driver still using the IRP reads
-	 * garbage, and IoCallDriver of it fails the Type check */
-	memset(&h->irp, 0xDD, sizeof(IRP) + h->stack_size * sizeof(IO_STACK_LOCATION));
+	/* poison the header, as freed pool is: a driver still using the
+	 * IRP reads garbage, and IoCallDriver of it fails the Type check */
+	memset(&h->irp, 0xDD, sizeof(IRP));
 	h->irp.Type = 0;
 	h->next_free = io->free_irps[h->stack_size];
 	io->free_irps[h->stack_size] = h;

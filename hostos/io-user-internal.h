@@ -35,7 +35,8 @@ void *hostos_file_open(const char *path, bool overlapped, bool read, bool write,
  * IRP_MJ_CLOSE. */
 int32_t hostos_file_close(void *file);
 bool hostos_file_valid(void *file);
-bool hostos_file_overlapped(void *file);
+/* -1: not an open file handle; 0: synchronous; 1: overlapped. */
+int hostos_file_kind(void *file);
 /* Sends the request; a synchronous one waits for its completion. Returns
  * the final status, or STATUS_PENDING (0x103) for an async request the
  * driver pended; *@info the bytes transferred when not pending. */

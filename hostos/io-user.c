@@ -103,14 +103,15 @@ BOOL CloseHandle(HANDLE hObject)
  * (which then needs an OVERLAPPED, as on Windows). */
 static BOOL request(HANDLE h, struct hostos_uio *u, LPDWORD done, LPOVERLAPPED ov)
 {
+	int kind = hostos_file_kind(h);
 	uint64_t info = 0;
 	int32_t st;
 
-	if (!hostos_file_valid(h)) {
+	if (kind < 0) {
 		set_error(ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
-	if (hostos_file_overlapped(h)) {
+	if (kind) {
 		if (!ov) {
 			set_error(ERROR_INVALID_PARAMETER);
 			return FALSE;
