@@ -98,4 +98,12 @@ int bench_hostos_interrupt_to_dpc(uint64_t n, double *rate);
  */
 int bench_hostos_ioctl_roundtrip(uint64_t n, double *rate);
 
+/*
+ * Workload of bench/hostos-dma-bench.c (no peer): @n GetScatterGatherList
+ * + PutScatterGatherList pairs for a 64 KiB nonpaged buffer (16 scattered
+ * pages) through a 64-bit scatter/gather adapter, standard verifier flags.
+ * @rate: pairs per second.
+ */
+int bench_hostos_sg_list(uint64_t n, double *rate);
+
 #endif /* PCISIM_BENCH_BENCH_H */

@@ -66,6 +66,7 @@ struct sizes {
 	uint64_t spin_n;      /* spin lock acquire/release pairs */
 	uint64_t irq_n;       /* interrupts, MSI to DPC */
 	uint64_t io_n;        /* DeviceIoControl round trips */
+	uint64_t sg_n;        /* scatter/gather lists got and put */
 };
 
 static const struct sizes full_sizes = {
@@ -80,6 +81,7 @@ static const struct sizes full_sizes = {
 	.spin_n = 100000000,
 	.irq_n = 5000000,
 	.io_n = 10000000,
+	.sg_n = 2000000,
 };
 
 /* --quick: a smoke test of every path, a fraction of a second each. */
@@ -95,6 +97,7 @@ static const struct sizes quick_sizes = {
 	.spin_n = 500000,
 	.irq_n = 20000,
 	.io_n = 20000,
+	.sg_n = 20000,
 };
 
 enum workload {
@@ -112,6 +115,7 @@ enum workload {
 	W_HOSTOS_SPIN, /* no peer: the closest tools run on Windows only */
 	W_HOSTOS_IRQ,  /* no peer */
 	W_HOSTOS_IO,   /* no peer */
+	W_HOSTOS_SG,   /* no peer */
 	W_COUNT
 };
 
@@ -145,6 +149,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_HOSTOS_SPIN] = { "hostos_spinlock_pair", NULL, NULL },
 	[W_HOSTOS_IRQ] = { "hostos_interrupt_to_dpc", NULL, NULL },
 	[W_HOSTOS_IO] = { "hostos_ioctl_roundtrip", NULL, NULL },
+	[W_HOSTOS_SG] = { "hostos_sg_list", NULL, NULL },
 };
 
 struct figure {
@@ -182,6 +187,7 @@ static const struct figure figures[] = {
 	{ "hostos_spinlock_pair", "pairs/s", W_HOSTOS_SPIN, M_RATE },
 	{ "hostos_interrupt_to_dpc", "events/s", W_HOSTOS_IRQ, M_RATE },
 	{ "hostos_ioctl_roundtrip", "round trips/s", W_HOSTOS_IO, M_RATE },
+	{ "hostos_sg_list", "lists/s", W_HOSTOS_SG, M_RATE },
 };
 
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
@@ -338,6 +344,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_hostos_interrupt_to_dpc(sz->irq_n, &s->v[M_RATE]);
 	case W_HOSTOS_IO:
 		return bench_hostos_ioctl_roundtrip(sz->io_n, &s->v[M_RATE]);
+	case W_HOSTOS_SG:
+		return bench_hostos_sg_list(sz->sg_n, &s->v[M_RATE]);
 	case W_COUNT:
 		break;
 	}
@@ -390,6 +398,7 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 	case W_HOSTOS_SPIN:
 	case W_HOSTOS_IRQ:
 	case W_HOSTOS_IO:
+	case W_HOSTOS_SG:
 	case W_COUNT:
 		return -1;
 	}

@@ -166,6 +166,7 @@ struct hostos {
 	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 	struct hostos_io *io;            /* the I/O manager (hostos/io-*.c), lazily */
+	struct hostos_dma *dma;          /* MDLs and DMA (hostos/mdl.c, dma-*.c), lazily */
 };
 
 /* ---- os.c ---- */

@@ -7,6 +7,7 @@
 #include "hostos/core-internal.h"
 #include "hostos/mmio-internal.h"
 #include "hostos/pool-internal.h"
+#include "hostos/dma-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -678,6 +679,7 @@ void hostos_destroy(struct hostos *os)
 	hostos_io_destroy(os);
 	hostos_intr_destroy(os);
 	hostos_locks_destroy(os);
+	hostos_dma_destroy(os);
 	hostos_pool_destroy(os);
 	hostos_mmio_destroy(os);
 	free(os->cpu_track);

@@ -589,3 +589,42 @@ PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
 	pa.QuadPart = t->os->pool ? (LONGLONG)pa_of(t->os->pool, (uintptr_t)BaseAddress) : 0;
 	return pa;
 }
+
+/* ---- for MDLs and DMA (hostos/pool-internal.h) ---- */
+
+struct bus_mem *hostos_pool_mem(const struct hostos *os)
+{
+	return os && os->pool ? os->pool->mem : NULL;
+}
+
+bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint64_t *frames,
+		      int *pool_type)
+{
+	const struct hostos_pool *p = os ? os->pool : NULL;
+	uintptr_t v = (uintptr_t)va, first, last;
+	const struct pool_arena *a;
+	uint32_t ai;
+
+	if (!p || len == 0)
+		return false;
+	ai = arena_of(p, v);
+	if (ai == NONE)
+		return false;
+	a = &p->arenas[ai];
+	first = (v - (uintptr_t)a->va) / PAGE;
+	if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)
+		return false;
+	last = (v + len - 1 - (uintptr_t)a->va) / PAGE;
+	for (uintptr_t pg = first; pg <= last; pg++)
+		frames[pg - first] = a->frames[pg];
+	*pool_type = -1;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+
+		if (v >= r->va && v - r->va < r->bytes) {
+			*pool_type = (int)r->type;
+			break;
+		}
+	}
+	return true;
+}

@@ -1397,5 +1397,6 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 #include "wdm-sync.h"
 #include "wdm-memory.h"
 #include "wdm-io.h"
+#include "wdm-dma.h"
 
 #endif /* PCISIM_HOSTOS_WDM_H */

@@ -71,4 +71,11 @@ ULONG64 READ_REGISTER_ULONG64(volatile ULONG64 *Register);
 VOID WRITE_REGISTER_ULONG64(volatile ULONG64 *Register, ULONG64 Value);
 #endif
 
+/* MmGetSystemAddressForMdlSafe's priority flags (Windows 8), newer than
+ * mingw-w64's DDK. */
+#ifndef MdlMappingNoExecute
+#define MdlMappingNoWrite 0x80000000
+#define MdlMappingNoExecute 0x40000000
+#endif
+
 #endif /* PCISIM_TESTS_MINGW_EXTRA_H */

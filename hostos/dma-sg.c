@@ -1,0 +1,795 @@
+/*
+ * hostos/dma-sg.c - transfers through an adapter (spec §7.3, §7.4):
+ * GetScatterGatherList / PutScatterGatherList, CalculateScatterGatherList,
+ * BuildScatterGatherList, AllocateAdapterChannel with its AdapterControl,
+ * MapTransfer, FlushAdapterBuffers, FreeMapRegisters, FreeAdapterChannel,
+ * and DMA Verification's 0xE6 checks on them.
+ *
+ * A transfer is cut into pieces, one per page of the driver's buffer (the
+ * MDL chain's PFN arrays). Each piece reaches the device directly (its
+ * physical address), through a bounce frame below 4 GiB when a byte of it
+ * lies above the device's address width (copied to the frame at map time
+ * for a transfer to the device, back at flush time for one from it), or
+ * through an I/O virtual page of the device's IOMMU. Every piece uses one
+ * map register. Elements of a list merge where the logical addresses run
+ * on.
+ */
+#include "hostos/dma-adapter-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus/hostmem.h"
+#include "dma/iommu.h"
+#include "hostos/pool-internal.h"
+
+/* ---- moving bytes between frames (bounce) ---- */
+
+static void copy_pa(struct hostos_adapter *ad, uint64_t dst, uint64_t src, uint32_t len)
+{
+	struct bus_mem *mem = hostos_pool_mem(ad->os);
+	size_t a1, a2;
+	void *d, *s;
+
+	if (!mem)
+		return;
+	d = bus_mem_host_ptr(mem, dst, &a1);
+	s = bus_mem_host_ptr(mem, src, &a2);
+	/* A piece never crosses a page: both pointers cover it. */
+	if (d && s && a1 >= len && a2 >= len)
+		memcpy(d, s, len);
+	ad->os->dma->stats.bounced_bytes += len;
+}
+
+/* ---- building the pieces ---- */
+
+static uint64_t pa_of(PMDL m, size_t off)
+{
+	size_t at = m->ByteOffset + off;
+
+	return ((uint64_t)MmGetMdlPfnArray(m)[at >> PAGE_SHIFT] << PAGE_SHIFT) | (at & (PAGE_SIZE - 1));
+}
+
+static void mdl_usable(struct hostos_thread *t, PMDL m)
+{
+	if (!(m->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL)) &&
+	    hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x0E, (uintptr_t)m, 0, 0,
+				"DMA on MDL %p, whose pages are neither locked nor nonpaged pool",
+				(void *)m);
+}
+
+/*
+ * Cut [@va, @va + @len) of the chain from @m (@va inside @m) into pieces:
+ * how many pieces (pages) it takes, with the checks on the way (0xE6/0x1B,
+ * 0x21, 0x24, 0x0E; 0xC4/0x89 in the counting pass). @segs NULL: count
+ * only; callers count first, so filling never stops the machine. Returns 0 when
+ * the chain is too short without the verifier.
+ */
+static uint32_t cut(struct hostos_thread *t, PMDL m, uintptr_t va, uint32_t len,
+		    struct dma_seg *segs, const char *routine)
+{
+	struct bus_mem *mem = hostos_pool_mem(t->os);
+	uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(m);
+	size_t off;
+	uint32_t n = 0, left = len;
+
+	if (len == 0 && hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x21, 0, 0, 0, "%s of a zero-length buffer", routine);
+	if (va < base || va - base >= m->ByteCount)
+		hostos_bugcheck(t, 0xE6, 0x1B, va, (uintptr_t)m, 0,
+				"%s at %p, which is not inside MDL %p (%p, %u bytes)", routine,
+				(void *)va, (void *)m, (void *)base, m->ByteCount);
+	off = va - base;
+	mdl_usable(t, m);
+	while (left) {
+		size_t in_page = PAGE_SIZE - ((m->ByteOffset + off) & (PAGE_SIZE - 1));
+		uint32_t piece = (uint32_t)(left < in_page ? left : in_page);
+
+		if (off == m->ByteCount) {
+			m = m->Next;
+			off = 0;
+			if (!m) {
+				if (hostos_dma_verified(t->os))
+					hostos_bugcheck(t, 0xE6, 0x24, left, 0, 0,
+							"%s of %u bytes: the MDL chain ends %u bytes "
+							"short", routine, len, left);
+				return 0;
+			}
+			mdl_usable(t, m);
+			continue;
+		}
+		if (piece > m->ByteCount - off)
+			piece = (uint32_t)(m->ByteCount - off);
+		if (segs) {
+			segs[n] = (struct dma_seg){ .pa = pa_of(m, off), .len = piece };
+		} else if (!(m->MdlFlags & MDL_IO_SPACE) && mem &&
+			   !bus_mem_is_ram(mem, pa_of(m, off), piece)) {
+			/* Checked in the counting pass, before the caller
+			 * allocates anything a bug check would leave behind. */
+			PPFN_NUMBER e = &MmGetMdlPfnArray(m)[(m->ByteOffset + off) >> PAGE_SHIFT];
+
+			hostos_bugcheck(t, 0xC4, 0x89, (uintptr_t)m, (uintptr_t)e, *e,
+					"MDL %p, not marked I/O space, holds frame 0x%llx, which is "
+					"not memory (%s)", (void *)m, (unsigned long long)*e, routine);
+		}
+		n++;
+		off += piece;
+		left -= piece;
+	}
+	return n;
+}
+
+/*
+ * Give each piece its logical address: direct, bounced or through the
+ * IOMMU. @contig: the logical range must be one run (a device without
+ * scatter/gather, MapTransfer of a bounced buffer). False when bounce
+ * frames or IOVA space ran out (nothing is left mapped then).
+ */
+static bool assign(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n, bool write,
+		   bool contig)
+{
+	struct bus_mem *mem = hostos_pool_mem(ad->os);
+	struct hostos_dma *d = ad->os->dma;
+	uint32_t bounce = 0;
+	uint64_t *frames = NULL;
+
+	if (ad->dev && ad->dev->iommu) {
+		uint64_t iova = hostos_dma_iova_alloc(ad->dev, n);
+
+		if (iova && iova + (uint64_t)n * PAGE_SIZE - 1 > ad->limit) {
+			hostos_dma_iova_free(ad->dev, iova, n);
+			iova = 0;
+		}
+		if (!iova)
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t page = iova + (uint64_t)i * PAGE_SIZE;
+
+			if (dma_iommu_map(ad->dev->iommu, page, segs[i].pa & ~(uint64_t)(PAGE_SIZE - 1),
+					  PAGE_SIZE, write ? DMA_IOMMU_READ : DMA_IOMMU_WRITE) != SIM_OK) {
+				hostos_dma_segs_release(ad, segs, i, !write, false);
+				hostos_dma_iova_free(ad->dev, page, n - i);
+				return false;
+			}
+			segs[i].kind = DMA_SEG_IOMMU;
+			segs[i].aux = page;
+			segs[i].logical = page | (segs[i].pa & (PAGE_SIZE - 1));
+		}
+		d->stats.iommu_maps += n;
+		return true;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		bool above = segs[i].pa + segs[i].len - 1 > ad->limit;
+		bool breaks = contig && i > 0 &&
+			      segs[i - 1].pa + segs[i - 1].len != segs[i].pa;
+
+		if (above || breaks) {
+			bounce = n;   /* one bounced piece: bounce them all */
+			break;
+		}
+	}
+	if (!bounce) {
+		for (uint32_t i = 0; i < n; i++) {
+			segs[i].kind = DMA_SEG_DIRECT;
+			segs[i].logical = segs[i].pa;
+		}
+		return true;
+	}
+	frames = malloc(n * sizeof(*frames));
+	if (!frames || !mem ||
+	    bus_mem_alloc_frames(mem, n, BUS_MEM_ALLOC_BELOW_4G | (contig ? BUS_MEM_ALLOC_CONTIGUOUS : 0),
+				 frames) != SIM_OK) {
+		free(frames);
+		return false;
+	}
+	/* A device narrower than 32 bits may not reach every frame below
+	 * 4 GiB. */
+	for (uint32_t i = 0; i < n; i++)
+		if (frames[i] + PAGE_SIZE - 1 > ad->limit) {
+			(void)bus_mem_free_frames(mem, frames, n);
+			free(frames);
+			return false;
+		}
+	for (uint32_t i = 0; i < n; i++) {
+		segs[i].kind = DMA_SEG_BOUNCE;
+		segs[i].aux = frames[i];
+		segs[i].logical = frames[i] | (segs[i].pa & (PAGE_SIZE - 1));
+		if (write)
+			copy_pa(ad, segs[i].logical, segs[i].pa, segs[i].len);
+	}
+	free(frames);
+	return true;
+}
+
+void hostos_dma_segs_release(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n,
+			     bool from_device, bool copy_back)
+{
+	struct bus_mem *mem = hostos_pool_mem(ad->os);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct dma_seg *s = &segs[i];
+
+		if (s->kind == DMA_SEG_BOUNCE) {
+			if (from_device && copy_back)
+				copy_pa(ad, s->pa, s->logical, s->len);
+			if (mem)
+				(void)bus_mem_free_frames(mem, &s->aux, 1);
+		} else if (s->kind == DMA_SEG_IOMMU && ad->dev && ad->dev->iommu) {
+			(void)dma_iommu_unmap(ad->dev->iommu, s->aux, PAGE_SIZE);
+			hostos_dma_iova_free(ad->dev, s->aux, 1);
+		}
+		s->kind = DMA_SEG_DIRECT;
+	}
+}
+
+/* Elements of a list: pieces merged where logical addresses run on. */
+static uint32_t merge(const struct dma_seg *segs, uint32_t n, PSCATTER_GATHER_LIST sg)
+{
+	uint32_t e = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (e && (uint64_t)sg->Elements[e - 1].Address.QuadPart + sg->Elements[e - 1].Length ==
+				 segs[i].logical) {
+			sg->Elements[e - 1].Length += segs[i].len;
+			continue;
+		}
+		sg->Elements[e].Address.QuadPart = (LONGLONG)segs[i].logical;
+		sg->Elements[e].Length = segs[i].len;
+		sg->Elements[e].Reserved = 0;
+		e++;
+	}
+	sg->NumberOfElements = e;
+	sg->Reserved = 0;
+	return e;
+}
+
+/* ---- scatter/gather lists ---- */
+
+static void call_list_control(struct hostos_thread *t, PDRIVER_LIST_CONTROL routine,
+			      PDEVICE_OBJECT dev, PSCATTER_GATHER_LIST sg, PVOID ctx)
+{
+	struct hostos_frame f;
+
+	/* AdapterListControl runs at DISPATCH_LEVEL, checked on return like
+	 * a DPC (spec §1.6). */
+	hostos_frame_enter(t, &f, HOSTOS_CTX_DPC, (const void *)routine);
+	routine(dev, dev ? dev->CurrentIrp : NULL, sg, ctx);
+	hostos_frame_leave(t, &f);
+}
+
+static size_t list_bytes(uint32_t elements)
+{
+	return sizeof(SCATTER_GATHER_LIST) +
+	       (elements ? elements - 1 : 0) * sizeof(SCATTER_GATHER_ELEMENT);
+}
+
+/* The common part of Get and Build: the list, registered, or a status. */
+static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL mdl, PVOID va,
+			ULONG len, BOOLEAN write, PVOID buf, ULONG buf_len, const char *routine,
+			struct hostos_sg **out)
+{
+	struct hostos_sg *s;
+	uint32_t n;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, routine);
+	if (!mdl)
+		return STATUS_INVALID_PARAMETER;
+	n = cut(t, mdl, (uintptr_t)va, len, NULL, routine);
+	if (n == 0)
+		return STATUS_BUFFER_TOO_SMALL;
+	if (n > ad->max_regs)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (buf && buf_len < list_bytes(n))
+		return STATUS_BUFFER_TOO_SMALL;
+	if (ad->n_sgs == ad->cap_sgs) {
+		uint32_t cap = ad->cap_sgs ? ad->cap_sgs * 2 : 8;
+		struct hostos_sg **v = realloc(ad->sgs, cap * sizeof(*v));
+
+		if (!v)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		ad->sgs = v;
+		ad->cap_sgs = cap;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	s->segs = malloc(n * sizeof(*s->segs));
+	s->list = buf ? buf : malloc(list_bytes(n));
+	s->own_list = !buf;
+	if (!s->segs || !s->list) {
+		free(s->segs);
+		if (s->own_list)
+			free(s->list);
+		free(s);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	(void)cut(t, mdl, (uintptr_t)va, len, s->segs, routine);
+	if (!assign(ad, s->segs, n, write != FALSE, !ad->scatter_gather)) {
+		free(s->segs);
+		if (s->own_list)
+			free(s->list);
+		free(s);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	s->n_segs = n;
+	s->write = write != FALSE;
+	merge(s->segs, n, s->list);
+	ad->sgs[ad->n_sgs++] = s;
+	ad->sg_allocated++;
+	t->os->dma->stats.sg_lists++;
+	*out = s;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
+				      ULONG len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
+				      BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherList",
+						   (const void *)hostos_dma_get_sg_list);
+	struct hostos_sg *s;
+	NTSTATUS st;
+
+	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, NULL, 0,
+		     "GetScatterGatherList", &s);
+	if (st == STATUS_SUCCESS && routine)
+		call_list_control(t, routine, dev, s->list, ctx);
+	return st;
+}
+
+NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
+					ULONG len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
+					BOOLEAN write, PVOID buf, ULONG buf_len)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "BuildScatterGatherList",
+						   (const void *)hostos_dma_build_sg_list);
+	struct hostos_sg *s;
+	NTSTATUS st;
+
+	if (!buf)
+		return STATUS_INVALID_PARAMETER;
+	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, buf, buf_len,
+		     "BuildScatterGatherList", &s);
+	if (st == STATUS_SUCCESS && routine)
+		call_list_control(t, routine, dev, s->list, ctx);
+	return st;
+}
+
+#define TRANSFER_CONTEXT_MAGIC 0x31435444u /* "DTC1" */
+
+NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "InitializeDmaTransferContext",
+						   (const void *)hostos_dma_init_transfer_context);
+	uint32_t magic = TRANSFER_CONTEXT_MAGIC;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "InitializeDmaTransferContext");
+	if (!ctx)
+		return STATUS_INVALID_PARAMETER;
+	memset(ctx, 0, DMA_TRANSFER_CONTEXT_SIZE_V1);
+	memcpy(ctx, &magic, sizeof(magic));
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
+					 ULONGLONG offset, ULONG len, ULONG flags,
+					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
+					 PDMA_COMPLETION_ROUTINE done, PVOID done_ctx,
+					 PSCATTER_GATHER_LIST *out)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherListEx",
+						   (const void *)hostos_dma_get_sg_list_ex);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_sg *s;
+	uint32_t magic = 0;
+	uint8_t irql = t->cpu->irql;
+	NTSTATUS st;
+
+	(void)flags; /* resources never wait: the callback always runs at once */
+	(void)done_ctx;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
+	if (ctx)
+		memcpy(&magic, ctx, sizeof(magic));
+	if (magic != TRANSFER_CONTEXT_MAGIC || !mdl || (!routine && !out))
+		return STATUS_INVALID_PARAMETER;
+	if (done)
+		hostos_warn(t->os, "GetScatterGatherListEx: a DmaCompletionRoutine is for system DMA; "
+				   "a bus master's is never called");
+	/* Offset counts from the start of the chain's first buffer. */
+	while (mdl && offset >= mdl->ByteCount) {
+		offset -= mdl->ByteCount;
+		mdl = mdl->Next;
+	}
+	if (!mdl)
+		return STATUS_BUFFER_TOO_SMALL;
+	/* The list is made at DISPATCH_LEVEL, as GetScatterGatherList's. */
+	if (irql < HOSTOS_DISPATCH)
+		hostos_raise(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
+	st = sg_make(t, ad, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write, NULL,
+		     0, "GetScatterGatherListEx", &s);
+	if (st == STATUS_SUCCESS) {
+		if (routine)
+			call_list_control(t, routine, dev, s->list, context);
+		else
+			*out = s->list;
+	}
+	if (irql < HOSTOS_DISPATCH)
+		hostos_lower(t, irql, "GetScatterGatherListEx");
+	return st;
+}
+
+NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, ULONG len,
+					    PULONG size, PULONG n_regs)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "CalculateScatterGatherList",
+						   (const void *)hostos_dma_calculate_sg_list);
+	uint32_t n;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "CalculateScatterGatherList");
+	if (!size)
+		return STATUS_INVALID_PARAMETER;
+	n = mdl ? cut(t, mdl, (uintptr_t)va, len, NULL, "CalculateScatterGatherList")
+		: ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, len);
+	if (n == 0)
+		return STATUS_BUFFER_TOO_SMALL;
+	*size = (ULONG)list_bytes(n);
+	if (n_regs)
+		*n_regs = n;
+	return STATUS_SUCCESS;
+}
+
+void hostos_dma_sg_free(struct hostos_adapter *ad, struct hostos_sg *s)
+{
+	for (uint32_t i = 0; i < ad->n_sgs; i++)
+		if (ad->sgs[i] == s) {
+			ad->sgs[i] = ad->sgs[--ad->n_sgs];
+			break;
+		}
+	hostos_dma_segs_release(ad, s->segs, s->n_segs, !s->write, false);
+	free(s->segs);
+	if (s->own_list)
+		free(s->list);
+	free(s);
+}
+
+VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "PutScatterGatherList",
+						   (const void *)hostos_dma_put_sg_list);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_sg *s = NULL;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "PutScatterGatherList");
+	for (uint32_t i = ad->n_sgs; i-- > 0;)
+		if (ad->sgs[i]->list == sg) {
+			s = ad->sgs[i];
+			break;
+		}
+	if (!s) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x06, ad->sg_allocated, ad->sg_freed + 1, 0,
+					"PutScatterGatherList of %p, which is not a live list of "
+					"this adapter (put already?)", (void *)sg);
+		hostos_warn(t->os, "PutScatterGatherList of %p, which is not a live list (ignored)",
+			    (void *)sg);
+		return;
+	}
+	if ((write != FALSE) != s->write)
+		hostos_warn(t->os, "PutScatterGatherList with WriteToDevice %u; the list was "
+				   "built with %u", write != FALSE, s->write);
+	/* The flush: what the device wrote into bounce frames reaches the
+	 * driver's buffer now, not before. */
+	hostos_dma_segs_release(ad, s->segs, s->n_segs, !s->write, true);
+	ad->sg_freed++;
+	t->os->dma->stats.sg_lists_put++;
+	hostos_dma_sg_free(ad, s);
+}
+
+/* ---- adapter channels and map registers ---- */
+
+static struct hostos_mrb *mrb_find(struct hostos_adapter *ad, const void *p)
+{
+	for (uint32_t i = ad->n_mrbs; i-- > 0;)
+		if (ad->mrbs[i] == p)
+			return ad->mrbs[i];
+	return NULL;
+}
+
+static struct hostos_mrb *mrb_new(struct hostos_adapter *ad, ULONG n)
+{
+	struct hostos_mrb *m;
+
+	if (ad->n_mrbs == ad->cap_mrbs) {
+		uint32_t cap = ad->cap_mrbs ? ad->cap_mrbs * 2 : 8;
+		struct hostos_mrb **v = realloc(ad->mrbs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ad->mrbs = v;
+		ad->cap_mrbs = cap;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->magic = DMA_MRB_MAGIC;
+	m->ad = ad;
+	m->count = n;
+	ad->mrbs[ad->n_mrbs++] = m;
+	return m;
+}
+
+void hostos_dma_mrb_free(struct hostos_adapter *ad, struct hostos_mrb *m)
+{
+	for (uint32_t i = 0; i < ad->n_mrbs; i++)
+		if (ad->mrbs[i] == m) {
+			ad->mrbs[i] = ad->mrbs[--ad->n_mrbs];
+			break;
+		}
+	for (uint32_t i = 0; i < m->n_xfers; i++) {
+		hostos_dma_segs_release(ad, m->xfers[i].segs, m->xfers[i].n_segs, !m->xfers[i].write,
+					false);
+		free(m->xfers[i].segs);
+	}
+	free(m->xfers);
+	m->magic = 0;
+	free(m);
+}
+
+/* Freeing registers that still map a transfer (not flushed): 0xE6/0x0D
+ * with the verifier; without it the bounced data is lost, as it would be. */
+static void mrb_release(struct hostos_thread *t, struct hostos_adapter *ad, struct hostos_mrb *m,
+			const char *routine)
+{
+	if (m->n_xfers && hostos_dma_verified(t->os)) {
+		uint64_t bytes = 0;
+
+		for (uint32_t i = 0; i < m->n_xfers; i++)
+			bytes += m->xfers[i].len;
+		hostos_bugcheck(t, 0xE6, 0x0D, bytes, (uint64_t)m->count * PAGE_SIZE, 0,
+				"%s while %llu mapped bytes were never flushed "
+				"(FlushAdapterBuffers)", routine, (unsigned long long)bytes);
+	}
+	hostos_dma_mrb_free(ad, m);
+}
+
+static void run_adapter_control(struct hostos_thread *t, struct hostos_adapter *ad,
+				PDEVICE_OBJECT dev, ULONG n, PDRIVER_CONTROL routine, PVOID ctx)
+{
+	struct hostos_mrb *m = mrb_new(ad, n);
+	struct hostos_frame f;
+	IO_ALLOCATION_ACTION act;
+
+	if (!m)
+		hostos_bugcheck(t, 0x45, 0, 0, 0, 0,
+				"AllocateAdapterChannel: the host ran out of memory for map registers");
+	ad->channels = 1;
+	hostos_frame_enter(t, &f, HOSTOS_CTX_DPC, (const void *)routine);
+	act = routine(dev, dev ? dev->CurrentIrp : NULL, m, ctx);
+	hostos_frame_leave(t, &f);
+	switch (act) {
+	case KeepObject:
+		ad->channel_mrb = m;
+		return;
+	case DeallocateObjectKeepRegisters:
+		break;
+	default:
+		if (act != DeallocateObject)
+			hostos_warn(t->os, "AdapterControl returned %d, not an IO_ALLOCATION_ACTION "
+					   "(taken as DeallocateObject)", (int)act);
+		if (m->n_xfers && hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x10, m->n_xfers, 0, 0,
+					"AdapterControl returned DeallocateObject with %u transfer(s) "
+					"still mapped (use DeallocateObjectKeepRegisters)",
+					m->n_xfers);
+		hostos_dma_mrb_free(ad, m);
+		break;
+	}
+	ad->channels = 0;
+}
+
+NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
+						   PDRIVER_CONTROL routine, PVOID ctx)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "AllocateAdapterChannel",
+						   (const void *)hostos_dma_allocate_adapter_channel);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "AllocateAdapterChannel");
+	if (!routine)
+		return STATUS_INVALID_PARAMETER;
+	if (n > ad->max_regs) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x15, n, ad->max_regs, 0,
+					"AllocateAdapterChannel for %u map registers; the adapter "
+					"allows %u", n, ad->max_regs);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (ad->channels) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + ad->pending.queued, 0, 0,
+					"AllocateAdapterChannel while this adapter's channel is "
+					"held (one at a time)");
+		if (ad->pending.queued)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		/* Queued: AdapterControl runs when the channel is freed. */
+		ad->pending.queued = true;
+		ad->pending.dev = dev;
+		ad->pending.n = n;
+		ad->pending.routine = routine;
+		ad->pending.ctx = ctx;
+		return STATUS_SUCCESS;
+	}
+	run_adapter_control(t, ad, dev, n, routine, ctx);
+	return STATUS_SUCCESS;
+}
+
+VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeAdapterChannel",
+						   (const void *)hostos_dma_free_adapter_channel);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeAdapterChannel");
+	if (!ad->channels || !ad->channel_mrb) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x04, 1, 0, 0,
+					"FreeAdapterChannel with no channel held (AdapterControl "
+					"did not return KeepObject)");
+		hostos_warn(t->os, "FreeAdapterChannel with no channel held (ignored)");
+		return;
+	}
+	mrb_release(t, ad, ad->channel_mrb, "FreeAdapterChannel");
+	ad->channel_mrb = NULL;
+	ad->channels = 0;
+	if (ad->pending.queued) {
+		ad->pending.queued = false;
+		run_adapter_control(t, ad, ad->pending.dev, ad->pending.n, ad->pending.routine,
+				    ad->pending.ctx);
+	}
+}
+
+VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeMapRegisters",
+						   (const void *)hostos_dma_free_map_registers);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m = mrb_find(ad, mrb);
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeMapRegisters");
+	if (!m || m == ad->channel_mrb || n > m->count) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x05, m && m != ad->channel_mrb ? n - m->count : n,
+					0, 0,
+					"FreeMapRegisters of %u register(s) at %p, %s", n, mrb,
+					!m ? "which are not allocated (freed already?)"
+					   : m == ad->channel_mrb ? "which belong to the held channel"
+								  : "more than were allocated");
+		hostos_warn(t->os, "FreeMapRegisters of registers not allocated (ignored)");
+		return;
+	}
+	mrb_release(t, ad, m, "FreeMapRegisters");
+}
+
+/* The map register set @mrb of @ad, with 0xE6/0x16 for anything else. */
+static struct hostos_mrb *mrb_check(struct hostos_thread *t, struct hostos_adapter *ad,
+				    PVOID mrb, const char *routine)
+{
+	struct hostos_mrb *m = mrb_find(ad, mrb);
+
+	if (!m)
+		hostos_bugcheck(t, 0xE6, 0x16, (uintptr_t)mrb, 0, 0,
+				"%s with map register base %p, which is not allocated", routine,
+				mrb);
+	return m;
+}
+
+PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       PULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "MapTransfer",
+						   (const void *)hostos_dma_map_transfer);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	PHYSICAL_ADDRESS out = { .QuadPart = 0 };
+	struct hostos_mrb *m;
+	struct dma_xfer x = { 0 };
+	uint32_t n, keep;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransfer");
+	m = mrb_check(t, ad, mrb, "MapTransfer");
+	if (!mdl || !len)
+		return out;
+	n = cut(t, mdl, (uintptr_t)va, *len, NULL, "MapTransfer");
+	if (n + m->used > m->count) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,
+					"MapTransfer of %u bytes needs %u map registers; %u were "
+					"allocated", *len, n + m->used, m->count);
+		n = m->count - m->used; /* map what fits */
+	}
+	if (n == 0) {
+		*len = 0;
+		return out;
+	}
+	x.segs = malloc(cut(t, mdl, (uintptr_t)va, *len, NULL, "MapTransfer") * sizeof(*x.segs));
+	if (!x.segs) {
+		*len = 0;
+		return out;
+	}
+	(void)cut(t, mdl, (uintptr_t)va, *len, x.segs, "MapTransfer");
+	/* One logical run: for a scatter/gather device as much as is
+	 * contiguous already (the driver calls again for the rest); a device
+	 * without scatter/gather gets the whole run contiguous. */
+	keep = n;
+	if (ad->scatter_gather && !(ad->dev && ad->dev->iommu)) {
+		keep = 1;
+		while (keep < n && x.segs[keep - 1].pa + x.segs[keep - 1].len == x.segs[keep].pa)
+			keep++;
+	}
+	if (!assign(ad, x.segs, keep, write != FALSE, true)) {
+		free(x.segs);
+		*len = 0;
+		return out;
+	}
+	if (m->n_xfers == m->cap_xfers) {
+		uint32_t cap = m->cap_xfers ? m->cap_xfers * 2 : 4;
+		struct dma_xfer *v = realloc(m->xfers, cap * sizeof(*v));
+
+		if (!v) {
+			hostos_dma_segs_release(ad, x.segs, keep, false, false);
+			free(x.segs);
+			*len = 0;
+			return out;
+		}
+		m->xfers = v;
+		m->cap_xfers = cap;
+	}
+	x.mdl = mdl;
+	x.va = (uintptr_t)va;
+	x.write = write != FALSE;
+	x.n_segs = keep;
+	x.len = 0;
+	for (uint32_t i = 0; i < keep; i++)
+		x.len += x.segs[i].len;
+	m->xfers[m->n_xfers++] = x;
+	m->used += keep;
+	t->os->dma->stats.map_transfers++;
+	*len = x.len;
+	out.QuadPart = (LONGLONG)x.segs[0].logical;
+	return out;
+}
+
+BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       ULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FlushAdapterBuffers",
+						   (const void *)hostos_dma_flush_adapter_buffers);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m;
+	bool found = false;
+
+	(void)len;
+	(void)write;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffers");
+	m = mrb_check(t, ad, mrb, "FlushAdapterBuffers");
+	for (uint32_t i = 0; i < m->n_xfers; i++)
+		found |= m->xfers[i].mdl == mdl && m->xfers[i].va == (uintptr_t)va;
+	if (!found) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x20, (uintptr_t)mrb, (uintptr_t)va, (uintptr_t)mdl,
+					"FlushAdapterBuffers at %p of MDL %p, where no MapTransfer "
+					"of these map registers started", va, (void *)mdl);
+		return FALSE;
+	}
+	/* A flush ends the transfer: every piece these registers map is
+	 * copied back (from the device) and released. */
+	for (uint32_t i = 0; i < m->n_xfers; i++) {
+		hostos_dma_segs_release(ad, m->xfers[i].segs, m->xfers[i].n_segs, !m->xfers[i].write,
+					true);
+		free(m->xfers[i].segs);
+	}
+	m->n_xfers = 0;
+	m->used = 0;
+	t->os->dma->stats.flushes++;
+	return TRUE;
+}

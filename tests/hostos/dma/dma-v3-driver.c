@@ -1,0 +1,101 @@
+/*
+ * tests/hostos/dma/dma-v3-driver.c - the DMA version 3 scenarios (Windows
+ * 8's DEVICE_DESCRIPTION_VERSION3 and DMA_OPERATIONS members). WDM code,
+ * but not syntax-checked against mingw-w64: its DDK has neither the
+ * version 3 fields of DEVICE_DESCRIPTION nor those of DMA_OPERATIONS.
+ */
+#include <wdm.h>
+
+#include "dma-driver.h"
+
+static VOID NTAPI v3_list_control(PDEVICE_OBJECT dev, PIRP irp, PSCATTER_GATHER_LIST sg,
+				  PVOID ctx)
+{
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	*(PSCATTER_GATHER_LIST *)ctx = sg;
+}
+
+void dma_v3(void *arg)
+{
+	DEVICE_DESCRIPTION dd;
+	DMA_ADAPTER_INFO info;
+	PHYSICAL_ADDRESS max, la;
+	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	PSCATTER_GATHER_LIST sg = NULL;
+	PDMA_ADAPTER a;
+	PUCHAR p, cb;
+	PMDL m;
+	ULONG n = 0, i;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = dma_in.max_length;
+	dd.DmaAddressWidth = (ULONG)dma_in.version; /* the harness's width */
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
+	dma_obs.adapter = a;
+	dma_obs.map_regs = n;
+	if (!a)
+		return;
+	dma_obs.status[0] = a->DmaOperations->Size;
+	info.Version = DMA_ADAPTER_INFO_VERSION1;
+	dma_obs.status[1] = (ULONG)a->DmaOperations->GetDmaAdapterInfo(a, &info);
+	dma_obs.status[2] = info.V1.DmaAddressWidth;
+	dma_obs.status[3] = info.V1.ScatterGatherLimit;
+	/* A common buffer below 16 MiB. */
+	max.QuadPart = 0xFFFFFF;
+	cb = a->DmaOperations->AllocateCommonBufferEx(a, &max, 3000, &la, TRUE, MM_ANY_NODE_OK);
+	dma_obs.va = cb;
+	dma_obs.logical = (uint64_t)la.QuadPart;
+	if (cb)
+		a->DmaOperations->FreeCommonBuffer(a, 3000, la, cb, TRUE);
+	/* A list of a 2-MDL chain from an offset inside the second MDL's
+	 * predecessor, without a callback. */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, dma_in.length + 64, 'v3mD');
+	if (!p)
+		return;
+	for (i = 0; i < dma_in.length; i++)
+		p[i] = (UCHAR)(i * 7 + 3);
+	m = IoAllocateMdl(p, dma_in.length, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	dma_obs.status[4] = (ULONG)a->DmaOperations->InitializeDmaTransferContext(a, ctx);
+	dma_obs.status[5] = (ULONG)a->DmaOperations->GetScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, m, 0, dma_in.length, DMA_SYNCHRONOUS_CALLBACK,
+		NULL, NULL, TRUE, NULL, NULL, &sg);
+	if (sg) {
+		dma_obs.n_elem = sg->NumberOfElements;
+		for (i = 0; i < sg->NumberOfElements && i < DMA_OBS_MAX; i++) {
+			dma_obs.elem_addr[i] = (uint64_t)sg->Elements[i].Address.QuadPart;
+			dma_obs.elem_len[i] = sg->Elements[i].Length;
+		}
+		if (dma_in.device)
+			dma_in.device(dma_in.opaque, dma_obs.elem_addr, dma_obs.elem_len,
+				      dma_obs.n_elem, 1);
+		KeRaiseIrql(DISPATCH_LEVEL, &old);
+		a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+		KeLowerIrql(old);
+	}
+	/* With a callback, from an offset. */
+	sg = NULL;
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, ctx);
+	dma_obs.status[6] = (ULONG)a->DmaOperations->GetScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, m, 100, 200, 0, v3_list_control, &sg, TRUE, NULL,
+		NULL, NULL);
+	dma_obs.ok[0] = sg != NULL && sg->Elements[0].Length + (sg->NumberOfElements > 1 ?
+								sg->Elements[1].Length : 0) == 200;
+	if (sg) {
+		KeRaiseIrql(DISPATCH_LEVEL, &old);
+		a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+		KeLowerIrql(old);
+	}
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, 'v3mD');
+	a->DmaOperations->PutDmaAdapter(a);
+}
