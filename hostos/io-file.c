@@ -3,16 +3,29 @@
  * opening a symbolic link (IRP_MJ_CREATE down the stack, a FILE_OBJECT
  * per handle), building read, write and device control IRPs by the
  * device's transfer type (buffered: a SystemBuffer copied in and out;
- * neither: the caller's pointers; direct: the input buffered and, until
- * MDLs exist, the output as UserBuffer), waiting for synchronous ones,
+ * neither: the caller's pointers; direct: an MDL of locked pages in
+ * MdlAddress), waiting for synchronous ones,
  * the final completion of each (copy out, status to the caller or its
  * OVERLAPPED, its event set), cancelling a thread's requests, and closing
  * (IRP_MJ_CLEANUP, then IRP_MJ_CLOSE once the handle's requests are done;
  * Windows sends the close when the last reference goes, here CloseHandle
  * waits for them).
+ *
+ * Direct I/O. The application's buffers are host memory, not the
+ * machine's, and an MDL describes the machine's frames: the I/O manager
+ * gives the driver a nonpaged pool copy of the buffer (allocated, copied
+ * in when the device reads it, described by an MDL from IoAllocateMdl
+ * and locked with MmProbeAndLockPages), so the driver sees exactly what
+ * Windows gives it (MdlAddress, locked pages it may map or DMA to, the
+ * frames scattered as pool's are), and the data is copied back to the
+ * application's buffer at completion when the device wrote it. It needs
+ * the machine's memory (hostos_attach_memory()); without it a direct
+ * request fails with STATUS_INSUFFICIENT_RESOURCES.
  */
+#include "hostos/dma-internal.h"
 #include "hostos/io-internal.h"
 #include "hostos/io-user-internal.h"
+#include "hostos/pool-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +33,8 @@
 #define FILE_MAGIC 0x46494c45u
 #define UEVENT_MAGIC 0x55455654u
 #define FO_SYNCHRONOUS_IO 0x00000002
+/* pool tag of direct I/O copies: 'HsIo' as the debugger shows it */
+#define HOSTOS_IO_TAG 0x6f497348u
 
 struct hostos_file {
 	uint32_t magic;
@@ -47,6 +62,10 @@ struct ureq {
 	PKEVENT ov_event;
 	PVOID out;
 	ULONG out_len;
+	PMDL mdl;                /* direct I/O: the pool copy's MDL */
+	PVOID shadow, user;
+	ULONG direct_len;
+	bool copy_back;
 	KEVENT done;
 	struct ureq *prev, *next;
 };
@@ -128,6 +147,61 @@ static void req_put(struct hostos_file *f, struct ureq *r)
 	f->spare = r;
 }
 
+/* ---- direct I/O ---- */
+
+static void irp_mdl_hook(void *irp, void *mdl, bool secondary)
+{
+	PIRP i = irp;
+	PMDL m = mdl, *pp = &i->MdlAddress;
+
+	if (secondary)
+		while (*pp)
+			pp = &(*pp)->Next;
+	*pp = m;
+}
+
+/* The pool copy of @user (@len bytes) behind an MDL in @irp. */
+static bool direct_setup(struct hostos_io *io, PIRP irp, struct ureq *r, PVOID user, ULONG len,
+			 LOCK_OPERATION op, bool copy_in, bool copy_out)
+{
+	PVOID shadow;
+	PMDL mdl;
+
+	if (!hostos_pool_mem(io->os))
+		return false;
+	hostos_dma_set_irp_hook(io->os, irp_mdl_hook);
+	shadow = ExAllocatePool2(POOL_FLAG_NON_PAGED, len, HOSTOS_IO_TAG);
+	if (!shadow)
+		return false;
+	if (copy_in)
+		memcpy(shadow, user, len);
+	mdl = IoAllocateMdl(shadow, len, FALSE, FALSE, irp);
+	if (!mdl) {
+		ExFreePoolWithTag(shadow, HOSTOS_IO_TAG);
+		return false;
+	}
+	MmProbeAndLockPages(mdl, KernelMode, op);
+	r->mdl = mdl;
+	r->shadow = shadow;
+	r->user = user;
+	r->direct_len = len;
+	r->copy_back = copy_out;
+	return true;
+}
+
+static void direct_finish(PIRP irp, struct ureq *r, NTSTATUS status, ULONG_PTR info)
+{
+	if (!r->mdl)
+		return;
+	if (r->copy_back && !NT_ERROR(status))
+		memcpy(r->user, r->shadow, info < r->direct_len ? info : r->direct_len);
+	MmUnlockPages(r->mdl);
+	IoFreeMdl(r->mdl);
+	ExFreePoolWithTag(r->shadow, HOSTOS_IO_TAG);
+	irp->MdlAddress = NULL;
+	r->mdl = NULL;
+}
+
 /* ---- completion ---- */
 
 static void unlink_req(struct ureq *r)
@@ -162,6 +236,7 @@ void hostos_user_complete(struct hostos_io *io, PIRP irp)
 			free(irp->AssociatedIrp.SystemBuffer);
 		irp->AssociatedIrp.SystemBuffer = NULL;
 	}
+	direct_finish(irp, r, status, info);
 	r->status = status;
 	r->info = info;
 	r->finished = true;
@@ -239,7 +314,12 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 		sl->Parameters.Read.Length = u->major == IRP_MJ_READ ? u->out_len : u->in_len;
 		sl->Parameters.Read.ByteOffset.QuadPart = (LONGLONG)u->offset;
 		irp->UserBuffer = u->major == IRP_MJ_READ ? u->out : u->in;
-		if ((flags & DO_BUFFERED_IO) && sl->Parameters.Read.Length) {
+		if ((flags & DO_DIRECT_IO) && sl->Parameters.Read.Length) {
+			if (!direct_setup(io, irp, r, irp->UserBuffer, sl->Parameters.Read.Length,
+					  u->major == IRP_MJ_READ ? IoWriteAccess : IoReadAccess,
+					  u->major == IRP_MJ_WRITE, u->major == IRP_MJ_READ))
+				goto nomem;
+		} else if ((flags & DO_BUFFERED_IO) && sl->Parameters.Read.Length) {
 			irp->AssociatedIrp.SystemBuffer = calloc(1, sl->Parameters.Read.Length);
 			if (!irp->AssociatedIrp.SystemBuffer)
 				goto nomem;
@@ -286,6 +366,15 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 				memcpy(irp->AssociatedIrp.SystemBuffer, u->in, u->in_len);
 				irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
 			}
+			/* the output buffer, read by the device (IN) or written
+			 * (OUT) */
+			if (u->out_len &&
+			    !direct_setup(io, irp, r, u->out, u->out_len,
+					  METHOD_FROM_CTL_CODE(u->code) == METHOD_IN_DIRECT ? IoReadAccess
+											    : IoWriteAccess,
+					  METHOD_FROM_CTL_CODE(u->code) == METHOD_IN_DIRECT,
+					  METHOD_FROM_CTL_CODE(u->code) == METHOD_OUT_DIRECT))
+				goto nomem;
 			irp->UserBuffer = u->out;
 			break;
 		default:
@@ -343,6 +432,9 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 	req_put(f, r);
 	return st;
 nomem:
+	if (irp->AssociatedIrp.SystemBuffer && (irp->Flags & IRP_DEALLOCATE_BUFFER))
+		free(irp->AssociatedIrp.SystemBuffer);
+	direct_finish(irp, r, STATUS_INSUFFICIENT_RESOURCES, 0);
 	hostos_irp_release(io, hostos_irp_of(irp));
 	req_put(f, r);
 	return STATUS_INSUFFICIENT_RESOURCES;

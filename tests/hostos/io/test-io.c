@@ -22,10 +22,12 @@
 
 #include <cmocka.h>
 
+#include "bus/hostmem.h"
 #include "hostos/devices.h"
 #include "hostos/include/win32.h"
 #include "hostos/io.h"
 #include "hostos/os.h"
+#include "hostos/pool.h"
 #include "hostos/test-cmocka.h"
 #include "sim/kernel.h"
 
@@ -34,6 +36,7 @@
 #define SERVICES "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\iodrv"
 
 static struct sim_kernel kern;
+static struct bus_mem mem;
 static struct hostos *os;
 static struct hostos_device *dev;
 static struct hostos_driver *drv;
@@ -89,6 +92,9 @@ static void irq_in(unsigned us)
 
 static void boot(uint32_t verifier)
 {
+	/* RAM from 1 GiB: every frame number of it is >= 0x40000 */
+	static const struct bus_mem_range ram[] = { { 1u << 30, 64u << 20 } };
+	struct bus_mem_config mc = { .ranges = ram, .n_ranges = 1 };
 	struct sim_kernel_config kc;
 	struct hostos_config cfg;
 	struct hostos_device_desc d = {
@@ -105,6 +111,9 @@ static void boot(uint32_t verifier)
 	hostos_config_default(&cfg);
 	cfg.verifier = verifier;
 	assert_int_equal(hostos_create(&os, &kern, &cfg), SIM_OK);
+	assert_int_equal(bus_mem_init(&mem, &mc), SIM_OK);
+	/* pool (and direct I/O's locked pages) in the machine's memory */
+	assert_int_equal(hostos_attach_memory(os, &mem, BUS_MEM_ALLOC_SCATTERED), SIM_OK);
 	assert_int_equal(hostos_set_irq_ops(os, &irq_ops, NULL), SIM_OK);
 	assert_int_equal(hostos_device_create(os, &d, &dev), SIM_OK);
 	memset(&iodrv_obs, 0, sizeof(iodrv_obs));
@@ -116,6 +125,7 @@ static void boot(uint32_t verifier)
 static void shutdown(void)
 {
 	hostos_destroy(os);
+	bus_mem_destroy(&mem);
 	for (unsigned i = 0; i < n_irq; i++)
 		sim_event_destroy(&irq_ev[i]);
 	sim_kernel_destroy(&kern);
@@ -330,6 +340,61 @@ static void test_transfers(void **state)
 	(void)state;
 	boot(HOSTOS_VERIFY_STANDARD);
 	run(sc_transfers);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	hostos_io_stats(os, &st);
+	assert_int_equal(st.irps_live, 0);
+	shutdown();
+}
+
+/* ---- direct I/O ---- */
+
+static void sc_direct(void *arg)
+{
+	unsigned char in[64], out[8192], back[64];
+	OVERLAPPED ov;
+	DWORD n;
+	HANDLE h;
+
+	(void)arg;
+	load();
+	h = open_dev(false);
+	for (unsigned i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(0x80 + i);
+	/* reads and writes by MDL (the device is DO_DIRECT_IO) */
+	memset(&ov, 0, sizeof(ov));
+	ov.Offset = 8;
+	CHECK(WriteFile(h, in, sizeof(in), &n, &ov) && n == sizeof(in));
+	CHECK(iodrv_obs.mdl_bytes == sizeof(in));
+	memset(back, 0, sizeof(back));
+	CHECK(ReadFile(h, back, sizeof(back), &n, &ov) && n == sizeof(back));
+	CHECK(!memcmp(in, back, sizeof(in)));
+	/* METHOD_OUT_DIRECT: the output buffer, 2 pages and more, by MDL */
+	memset(out, 0, sizeof(out));
+	CHECK(DeviceIoControl(h, IOCTL_IODRV_OUT_DIRECT, in, sizeof(in), out, sizeof(out), &n,
+			      NULL));
+	CHECK(n == sizeof(in) && out[0] == 0x81 && out[63] == 0x80 + 63 + 1 && out[64] == 0);
+	CHECK(iodrv_obs.mdl_bytes == sizeof(out) && iodrv_obs.mdl_pfn >= 0x40000 &&
+	      iodrv_obs.mdl_pfn < 0x44000);
+	/* METHOD_IN_DIRECT: the device reads the "output" buffer */
+	memset(out, 0x42, sizeof(out));
+	CHECK(DeviceIoControl(h, IOCTL_IODRV_IN_DIRECT, NULL, 0, out, 16, &n, NULL) && n == 0);
+	ov.Offset = 0;
+	CHECK(ReadFile(h, back, 16, &n, &ov) && n == 16 && back[0] == 0x42 && back[15] == 0x42);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(dev) == 0);
+}
+
+static void test_direct_io(void **state)
+{
+	struct hostos_io_stats st;
+	char path[256];
+
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	assert_int_equal(hostos_device_reg_path(dev, 1, path, sizeof(path)), 0);
+	assert_int_equal(hostos_reg_set_dword(os, path, "DirectIo", 1), 0);
+	run(sc_direct);
 	hostos_assert_no_bugcheck(os);
 	assert_int_equal(fail_line, 0);
 	hostos_io_stats(os, &st);
@@ -714,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_registry_default),
 		cmocka_unit_test(test_hardware_id_mismatch),
 		cmocka_unit_test(test_transfers),
+		cmocka_unit_test(test_direct_io),
 		cmocka_unit_test(test_inverted_call_sync),
 		cmocka_unit_test(test_overlapped_and_cancel),
 		cmocka_unit_test(test_startio_cancel),

@@ -316,6 +316,7 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 	x->Info.dev_param = DeviceParam(Pdo, L"Knob");
 	iodrv_obs.bug_keep_init = DeviceParam(Pdo, L"BugKeepInit");
 	iodrv_obs.bug_no_delete = DeviceParam(Pdo, L"BugNoDelete");
+	iodrv_obs.direct_io = DeviceParam(Pdo, L"DirectIo");
 	RtlCopyMemory(x->LinkBuffer, L"\\DosDevices\\IoDrv0", sizeof(L"\\DosDevices\\IoDrv0"));
 	RtlInitUnicodeString(&x->Link, x->LinkBuffer);
 	st = IoCreateSymbolicLink(&x->Link, &name);
@@ -335,7 +336,8 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 		IoDeleteDevice(dev);
 		return STATUS_NO_SUCH_DEVICE;
 	}
-	dev->Flags |= DO_BUFFERED_IO | (x->Lower->Flags & DO_POWER_PAGABLE);
+	dev->Flags |= (iodrv_obs.direct_io ? DO_DIRECT_IO : DO_BUFFERED_IO) |
+		      (x->Lower->Flags & DO_POWER_PAGABLE);
 	if (!iodrv_obs.bug_keep_init)
 		dev->Flags &= ~DO_DEVICE_INITIALIZING;
 	return STATUS_SUCCESS;
@@ -538,6 +540,7 @@ static NTSTATUS NTAPI IodrvReadWrite(PDEVICE_OBJECT Dev, PIRP Irp)
 	PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(Irp);
 	ULONG len = sl->Parameters.Read.Length;
 	LONGLONG off = sl->Parameters.Read.ByteOffset.QuadPart;
+	PUCHAR buf = Irp->AssociatedIrp.SystemBuffer;
 
 	if (x->Gone)
 		return Complete(Irp, STATUS_NO_SUCH_DEVICE, 0);
@@ -545,10 +548,17 @@ static NTSTATUS NTAPI IodrvReadWrite(PDEVICE_OBJECT Dev, PIRP Irp)
 		return Complete(Irp, STATUS_END_OF_FILE, 0);
 	if (len > sizeof(x->Memory) - (ULONG)off)
 		len = sizeof(x->Memory) - (ULONG)off;
+	if (Dev->Flags & DO_DIRECT_IO) {
+		buf = MmGetSystemAddressForMdlSafe(Irp->MdlAddress,
+						   NormalPagePriority | MdlMappingNoExecute);
+		if (!buf)
+			return Complete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+		iodrv_obs.mdl_bytes = MmGetMdlByteCount(Irp->MdlAddress);
+	}
 	if (sl->MajorFunction == IRP_MJ_READ)
-		RtlCopyMemory(Irp->AssociatedIrp.SystemBuffer, x->Memory + off, len);
+		RtlCopyMemory(buf, x->Memory + off, len);
 	else
-		RtlCopyMemory(x->Memory + off, Irp->AssociatedIrp.SystemBuffer, len);
+		RtlCopyMemory(x->Memory + off, buf, len);
 	return Complete(Irp, STATUS_SUCCESS, len);
 }
 
@@ -665,6 +675,25 @@ static NTSTATUS NTAPI IodrvDeviceControl(PDEVICE_OBJECT Dev, PIRP Irp)
 		/* the caller's own buffers: only safe in its context */
 		Echo(Irp->UserBuffer, sl->Parameters.DeviceIoControl.Type3InputBuffer, n);
 		return Complete(Irp, STATUS_SUCCESS, n);
+	case IOCTL_IODRV_OUT_DIRECT:
+	case IOCTL_IODRV_IN_DIRECT: {
+		PUCHAR m;
+
+		if (!Irp->MdlAddress)
+			return Complete(Irp, STATUS_INVALID_PARAMETER, 0);
+		m = MmGetSystemAddressForMdlSafe(Irp->MdlAddress,
+						 NormalPagePriority | MdlMappingNoExecute);
+		if (!m)
+			return Complete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+		iodrv_obs.mdl_bytes = MmGetMdlByteCount(Irp->MdlAddress);
+		iodrv_obs.mdl_pfn = MmGetMdlPfnArray(Irp->MdlAddress)[0];
+		if (sl->Parameters.DeviceIoControl.IoControlCode == IOCTL_IODRV_OUT_DIRECT) {
+			Echo(m, buf, n);
+			return Complete(Irp, STATUS_SUCCESS, n);
+		}
+		RtlCopyMemory(x->Memory, m, min(out, sizeof(x->Memory)));
+		return Complete(Irp, STATUS_SUCCESS, 0);
+	}
 	case IOCTL_IODRV_WAIT:
 		if (out < sizeof(ULONG))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);

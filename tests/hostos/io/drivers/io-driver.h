@@ -14,6 +14,10 @@
 /* out[i] = in[i] + 1, Information = min(in, out) bytes, by each method */
 #define IOCTL_IODRV_ECHO_BUFFERED CTL_CODE(IODRV_TYPE, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define IOCTL_IODRV_ECHO_NEITHER CTL_CODE(IODRV_TYPE, 0x801, METHOD_NEITHER, FILE_ANY_ACCESS)
+/* METHOD_OUT_DIRECT: the output MDL's buffer = input + 1; METHOD_IN_DIRECT:
+ * the (output) MDL's buffer copied into the device memory at 0 */
+#define IOCTL_IODRV_OUT_DIRECT CTL_CODE(IODRV_TYPE, 0x802, METHOD_OUT_DIRECT, FILE_ANY_ACCESS)
+#define IOCTL_IODRV_IN_DIRECT CTL_CODE(IODRV_TYPE, 0x803, METHOD_IN_DIRECT, FILE_ANY_ACCESS)
 /* the inverted call: pended in a cancel-safe queue until the device
  * interrupts; the DPC completes it with the interrupt count (a ULONG) */
 #define IOCTL_IODRV_WAIT CTL_CODE(IODRV_TYPE, 0x810, METHOD_BUFFERED, FILE_ANY_ACCESS)
@@ -60,7 +64,10 @@ struct iodrv_obs {
 	int32_t connect_status;
 	char regpath[128];
 	/* registry knobs read in DriverEntry / AddDevice */
-	uint32_t bug_keep_init, bug_no_delete;
+	uint32_t bug_keep_init, bug_no_delete, direct_io;
+	/* direct requests: the MDL's byte count and first physical page */
+	uint32_t mdl_bytes;
+	uint64_t mdl_pfn;
 };
 extern struct iodrv_obs iodrv_obs;
 
