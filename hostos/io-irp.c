@@ -268,7 +268,8 @@ PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObje
 	hostos_sched_point(t);
 	if (!DeviceObject || DeviceObject->StackSize < 1 ||
 	    (MajorFunction != IRP_MJ_READ && MajorFunction != IRP_MJ_WRITE &&
-	     MajorFunction != IRP_MJ_FLUSH_BUFFERS && MajorFunction != IRP_MJ_SHUTDOWN))
+	     MajorFunction != IRP_MJ_FLUSH_BUFFERS && MajorFunction != IRP_MJ_SHUTDOWN &&
+	     MajorFunction != IRP_MJ_PNP))
 		return NULL;
 	irp = hostos_irp_alloc(io, (unsigned)DeviceObject->StackSize, HOSTOS_IRP_BUILT);
 	if (!irp)

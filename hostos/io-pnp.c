@@ -14,6 +14,8 @@
  */
 #include "hostos/io-internal.h"
 
+#include <wdmguid.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,91 @@ struct hostos_pnp_req {
 	ULONG_PTR info;
 	bool finished;
 };
+
+/* ---- BUS_INTERFACE_STANDARD ---- */
+
+static VOID NTAPI bus_ref(PVOID Context)
+{
+	(void)Context;
+}
+
+static BOOLEAN NTAPI bus_translate(PVOID Context, PHYSICAL_ADDRESS BusAddress, ULONG Length,
+				   PULONG AddressSpace, PPHYSICAL_ADDRESS TranslatedAddress)
+{
+	(void)Context;
+	(void)Length;
+	(void)AddressSpace; /* memory stays memory, ports stay ports */
+	/* no translation on this platform: bus and CPU addresses agree */
+	*TranslatedAddress = BusAddress;
+	return TRUE;
+}
+
+static struct _DMA_ADAPTER *NTAPI bus_dma(PVOID Context, struct _DEVICE_DESCRIPTION *Desc,
+					  PULONG NumberOfMapRegisters)
+{
+	struct hostos_device *d = Context;
+
+	return IoGetDmaAdapter(&d->pdo, Desc, NumberOfMapRegisters);
+}
+
+/* Bytes moved, as the WDK's: 0 for another space or a range past the
+ * 4 KiB configuration space. */
+static ULONG bus_data(struct hostos_device *d, ULONG space, PUCHAR buf, ULONG off, ULONG len,
+		      bool write)
+{
+	ULONG done = 0;
+
+	hostos_sched_point(hostos_self(write ? "SetBusData" : "GetBusData"));
+	if (space != PCI_WHICHSPACE_CONFIG || off >= 4096)
+		return 0;
+	if (len > 4096 - off)
+		len = 4096 - off;
+	for (; done < len; done++) {
+		uint32_t v = 0xFF;
+
+		if (write) {
+			if (d->desc.cfg_write)
+				d->desc.cfg_write(d->desc.cfg_opaque, off + done, 1, buf[done]);
+		} else {
+			if (d->desc.cfg_read)
+				d->desc.cfg_read(d->desc.cfg_opaque, off + done, 1, &v);
+			buf[done] = (UCHAR)v;
+		}
+	}
+	return done;
+}
+
+static ULONG NTAPI bus_get(PVOID Context, ULONG DataType, PVOID Buffer, ULONG Offset, ULONG Length)
+{
+	return bus_data(Context, DataType, Buffer, Offset, Length, false);
+}
+
+static ULONG NTAPI bus_set(PVOID Context, ULONG DataType, PVOID Buffer, ULONG Offset, ULONG Length)
+{
+	return bus_data(Context, DataType, Buffer, Offset, Length, true);
+}
+
+static NTSTATUS query_interface(struct hostos_devobj *d, PIO_STACK_LOCATION sl, NTSTATUS status)
+{
+	PBUS_INTERFACE_STANDARD b = (PBUS_INTERFACE_STANDARD)sl->Parameters.QueryInterface.Interface;
+
+	if (!d || !d->pdo_of || !sl->Parameters.QueryInterface.InterfaceType ||
+	    memcmp(sl->Parameters.QueryInterface.InterfaceType, &GUID_BUS_INTERFACE_STANDARD,
+		   sizeof(GUID)))
+		return status;
+	if (!b || sl->Parameters.QueryInterface.Size < sizeof(*b))
+		return STATUS_INVALID_PARAMETER;
+	b->Size = sizeof(*b);
+	b->Version = 1;
+	b->Context = d->pdo_of;
+	b->InterfaceReference = bus_ref;
+	b->InterfaceDereference = bus_ref;
+	b->TranslateBusAddress = bus_translate;
+	b->GetDmaAdapter = bus_dma;
+	b->SetBusData = bus_set;
+	b->GetBusData = bus_get;
+	return STATUS_SUCCESS;
+}
 
 /* ---- the bus driver ---- */
 
@@ -60,6 +147,9 @@ NTSTATUS NTAPI hostos_bus_dispatch(PDEVICE_OBJECT dev, PIRP irp)
 			}
 			break;
 		}
+		case IRP_MN_QUERY_INTERFACE:
+			status = query_interface(d, sl, status);
+			break;
 		default:
 			/* not handled by this bus driver: the status stays */
 			break;

@@ -19,6 +19,7 @@
 struct ph_fn {
 	unsigned bus, device, function;
 	struct hostos_device *dev;
+	struct platform_machine *m;
 };
 
 struct platform_hostos {
@@ -215,6 +216,21 @@ static int program_msix(struct platform_machine *m, const struct bus_topo_result
 	return SIM_OK;
 }
 
+/* Configuration space for the OS's bus driver (BUS_INTERFACE_STANDARD). */
+static int ph_cfg_read(void *opaque, unsigned off, unsigned len, uint32_t *out)
+{
+	struct ph_fn *p = opaque;
+
+	return platform_cfg_read(p->m, p->bus, p->device, p->function, off, len, out);
+}
+
+static int ph_cfg_write(void *opaque, unsigned off, unsigned len, uint32_t val)
+{
+	struct ph_fn *p = opaque;
+
+	return platform_cfg_write(p->m, p->bus, p->device, p->function, off, len, val);
+}
+
 static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 		  const struct platform_hostos_config *cfg)
 {
@@ -260,12 +276,30 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 			.io = r->res[i].kind == PCI_BAR_IO, .prefetchable = r->res[i].prefetchable,
 		};
 	}
-	rc = hostos_device_create(ph->os, &d, &ph->fns[ph->n_fns].dev);
-	if (rc)
-		return rc;
+	/* its identity, for the hardware IDs drivers are matched by */
+	{
+		uint32_t v = 0;
+
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x00, 4, &v);
+		d.vendor_id = (uint16_t)v;
+		d.device_id = (uint16_t)(v >> 16);
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x08, 4, &v);
+		d.revision = (uint8_t)v;
+		d.class_code = v >> 8;
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x2C, 4, &v);
+		d.subsys_vendor_id = (uint16_t)v;
+		d.subsys_id = (uint16_t)(v >> 16);
+	}
+	ph->fns[ph->n_fns].m = ph->m;
 	ph->fns[ph->n_fns].bus = r->bus;
 	ph->fns[ph->n_fns].device = r->device;
 	ph->fns[ph->n_fns].function = r->function;
+	d.cfg_read = ph_cfg_read;
+	d.cfg_write = ph_cfg_write;
+	d.cfg_opaque = &ph->fns[ph->n_fns];
+	rc = hostos_device_create(ph->os, &d, &ph->fns[ph->n_fns].dev);
+	if (rc)
+		return rc;
 	if (hostos_device_messages(ph->fns[ph->n_fns].dev) && msix) {
 		rc = program_msix(ph->m, r, msix, ph->fns[ph->n_fns].dev);
 		if (rc)

@@ -62,6 +62,18 @@ static void no_eoi(void *opaque, unsigned cpu, unsigned vector)
 
 static const struct hostos_irq_ops irq_ops = { .eoi = no_eoi };
 
+/* The function's configuration space: vendor and device IDs, the rest 0. */
+static int cfg_read(void *opaque, unsigned off, unsigned len, uint32_t *out)
+{
+	static const uint8_t cfg[4] = { 0x34, 0x12, 0x78, 0x56 };
+
+	(void)opaque;
+	*out = 0;
+	for (unsigned i = 0; i < len; i++)
+		*out |= (uint32_t)(off + i < 4 ? cfg[off + i] : 0) << (8 * i);
+	return 0;
+}
+
 static void quiet(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
 {
 	(void)opaque;
@@ -103,6 +115,7 @@ static void boot(uint32_t verifier)
 		.msi_supported = true,
 		.ranges = { { .start = 0xF0000000u, .length = 0x1000 } }, .n_ranges = 1,
 		.vendor_id = 0x1234, .device_id = 0x5678, .class_code = 0xFF0000,
+		.cfg_read = cfg_read,
 	};
 
 	sim_kernel_config_default(&kc);
@@ -218,6 +231,7 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.address, 3u << 16 | 1);
 	assert_int_equal(seen.reg_param, 4096);
 	assert_int_equal(seen.dev_param, 42);
+	assert_int_equal(seen.cfg_id, 0x56781234);
 	assert_int_equal(iodrv_obs.creates, 1);
 	assert_int_equal(iodrv_obs.cleanups, 1);
 	assert_int_equal(iodrv_obs.closes, 1);

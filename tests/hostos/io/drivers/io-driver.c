@@ -13,6 +13,7 @@
  * and syntax-checked against mingw-w64's DDK.
  */
 #include <wdm.h>
+#include <wdmguid.h>
 
 #include "io-driver.h"
 
@@ -370,6 +371,43 @@ static NTSTATUS ForwardAndWait(PDEVICE_EXTENSION x, PIRP Irp)
 	return st;
 }
 
+/* Configuration dword 0 through the bus driver's BUS_INTERFACE_STANDARD,
+ * asked for with an IRP_MN_QUERY_INTERFACE of the driver's own. */
+static ULONG ConfigId(PDEVICE_EXTENSION x)
+{
+	BUS_INTERFACE_STANDARD bus;
+	IO_STATUS_BLOCK iosb;
+	PIO_STACK_LOCATION n;
+	KEVENT ev;
+	ULONG id = 0;
+	PIRP irp;
+	NTSTATUS st;
+
+	KeInitializeEvent(&ev, NotificationEvent, FALSE);
+	irp = IoBuildSynchronousFsdRequest(IRP_MJ_PNP, x->Lower, NULL, 0, NULL, &ev, &iosb);
+	if (!irp)
+		return 0;
+	irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
+	n = IoGetNextIrpStackLocation(irp);
+	n->MinorFunction = IRP_MN_QUERY_INTERFACE;
+	n->Parameters.QueryInterface.InterfaceType = &GUID_BUS_INTERFACE_STANDARD;
+	n->Parameters.QueryInterface.Size = sizeof(bus);
+	n->Parameters.QueryInterface.Version = 1;
+	n->Parameters.QueryInterface.Interface = (PINTERFACE)&bus;
+	n->Parameters.QueryInterface.InterfaceSpecificData = NULL;
+	st = IoCallDriver(x->Lower, irp);
+	if (st == STATUS_PENDING) {
+		KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
+		st = iosb.Status;
+	}
+	if (!NT_SUCCESS(st))
+		return 0;
+	if (bus.GetBusData(bus.Context, PCI_WHICHSPACE_CONFIG, &id, 0, sizeof(id)) != sizeof(id))
+		id = 0;
+	bus.InterfaceDereference(bus.Context);
+	return id;
+}
+
 static NTSTATUS StartDevice(PDEVICE_EXTENSION x, PIO_STACK_LOCATION sl)
 {
 	PCM_RESOURCE_LIST raw = sl->Parameters.StartDevice.AllocatedResources;
@@ -408,6 +446,7 @@ static NTSTATUS StartDevice(PDEVICE_EXTENSION x, PIO_STACK_LOCATION sl)
 		if (raw->List[0].PartialResourceList.PartialDescriptors[i].Type ==
 		    CmResourceTypeInterrupt)
 			x->Info.raw_int_count++;
+	x->Info.cfg_id = ConfigId(x);
 	IoGetDeviceProperty(x->Pdo, DevicePropertyBusNumber, sizeof(ULONG), &x->Info.bus, &len);
 	IoGetDeviceProperty(x->Pdo, DevicePropertyAddress, sizeof(ULONG), &x->Info.address, &len);
 	if (irq) {

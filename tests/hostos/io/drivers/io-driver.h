@@ -52,6 +52,7 @@ struct iodrv_info {
 	uint32_t reg_param, dev_param;
 	uint32_t started;
 	uint32_t raw_int_count;
+	uint32_t cfg_id;         /* config dword 0 by BUS_INTERFACE_STANDARD */
 };
 
 /* What the driver saw (the harness reads it). */
