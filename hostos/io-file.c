@@ -45,6 +45,7 @@ struct hostos_file {
 	bool overlapped, closed;
 	struct ureq *reqs;           /* outstanding */
 	struct ureq *spare;          /* finished records, for reuse */
+	struct ureq *all;            /* every record of the file (for destroy) */
 	unsigned outstanding;
 	KEVENT idle;             /* no request outstanding */
 	KEVENT event;            /* set at each completion */
@@ -68,6 +69,7 @@ struct ureq {
 	bool copy_back;
 	KEVENT done;
 	struct ureq *prev, *next;
+	struct ureq *all_next;
 };
 
 struct hostos_uevent {
@@ -130,14 +132,20 @@ void hostos_file_wait(void *file, const volatile uint64_t *status)
  * killed with the machine leaves nothing dangling in the lists). */
 static struct ureq *req_get(struct hostos_file *f)
 {
-	struct ureq *r = f->spare;
+	struct ureq *r = f->spare, *all;
 
-	if (r)
+	if (r) {
 		f->spare = r->next;
-	else
+		all = r->all_next;
+	} else {
 		r = malloc(sizeof(*r));
-	if (r)
-		memset(r, 0, sizeof(*r));
+		if (!r)
+			return NULL;
+		all = f->all;
+		f->all = r;
+	}
+	memset(r, 0, sizeof(*r));
+	r->all_next = all;
 	return r;
 }
 
@@ -635,12 +643,8 @@ void hostos_files_destroy(struct hostos_io *io)
 {
 	for (struct hostos_file *f = io->files, *n; f; f = n) {
 		n = f->next;
-		for (struct ureq *r = f->reqs, *rn; r; r = rn) {
-			rn = r->next;
-			free(r);
-		}
-		for (struct ureq *r = f->spare, *rn; r; r = rn) {
-			rn = r->next;
+		for (struct ureq *r = f->all, *rn; r; r = rn) {
+			rn = r->all_next;
 			free(r);
 		}
 		free(f);
