@@ -386,6 +386,11 @@ int32_t hostos_pnp_surprise_remove(struct hostos_device *dev)
 	}
 	pdo = pdo_for(t, dev);
 	io = t->os->io;
+	if (pdo && !pdo->pnp_added && !pdo->pnp_removed) {
+		/* no driver yet: the device is just gone, none will get it */
+		pdo->pnp_removed = true;
+		return STATUS_SUCCESS;
+	}
 	if (!pdo || !pdo->pnp_added || pdo->pnp_removed || pdo->surprise_removed)
 		return STATUS_INVALID_DEVICE_STATE;
 	pdo->surprise_removed = true;

@@ -6,6 +6,8 @@
  * for its function list; changes nothing in it.
  */
 #include "platform/hostos.h"
+
+#include "hostos/io.h"
 #include "platform/machine-internal.h"
 
 #include "bus/caps.h"
@@ -216,6 +218,19 @@ static int program_msix(struct platform_machine *m, const struct bus_topo_result
 	return SIM_OK;
 }
 
+/* A function left the bus (surprise removal, a fault injection): the PnP
+ * manager learns it as from a hot-plug controller and sends
+ * IRP_MN_SURPRISE_REMOVAL down its stack (hostos/io.h). */
+static void ph_removed(void *opaque, unsigned bus, unsigned device, unsigned function)
+{
+	struct platform_hostos *ph = opaque;
+
+	for (size_t i = 0; i < ph->n_fns; i++)
+		if (ph->fns[i].bus == bus && ph->fns[i].device == device &&
+		    ph->fns[i].function == function)
+			(void)hostos_pnp_surprise_remove(ph->fns[i].dev);
+}
+
 /* Configuration space for the OS's bus driver (BUS_INTERFACE_STANDARD). */
 static int ph_cfg_read(void *opaque, unsigned off, unsigned len, uint32_t *out)
 {
@@ -348,6 +363,8 @@ int platform_hostos_attach(struct platform_hostos **out, struct platform_machine
 		if (rc == SIM_OK)
 			ph->n_sinks++;
 	}
+	if (rc == SIM_OK)
+		rc = platform_set_remove_listener(m, ph_removed, ph);
 	if (rc) {
 		platform_hostos_detach(ph);
 		return rc;
@@ -363,6 +380,7 @@ void platform_hostos_detach(struct platform_hostos *ph)
 	for (unsigned c = 0; c < ph->n_sinks; c++)
 		irq_ctrl_set_sink(ph->c, c, NULL, NULL);
 	hostos_set_irq_ops(ph->os, NULL, NULL);
+	platform_set_remove_listener(ph->m, NULL, NULL);
 	free(ph->fns);
 	free(ph);
 }
