@@ -144,7 +144,8 @@ static struct ureq *req_get(struct hostos_file *f)
 		all = f->all;
 		f->all = r;
 	}
-	memset(r, 0, sizeof(*r));
+	_Static_assert(sizeof(*r) % 8 == 0, "a request record is whole words");
+	hostos_zero(r, sizeof(*r));
 	r->all_next = all;
 	return r;
 }

@@ -38,10 +38,9 @@ static void irp_init(struct hostos_irp *h, unsigned stack)
 {
 	PIRP irp = &h->irp;
 
-	/* two constant-size clears: the compiler's stores beat rep stos */
-	memset(irp, 0, sizeof(IRP));
-	for (unsigned i = 1; i <= stack; i++)
-		memset(hostos_irp_stack(irp, i), 0, sizeof(IO_STACK_LOCATION));
+	_Static_assert(sizeof(IRP) % 8 == 0 && sizeof(IO_STACK_LOCATION) % 8 == 0,
+		       "IRP and stack locations are whole words");
+	hostos_zero(irp, sizeof(IRP) + stack * sizeof(IO_STACK_LOCATION));
 	irp->Type = IO_TYPE_IRP;
 	irp->Size = IoSizeOfIrp(stack);
 	irp->StackCount = (CHAR)stack;
@@ -100,7 +99,12 @@ void hostos_irp_release(struct hostos_io *io, struct hostos_irp *h)
 	h->free_deferred = false;
 	/* poison the header, as freed pool is: a driver still using the
 	 * IRP reads garbage, and IoCallDriver of it fails the Type check */
-	memset(&h->irp, 0xDD, sizeof(IRP));
+	{
+		uint64_t *w = (uint64_t *)&h->irp;
+
+		for (size_t i = 0; i < sizeof(IRP) / 8; i++)
+			w[i] = UINT64_C(0xDDDDDDDDDDDDDDDD);
+	}
 	h->irp.Type = 0;
 	h->next_free = io->free_irps[h->stack_size];
 	io->free_irps[h->stack_size] = h;
