@@ -249,6 +249,7 @@ size_t hostos_a_to_w(const char *a, WCHAR *buf, size_t n);
 NTSTATUS NTAPI hostos_bus_dispatch(PDEVICE_OBJECT dev, PIRP irp);
 NTSTATUS NTAPI hostos_invalid_request(PDEVICE_OBJECT dev, PIRP irp);
 void hostos_pnp_add_start(struct hostos_io *io, struct hostos_driver *drv, struct hostos_device *d);
+bool hostos_hwid_match(const struct hostos_driver_desc *dd, const struct hostos_device_desc *d);
 void hostos_pnp_last_close(struct hostos_io *io, struct hostos_devobj *pdo);
 /* The PDO record at the bottom of @dev's stack, or NULL (a legacy device). */
 struct hostos_devobj *hostos_io_pdo_below(struct hostos_io *io, PDEVICE_OBJECT dev);

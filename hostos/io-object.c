@@ -410,7 +410,7 @@ PDEVICE_OBJECT IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
 
 /* ---- drivers ---- */
 
-static bool hwid_match(const struct hostos_driver_desc *dd, const struct hostos_device_desc *d)
+bool hostos_hwid_match(const struct hostos_driver_desc *dd, const struct hostos_device_desc *d)
 {
 	for (size_t i = 0; i < dd->n_ids; i++) {
 		const struct hostos_hwid *h = &dd->ids[i];
@@ -439,7 +439,8 @@ int32_t hostos_driver_load(struct hostos *os, const struct hostos_driver_desc *d
 	if (out)
 		*out = NULL;
 	if (!desc || !desc->entry || !desc->service || !desc->service[0] ||
-	    strlen(desc->service) > 47 || (desc->n_ids && !desc->ids) || t->os != os)
+	    strlen(desc->service) > 47 || (desc->n_ids && !desc->ids) || t->os != os ||
+	    desc->role > HOSTOS_DRIVER_LOWER_FILTER)
 		return STATUS_INVALID_PARAMETER;
 	drv = calloc(1, sizeof(*drv));
 	if (!drv)
@@ -472,8 +473,14 @@ int32_t hostos_driver_load(struct hostos *os, const struct hostos_driver_desc *d
 	drv->regpath.MaximumLength = (USHORT)(n * 2 + 2);
 	for (unsigned i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
 		drv->obj.MajorFunction[i] = hostos_invalid_request;
-	drv->next = io->drivers;
-	io->drivers = drv;
+	/* load order: filters attach in it */
+	{
+		struct hostos_driver **pp = &io->drivers;
+
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = drv;
+	}
 	st = drv->obj.DriverInit(&drv->obj, &drv->regpath);
 	drv->entry_status = st;
 	/* the I/O manager clears DO_DEVICE_INITIALIZING of the devices
@@ -485,12 +492,12 @@ int32_t hostos_driver_load(struct hostos *os, const struct hostos_driver_desc *d
 	drv->loaded = true;
 	if (out)
 		*out = drv;
-	if (drv->ext.AddDevice && os->intr)
+	if (drv->ext.AddDevice && os->intr && desc->role == HOSTOS_DRIVER_FUNCTION)
 		for (struct hostos_device *d = os->intr->devices; d; d = d->next) {
 			struct hostos_devobj *pdo = hostos_devobj_of(io, &d->pdo);
 
 			if (pdo && !pdo->function_driver && !pdo->pnp_removed &&
-			    hwid_match(desc, &d->desc))
+			    hostos_hwid_match(desc, &d->desc))
 				hostos_pnp_add_start(io, drv, d);
 		}
 	return st;
@@ -517,6 +524,9 @@ int32_t hostos_driver_unload(struct hostos_driver *drv)
 	for (struct hostos_devobj *d = io->devobjs; d; d = d->all_next)
 		if (d->pdo_of && d->function_driver == drv && !d->pnp_removed)
 			return STATUS_INVALID_DEVICE_STATE;
+	/* a PnP driver (a filter too) with a device object in a stack */
+	if (drv->ext.AddDevice && drv->obj.DeviceObject)
+		return STATUS_INVALID_DEVICE_STATE;
 	if (drv->obj.DriverUnload)
 		drv->obj.DriverUnload(&drv->obj);
 	drv->unloaded = true;

@@ -231,14 +231,17 @@ static NTSTATUS pnp(struct hostos_io *io, struct hostos_devobj *pdo, UCHAR minor
 	return hostos_pnp_send(io, pdo->dev, IRP_MJ_PNP, minor, &p, NULL);
 }
 
-/* The driver's devices: it has none left. */
-static void maybe_unload(struct hostos_driver *drv)
+/* Every PnP driver that had devices and has none left is unloaded. */
+static void unload_idle(struct hostos_io *io)
 {
-	if (!drv || !drv->loaded || drv->unloaded || drv->obj.DeviceObject)
-		return;
-	if (drv->obj.DriverUnload)
-		drv->obj.DriverUnload(&drv->obj);
-	drv->unloaded = true;
+	for (struct hostos_driver *drv = io->drivers; drv; drv = drv->next) {
+		if (!drv->loaded || drv->unloaded || !drv->ext.AddDevice || !drv->instances ||
+		    drv->obj.DeviceObject)
+			continue;
+		if (drv->obj.DriverUnload)
+			drv->obj.DriverUnload(&drv->obj);
+		drv->unloaded = true;
+	}
 }
 
 /* IRP_MN_REMOVE_DEVICE and its checks: every device object of the stack
@@ -267,29 +270,62 @@ static NTSTATUS remove_final(struct hostos_io *io, struct hostos_devobj *pdo)
 				hostos_io_violation(t, 0x21E, (const void *)(uintptr_t)fn, NULL, above[i],
 						    "a driver did not delete its device object on IRP_MN_REMOVE_DEVICE");
 		}
-	maybe_unload(pdo->function_driver);
+	unload_idle(io);
 	return st;
+}
+
+/* AddDevice of @drv for @dd's PDO, with the DO_DEVICE_INITIALIZING check. */
+static NTSTATUS add_device(struct hostos_thread *t, struct hostos_driver *drv,
+			   struct hostos_device *dd)
+{
+	PDEVICE_OBJECT before = drv->obj.DeviceObject;
+	NTSTATUS st;
+
+	drv->instances++;
+	st = drv->ext.AddDevice(&drv->obj, &dd->pdo);
+	for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
+		if ((d->Flags & DO_DEVICE_INITIALIZING) && hostos_io_verify(t))
+			hostos_io_violation(t, 0x243, (const void *)(uintptr_t)drv->ext.AddDevice, NULL, d,
+					    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	return st;
+}
+
+/* AddDevice of the loaded filters of @role that match @dd. */
+static NTSTATUS add_filters(struct hostos_thread *t, struct hostos_io *io,
+			    enum hostos_driver_role role, struct hostos_device *dd)
+{
+	for (struct hostos_driver *f = io->drivers; f; f = f->next) {
+		NTSTATUS st;
+
+		if (!f->loaded || f->unloaded || f->desc.role != role || !f->ext.AddDevice ||
+		    !hostos_hwid_match(&f->desc, &dd->desc))
+			continue;
+		st = add_device(t, f, dd);
+		if (!NT_SUCCESS(st))
+			return st;
+	}
+	return STATUS_SUCCESS;
 }
 
 void hostos_pnp_add_start(struct hostos_io *io, struct hostos_driver *drv, struct hostos_device *dd)
 {
 	struct hostos_thread *t = hostos_self("AddDevice");
 	struct hostos_devobj *pdo = hostos_devobj_of(io, &dd->pdo);
-	PDEVICE_OBJECT before = drv->obj.DeviceObject;
 	NTSTATUS st;
 
 	pdo->function_driver = drv;
-	pdo->instance = drv->instances++;
-	st = drv->ext.AddDevice(&drv->obj, &dd->pdo);
-	for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
-		if ((d->Flags & DO_DEVICE_INITIALIZING) && hostos_io_verify(t))
-			hostos_io_violation(t, 0x243, (const void *)(uintptr_t)drv->ext.AddDevice, NULL, d,
-					    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	pdo->instance = drv->instances;
+	st = add_filters(t, io, HOSTOS_DRIVER_LOWER_FILTER, dd);
+	if (NT_SUCCESS(st))
+		st = add_device(t, drv, dd);
+	if (NT_SUCCESS(st))
+		st = add_filters(t, io, HOSTOS_DRIVER_UPPER_FILTER, dd);
+	pdo->pnp_added = true;
 	if (!NT_SUCCESS(st)) {
-		pdo->function_driver = NULL;
+		/* the stack built so far is removed, as after a failed start */
+		remove_final(io, pdo);
 		return;
 	}
-	pdo->pnp_added = true;
 	st = pnp(io, pdo, IRP_MN_START_DEVICE);
 	if (NT_SUCCESS(st))
 		pdo->pnp_started = true;

@@ -51,6 +51,14 @@ struct hostos_hwid {
 typedef void (*hostos_driver_entry)(void);
 #define HOSTOS_DRIVER_ENTRY(fn) ((hostos_driver_entry)(fn))
 
+/** enum hostos_driver_role - where a PnP driver sits in a device's stack
+ * (the INF's service, UpperFilters or LowerFilters). */
+enum hostos_driver_role {
+	HOSTOS_DRIVER_FUNCTION = 0,
+	HOSTOS_DRIVER_UPPER_FILTER = 1,
+	HOSTOS_DRIVER_LOWER_FILTER = 2,
+};
+
 /**
  * struct hostos_driver_desc - a driver to load.
  * @service: its service name (at most 47 characters): the key
@@ -59,12 +67,18 @@ typedef void (*hostos_driver_entry)(void);
  * @entry: its DriverEntry.
  * @ids, @n_ids: the hardware IDs it is installed for; none: a legacy
  *	(non-PnP) driver that creates its own devices in DriverEntry.
+ * @role: function driver (default) or filter. A filter is loaded (its
+ *	DriverEntry runs) at once but attaches only when a function driver
+ *	loaded later builds a matching device's stack: AddDevice of the lower
+ *	filters, the function driver, the upper filters, in load order
+ *	within each, then IRP_MN_START_DEVICE, as the PnP manager does.
  */
 struct hostos_driver_desc {
 	const char *service;
 	hostos_driver_entry entry;
 	const struct hostos_hwid *ids;
 	size_t n_ids;
+	enum hostos_driver_role role;
 };
 
 /**
@@ -75,6 +89,7 @@ struct hostos_driver_desc {
  * IRP_MN_START_DEVICE down the new stack with the PDO's raw and
  * translated resources (a failed start is followed by
  * IRP_MN_REMOVE_DEVICE, as the PnP manager does). From a host OS thread.
+ * Filters (@role) stop after DriverEntry (see struct hostos_driver_desc).
  * @out: optional; the driver, owned by the OS.
  * Return: DriverEntry's NTSTATUS (an error leaves nothing loaded);
  * 0xC000000D (STATUS_INVALID_PARAMETER) for a bad @desc;
@@ -121,7 +136,8 @@ int32_t hostos_pnp_stop(struct hostos_device *dev);
  * then IRP_MN_REMOVE_DEVICE (or IRP_MN_CANCEL_REMOVE_DEVICE when the
  * query fails). The PnP manager vetoes the removal while a handle to the
  * stack is open (STATUS_ACCESS_DENIED 0xC0000022, no IRP sent). After the
- * remove, the function driver is unloaded if it has no device left.
+ * remove, every PnP driver of the stack (function driver and filters)
+ * with no device object left is unloaded.
  * From a host OS thread. Return: the NTSTATUS of the query or remove.
  */
 int32_t hostos_pnp_remove(struct hostos_device *dev);

@@ -32,6 +32,7 @@
 #include "sim/kernel.h"
 
 #include "drivers/io-driver.h"
+#include "drivers/io-filter.h"
 
 #define SERVICES "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\iodrv"
 
@@ -644,6 +645,59 @@ static void test_surprise_removal_outstanding(void **state)
 	shutdown();
 }
 
+/* ---- an upper filter ---- */
+
+static void sc_filter(void *arg)
+{
+	struct hostos_driver_desc fd = { .service = "iofilt",
+					 .entry = HOSTOS_DRIVER_ENTRY(iofilt_entry), .ids = ids,
+					 .n_ids = 1, .role = HOSTOS_DRIVER_UPPER_FILTER };
+	struct hostos_driver *filt = NULL;
+	uint32_t v = 0, in = 1;
+	DWORD n;
+	HANDLE h;
+
+	(void)arg;
+	CHECK(hostos_driver_load(os, &fd, &filt) == 0);
+	CHECK(iofilt_obs.entry_calls == 1 && iofilt_obs.add_calls == 0);
+	load();
+	CHECK(iofilt_obs.add_calls == 1 && iofilt_obs.add_order == 1);
+	CHECK(iofilt_obs.stack_size == 3);
+	CHECK(hostos_device_fdo(dev) != hostos_device_pdo(dev));
+	h = open_dev(false);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	/* through the filter: completed at once, then pended and completed
+	 * from the DPC (the filter's completion routine sees PendingReturned) */
+	CHECK(DeviceIoControl(h, IOCTL_IODRV_ECHO_BUFFERED, &in, 4, &v, 4, &n, NULL) &&
+	      v == 0x01010102);
+	irq_in(10);
+	CHECK(DeviceIoControl(h, IOCTL_IODRV_WAIT, NULL, 0, &v, 4, &n, NULL) && v == 1);
+	CHECK(iofilt_obs.completions == 2 && iofilt_obs.pending_seen == 1);
+	CloseHandle(h);
+	CHECK(hostos_driver_unload(filt) == (int32_t)0xC0000184); /* still in a stack */
+	CHECK(hostos_pnp_remove(dev) == 0);
+	CHECK(iofilt_obs.removes == 1 && iodrv_obs.removes == 1);
+	CHECK(!hostos_driver_loaded(filt) && !hostos_driver_loaded(drv));
+}
+
+static void test_upper_filter(void **state)
+{
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	memset(&iofilt_obs, 0, sizeof(iofilt_obs));
+	run(sc_filter);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	assert_int_equal(iofilt_obs.irps[0], 1);     /* IRP_MJ_CREATE */
+	assert_int_equal(iofilt_obs.irps[0x12], 1);  /* IRP_MJ_CLEANUP */
+	assert_int_equal(iofilt_obs.irps[2], 1);     /* IRP_MJ_CLOSE */
+	assert_int_equal(iofilt_obs.irps[0xe], 2);   /* IRP_MJ_DEVICE_CONTROL */
+	assert_int_equal(iofilt_obs.irps[0x1b], 3);  /* start, query remove, remove */
+	assert_int_equal(iofilt_obs.unload_calls, 1);
+	assert_int_equal(iodrv_obs.unload_calls, 1);
+	shutdown();
+}
+
 /* ---- violations ---- */
 
 static void sc_bug(void *arg)
@@ -799,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_startio_cancel),
 		cmocka_unit_test(test_timer_stop_restart_veto),
 		cmocka_unit_test(test_surprise_removal_outstanding),
+		cmocka_unit_test(test_upper_filter),
 		cmocka_unit_test(test_bug_double_complete),
 		cmocka_unit_test(test_bug_pending_unmarked),
 		cmocka_unit_test(test_bug_marked_not_pending),
