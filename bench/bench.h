@@ -90,6 +90,15 @@ int bench_hostos_spinlock_pair(uint64_t n, double *rate);
 int bench_hostos_interrupt_to_dpc(uint64_t n, double *rate);
 
 /*
+ * Workload of bench/hostos-io-bench.c (no peer): @n synchronous
+ * DeviceIoControl round trips (METHOD_BUFFERED, 16 bytes each way) from an
+ * application thread through the I/O manager to a WDM driver that
+ * completes them in its dispatch routine, with the standard verifier
+ * flags. *@rate: round trips per second of wall time. Return: 0, or -1.
+ */
+int bench_hostos_ioctl_roundtrip(uint64_t n, double *rate);
+
+/*
  * Workload of bench/hostos-dma-bench.c (no peer): @n GetScatterGatherList
  * + PutScatterGatherList pairs for a 64 KiB nonpaged buffer (16 scattered
  * pages) through a 64-bit scatter/gather adapter, standard verifier flags.

@@ -65,6 +65,7 @@ struct sizes {
 	uint64_t dma_bytes;   /* bytes the DMA engine moves */
 	uint64_t spin_n;      /* spin lock acquire/release pairs */
 	uint64_t irq_n;       /* interrupts, MSI to DPC */
+	uint64_t io_n;        /* DeviceIoControl round trips */
 	uint64_t sg_n;        /* scatter/gather lists got and put */
 };
 
@@ -79,6 +80,7 @@ static const struct sizes full_sizes = {
 	.dma_bytes = UINT64_C(1) << 30,
 	.spin_n = 100000000,
 	.irq_n = 5000000,
+	.io_n = 10000000,
 	.sg_n = 2000000,
 };
 
@@ -94,6 +96,7 @@ static const struct sizes quick_sizes = {
 	.dma_bytes = UINT64_C(16) << 20,
 	.spin_n = 500000,
 	.irq_n = 20000,
+	.io_n = 20000,
 	.sg_n = 20000,
 };
 
@@ -111,6 +114,7 @@ enum workload {
 	W_DMA,
 	W_HOSTOS_SPIN, /* no peer: the closest tools run on Windows only */
 	W_HOSTOS_IRQ,  /* no peer */
+	W_HOSTOS_IO,   /* no peer */
 	W_HOSTOS_SG,   /* no peer */
 	W_COUNT
 };
@@ -144,6 +148,7 @@ static const struct workload_def workloads[W_COUNT] = {
 	[W_DMA] = { "dma_sim_throughput", "systemc-dma", NULL },
 	[W_HOSTOS_SPIN] = { "hostos_spinlock_pair", NULL, NULL },
 	[W_HOSTOS_IRQ] = { "hostos_interrupt_to_dpc", NULL, NULL },
+	[W_HOSTOS_IO] = { "hostos_ioctl_roundtrip", NULL, NULL },
 	[W_HOSTOS_SG] = { "hostos_sg_list", NULL, NULL },
 };
 
@@ -181,6 +186,7 @@ static const struct figure figures[] = {
 	{ "dma_realtime_factor", "x", W_DMA, M_RTF },
 	{ "hostos_spinlock_pair", "pairs/s", W_HOSTOS_SPIN, M_RATE },
 	{ "hostos_interrupt_to_dpc", "events/s", W_HOSTOS_IRQ, M_RATE },
+	{ "hostos_ioctl_roundtrip", "round trips/s", W_HOSTOS_IO, M_RATE },
 	{ "hostos_sg_list", "lists/s", W_HOSTOS_SG, M_RATE },
 };
 
@@ -336,6 +342,8 @@ static int run_ours(enum workload w, const struct sizes *sz, struct sample *s)
 		return bench_hostos_spinlock_pair(sz->spin_n, &s->v[M_RATE]);
 	case W_HOSTOS_IRQ:
 		return bench_hostos_interrupt_to_dpc(sz->irq_n, &s->v[M_RATE]);
+	case W_HOSTOS_IO:
+		return bench_hostos_ioctl_roundtrip(sz->io_n, &s->v[M_RATE]);
 	case W_HOSTOS_SG:
 		return bench_hostos_sg_list(sz->sg_n, &s->v[M_RATE]);
 	case W_COUNT:
@@ -389,6 +397,7 @@ static int run_systemc(enum workload w, const struct sizes *sz, struct sample *s
 	case W_BUS_MMIO_LINK:
 	case W_HOSTOS_SPIN:
 	case W_HOSTOS_IRQ:
+	case W_HOSTOS_IO:
 	case W_HOSTOS_SG:
 	case W_COUNT:
 		return -1;

@@ -115,6 +115,15 @@ struct hostos_range {
  * @msi_supported: the INF's MSISupported = 1; without it no messages.
  * @message_number_limit: the INF's MessageNumberLimit; 0: none.
  * @ranges, @n_ranges: its BARs, in order (at most 6).
+ * @vendor_id, @device_id, @class_code, @revision, @subsys_vendor_id,
+ *	@subsys_id: its identity from configuration space (class_code: base
+ *	class << 16 | subclass << 8 | programming interface), for the
+ *	hardware IDs a driver is matched by (hostos/io.h) and
+ *	IoGetDeviceProperty; all 0 when unknown.
+ * @cfg_read, @cfg_write, @cfg_opaque: configuration space access for the
+ *	bus driver's side (BUS_INTERFACE_STANDARD GetBusData/SetBusData):
+ *	@len 1, 2 or 4 bytes at @off; return 0 or a SIM_ERR code. Optional
+ *	(NULL: the interface reads all ones and writes nothing).
  */
 struct hostos_device_desc {
 	const char *name;
@@ -127,6 +136,13 @@ struct hostos_device_desc {
 	unsigned message_number_limit;
 	struct hostos_range ranges[6];
 	unsigned n_ranges;
+	uint16_t vendor_id, device_id;
+	uint32_t class_code;
+	uint8_t revision;
+	uint16_t subsys_vendor_id, subsys_id;
+	int (*cfg_read)(void *opaque, unsigned off, unsigned len, uint32_t *out);
+	int (*cfg_write)(void *opaque, unsigned off, unsigned len, uint32_t val);
+	void *cfg_opaque;
 };
 
 /**

@@ -128,6 +128,7 @@ struct hostos_thread {
 	 * acquire order, for Deadlock Detection (hostos/mutex.c) */
 	uint32_t mutex_lock[HOSTOS_MAX_HELD];
 	unsigned n_mutex;
+	uint32_t last_error;             /* win32.h GetLastError() of this thread */
 };
 
 struct hostos {
@@ -164,6 +165,7 @@ struct hostos {
 	struct hostos_intr *intr;        /* interrupts and devices (hostos/interrupt.c), lazily */
 	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
+	struct hostos_io *io;            /* the I/O manager (hostos/io-*.c), lazily */
 	struct hostos_dma *dma;          /* MDLs and DMA (hostos/mdl.c, dma-*.c), lazily */
 };
 
@@ -287,5 +289,14 @@ void hostos_intr_run(struct hostos_thread *t);
 /* Free the instance's devices, interrupt objects and EOI queue;
  * hostos_destroy(), after the threads are gone. */
 void hostos_intr_destroy(struct hostos *os);
+
+/* ---- the I/O manager (hostos/io-*.c) ---- */
+
+/* Free drivers, device objects, IRPs, the registry and open handles;
+ * hostos_destroy(), after the threads are gone. */
+void hostos_io_destroy(struct hostos *os);
+
+/* ZwClose of a registry key handle: true when @handle was one. */
+bool hostos_reg_close(struct hostos *os, void *handle);
 
 #endif /* PCISIM_HOSTOS_OS_INTERNAL_H */

@@ -676,6 +676,7 @@ void hostos_destroy(struct hostos *os)
 	free(os->cpus);
 	sim_event_destroy(&os->dpc_done);
 	hostos_sync_destroy(os);
+	hostos_io_destroy(os);
 	hostos_intr_destroy(os);
 	hostos_locks_destroy(os);
 	hostos_dma_destroy(os);

@@ -161,6 +161,8 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess,
 
 	(void)AccessMode;
 	hostos_sched_point(t);
+	if (!e && hostos_reg_close(t->os, Handle))
+		return STATUS_SUCCESS;
 	if (!e || !e->handle_open)
 		return STATUS_INVALID_HANDLE;
 	if (ObjectType && ObjectType != *PsThreadType)
@@ -199,6 +201,8 @@ NTSTATUS ZwClose(HANDLE Handle)
 	struct hostos_ethread *e = find(t->os->sync, Handle);
 
 	hostos_sched_point(t);
+	if (!e && hostos_reg_close(t->os, Handle))
+		return STATUS_SUCCESS;
 	if (!e || !e->handle_open)
 		return STATUS_INVALID_HANDLE;
 	e->handle_open = false;

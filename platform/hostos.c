@@ -6,6 +6,8 @@
  * for its function list; changes nothing in it.
  */
 #include "platform/hostos.h"
+
+#include "hostos/io.h"
 #include "platform/machine-internal.h"
 
 #include "bus/caps.h"
@@ -19,6 +21,7 @@
 struct ph_fn {
 	unsigned bus, device, function;
 	struct hostos_device *dev;
+	struct platform_machine *m;
 };
 
 struct platform_hostos {
@@ -215,6 +218,34 @@ static int program_msix(struct platform_machine *m, const struct bus_topo_result
 	return SIM_OK;
 }
 
+/* A function left the bus (surprise removal, a fault injection): the PnP
+ * manager learns it as from a hot-plug controller and sends
+ * IRP_MN_SURPRISE_REMOVAL down its stack (hostos/io.h). */
+static void ph_removed(void *opaque, unsigned bus, unsigned device, unsigned function)
+{
+	struct platform_hostos *ph = opaque;
+
+	for (size_t i = 0; i < ph->n_fns; i++)
+		if (ph->fns[i].bus == bus && ph->fns[i].device == device &&
+		    ph->fns[i].function == function)
+			(void)hostos_pnp_surprise_remove(ph->fns[i].dev);
+}
+
+/* Configuration space for the OS's bus driver (BUS_INTERFACE_STANDARD). */
+static int ph_cfg_read(void *opaque, unsigned off, unsigned len, uint32_t *out)
+{
+	struct ph_fn *p = opaque;
+
+	return platform_cfg_read(p->m, p->bus, p->device, p->function, off, len, out);
+}
+
+static int ph_cfg_write(void *opaque, unsigned off, unsigned len, uint32_t val)
+{
+	struct ph_fn *p = opaque;
+
+	return platform_cfg_write(p->m, p->bus, p->device, p->function, off, len, val);
+}
+
 static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 		  const struct platform_hostos_config *cfg)
 {
@@ -260,12 +291,30 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 			.io = r->res[i].kind == PCI_BAR_IO, .prefetchable = r->res[i].prefetchable,
 		};
 	}
-	rc = hostos_device_create(ph->os, &d, &ph->fns[ph->n_fns].dev);
-	if (rc)
-		return rc;
+	/* its identity, for the hardware IDs drivers are matched by */
+	{
+		uint32_t v = 0;
+
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x00, 4, &v);
+		d.vendor_id = (uint16_t)v;
+		d.device_id = (uint16_t)(v >> 16);
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x08, 4, &v);
+		d.revision = (uint8_t)v;
+		d.class_code = v >> 8;
+		platform_cfg_read(ph->m, r->bus, r->device, r->function, 0x2C, 4, &v);
+		d.subsys_vendor_id = (uint16_t)v;
+		d.subsys_id = (uint16_t)(v >> 16);
+	}
+	ph->fns[ph->n_fns].m = ph->m;
 	ph->fns[ph->n_fns].bus = r->bus;
 	ph->fns[ph->n_fns].device = r->device;
 	ph->fns[ph->n_fns].function = r->function;
+	d.cfg_read = ph_cfg_read;
+	d.cfg_write = ph_cfg_write;
+	d.cfg_opaque = &ph->fns[ph->n_fns];
+	rc = hostos_device_create(ph->os, &d, &ph->fns[ph->n_fns].dev);
+	if (rc)
+		return rc;
 	if (hostos_device_messages(ph->fns[ph->n_fns].dev) && msix) {
 		rc = program_msix(ph->m, r, msix, ph->fns[ph->n_fns].dev);
 		if (rc)
@@ -314,6 +363,8 @@ int platform_hostos_attach(struct platform_hostos **out, struct platform_machine
 		if (rc == SIM_OK)
 			ph->n_sinks++;
 	}
+	if (rc == SIM_OK)
+		rc = platform_set_remove_listener(m, ph_removed, ph);
 	if (rc) {
 		platform_hostos_detach(ph);
 		return rc;
@@ -329,6 +380,7 @@ void platform_hostos_detach(struct platform_hostos *ph)
 	for (unsigned c = 0; c < ph->n_sinks; c++)
 		irq_ctrl_set_sink(ph->c, c, NULL, NULL);
 	hostos_set_irq_ops(ph->os, NULL, NULL);
+	platform_set_remove_listener(ph->m, NULL, NULL);
 	free(ph->fns);
 	free(ph);
 }

@@ -29,8 +29,14 @@
  * platform_mmio_read/write and platform_io_read/write), unless the harness
  * attached its own memory or bus to the OS before.
  *
- * Starting a driver's device (until the I/O manager): hostos_device_start()
- * on platform_hostos_device().
+ * Drivers: hostos_driver_load() (hostos/io.h) matches them by the IDs the
+ * attach read from each function's configuration space (vendor, device,
+ * class, revision, subsystem), which the OS's bus driver also reads and
+ * writes for BUS_INTERFACE_STANDARD. A function the machine loses
+ * (platform_remove_function(), platform_remove_slot(), a fault
+ * injection) is surprise-removed in the OS (hostos_pnp_surprise_remove()),
+ * as a hot-plug controller would report it. The interim start,
+ * hostos_device_start() on platform_hostos_device(), still works.
  *
  * Order: build the machine, attach interrupts, create the host OS, attach
  * it; detach in reverse (platform_hostos_detach() before

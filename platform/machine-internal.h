@@ -51,6 +51,7 @@ struct platform_fn {
 	bool io_space[PLATFORM_SLOTS];    /* region[i] is in the I/O decoder */
 	bool enabled[PLATFORM_SLOTS];
 	uint64_t base[PLATFORM_SLOTS];    /* where region[i] sits now */
+	bool removal_told;                /* the remove listener heard of it */
 	const uint8_t *rom_image;         /* the description's; not owned */
 	size_t rom_bytes;
 	/* timing (platform/access.c) */
@@ -82,6 +83,9 @@ struct platform_machine {
 	/* timing and DMA (platform/access.c) */
 	struct platform_timing timing;
 	struct platform_dma_stats dma;
+	/* platform_set_remove_listener() */
+	platform_removed_fn on_removed;
+	void *on_removed_opaque;
 };
 
 /* The function whose BAR or ROM is memory decoder region @id, or NULL

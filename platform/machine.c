@@ -928,6 +928,32 @@ static void count_gone(struct platform_machine *m)
 	m->removed = n;
 }
 
+/* Tell the listener of each function gone since it last heard. */
+static void tell_removed(struct platform_machine *m)
+{
+	for (size_t i = 0; i < m->n_fns; i++) {
+		struct platform_fn *f = &m->fns[i];
+		const struct bus_topo_result *r;
+
+		if (f->is_bridge || f->removal_told || !fn_gone(f))
+			continue;
+		f->removal_told = true;
+		r = bus_topo_fn_result(f->tfn);
+		if (m->on_removed && r && r->found)
+			m->on_removed(m->on_removed_opaque, r->bus, r->device, r->function);
+	}
+}
+
+int platform_set_remove_listener(struct platform_machine *m, platform_removed_fn fn,
+				 void *opaque)
+{
+	if (!m)
+		return SIM_ERR_INVALID;
+	m->on_removed = fn;
+	m->on_removed_opaque = fn ? opaque : NULL;
+	return SIM_OK;
+}
+
 int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned device,
 			     unsigned function)
 {
@@ -937,6 +963,7 @@ int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned 
 		return SIM_ERR_INVALID;
 	reap(m);
 	count_gone(m);
+	tell_removed(m);
 	return SIM_OK;
 }
 
@@ -946,5 +973,6 @@ int platform_remove_slot(struct platform_machine *m, unsigned bus, unsigned devi
 		return SIM_ERR_INVALID;
 	reap(m);
 	count_gone(m);
+	tell_removed(m);
 	return SIM_OK;
 }

@@ -301,6 +301,21 @@ int platform_remove_function(struct platform_machine *m, unsigned bus, unsigned 
  */
 int platform_remove_slot(struct platform_machine *m, unsigned bus, unsigned device);
 
+/**
+ * typedef platform_removed_fn - told of each function (bridges excepted)
+ * that platform_remove_function() or platform_remove_slot() removed, once,
+ * after its regions are unmapped: what a hot-plug controller's presence
+ * detect tells the OS (platform/hostos.c turns it into a surprise
+ * removal).
+ */
+typedef void (*platform_removed_fn)(void *opaque, unsigned bus, unsigned device,
+				    unsigned function);
+
+/** platform_set_remove_listener() - install @fn (NULL removes it); one
+ * listener per machine. Return: 0, SIM_ERR_INVALID (NULL @m). */
+int platform_set_remove_listener(struct platform_machine *m, platform_removed_fn fn,
+				 void *opaque);
+
 /** platform_fn_present() - a function answers at @bus:@device.@function
  * and has not been removed (itself or a bridge above it). */
 bool platform_fn_present(struct platform_machine *m, unsigned bus, unsigned device,

@@ -1396,6 +1396,7 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 #include "wdm-interrupt.h"
 #include "wdm-sync.h"
 #include "wdm-memory.h"
+#include "wdm-io.h"
 #include "wdm-dma.h"
 
 #endif /* PCISIM_HOSTOS_WDM_H */
