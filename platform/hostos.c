@@ -322,8 +322,14 @@ static int add_fn(struct platform_hostos *ph, struct platform_fn *f,
 	} else if (hostos_device_messages(ph->fns[ph->n_fns].dev)) {
 		program_msi(ph->m, r, msi, ph->fns[ph->n_fns].dev);
 	} else if (hostos_device_line(ph->fns[ph->n_fns].dev, &line) == SIM_OK &&
-		 irq_ctrl_set_input(ph->c, d.line, IRQ_TRIGGER_LEVEL, line.vector, line.cpu))
+		 irq_ctrl_set_input(ph->c, d.line, IRQ_TRIGGER_LEVEL, line.vector, line.cpu)) {
 		return SIM_ERR_INVALID;
+	}
+	/* The PCI bus driver turns on decoding and bus mastering for a
+	 * device it hands to a function driver, whatever its interrupt. */
+	platform_cfg_read(ph->m, r->bus, r->device, r->function, PCI_CFG_COMMAND, 2, &ctl);
+	platform_cfg_write(ph->m, r->bus, r->device, r->function, PCI_CFG_COMMAND, 2,
+			   ctl | PCI_CMD_MEMORY | PCI_CMD_MASTER);
 	ph->n_fns++;
 	return SIM_OK;
 }

@@ -16,6 +16,7 @@
 /* Instance numbers name the devices; one counter per loaded driver image. */
 ULONG RefdrvInstances;
 
+DRIVER_INITIALIZE DriverEntry;
 static DRIVER_ADD_DEVICE RefdrvAddDevice;
 static DRIVER_UNLOAD RefdrvUnload;
 

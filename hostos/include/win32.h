@@ -34,6 +34,14 @@ typedef const void *LPCVOID;
 typedef unsigned int DWORD, *LPDWORD;
 typedef int BOOL;
 typedef const char *LPCSTR;
+/* The SDK's base types for interface headers shared with a driver (an
+ * IOCTL's structures): LLP64, ULONG and LONG are 32-bit. */
+#ifndef PCISIM_HOSTOS_WDM_H
+typedef unsigned int ULONG, *PULONG;
+typedef int LONG;
+typedef long long LONGLONG;
+typedef unsigned long long ULONGLONG;
+#endif
 typedef struct _SECURITY_ATTRIBUTES *LPSECURITY_ATTRIBUTES;
 
 #ifndef TRUE

@@ -1,0 +1,12 @@
+/*
+ * tests/refdrv/entry.c - the reference driver's DriverEntry, converted for
+ * hostos_driver_load() (hostos/io.h): Windows code, built with the driver
+ * flags beside the driver.
+ */
+#include <wdm.h>
+
+#include "refdrv-entry.h"
+
+DRIVER_INITIALIZE DriverEntry;
+
+void (*const refdrv_entry)(void) = (void (*)(void))DriverEntry;

@@ -1,0 +1,360 @@
+/*
+ * tests/refdrv/test-refdrv.c - cmocka tests of the reference driver
+ * (examples/refdrv/) on a whole system (platform/system.h): the reference
+ * device behind the machine's link, the mock Windows kernel, the driver
+ * loaded by its hardware ID (PCI\VEN_1234&DEV_7011) and used by an
+ * application thread through win32.h, as a Windows test program would.
+ *
+ * What the device specification (../shared/spec/refdev.md) and the
+ * driver's interface (examples/refdrv/refdrv.h) promise: ECHO returns the
+ * complement; CHECKSUM is the CRC-32 of SRAM (check value 0xCBF43926 for
+ * "123456789"); TIMER completes after the interrupt (the inverted call);
+ * DMA moves the bytes both ways for any size and page offset, also for a
+ * 32-bit device whose buffers lie above 4 GiB (map registers with bounce
+ * buffers); every interrupt mode works (message per cause, one message,
+ * the line, a line shared by two devices); removal and unload leave the
+ * verifier nothing to report.
+ *
+ * Scenarios run on a host OS thread (the application) and record what
+ * they see; the test asserts after the run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bus/hostmem.h"
+#include "hostos/include/win32.h"
+#include "hostos/io.h"
+#include "hostos/os.h"
+#include "hostos/test-cmocka.h"
+#include "model/refdev.h"
+#include "platform/system.h"
+
+#include "examples/refdrv/refdrv.h"
+#include "refdrv-entry.h"
+
+#define MIB (UINT64_C(1) << 20)
+#define GIB (UINT64_C(1) << 30)
+
+static struct platform_system *sys;
+static struct hostos *os;
+static struct hostos_driver *drv;
+static int fail_line;
+static char fail_what[160];
+
+#define CHECK(c)                                                                   \
+	do {                                                                       \
+		if (!(c) && !fail_line) {                                          \
+			fail_line = __LINE__;                                      \
+			snprintf(fail_what, sizeof(fail_what), "%s", #c);          \
+		}                                                                  \
+	} while (0)
+
+static const struct hostos_hwid refdev_ids[] = { { 0x1234, 0x7011, 0, 0 } };
+static const struct hostos_driver_desc refdrv_desc = {
+	.service = "refdrv", .entry = NULL, .ids = refdev_ids, .n_ids = 1,
+};
+
+/* ---- the system ---- */
+
+struct setup {
+	unsigned n_devices;
+	bool msi;                 /* INF MSISupported */
+	unsigned message_limit;
+	bool msix;                /* the device has MSI-X */
+	bool high_pool;           /* pool (and direct I/O copies) above 4 GiB */
+	bool dma32;               /* registry Dma64 = 0 */
+	unsigned cpus;
+};
+
+static void up(const struct setup *s)
+{
+	struct refdev_config rc;
+	struct platform_system_device devs[2];
+	struct platform_system_desc d = { 0 };
+
+	refdev_config_default(&rc);
+	rc.msix = s->msix;
+	for (unsigned i = 0; i < s->n_devices; i++)
+		devs[i] = (struct platform_system_device){
+			.model = PLATFORM_MODEL_REFDEV, .device = 4 * i, .refdev = &rc,
+			.msi_supported = s->msi, .message_number_limit = s->message_limit,
+		};
+	d.devices = devs;
+	d.n_devices = s->n_devices;
+	d.cpus = s->cpus ? s->cpus : 1;
+	d.ram_high_bytes = s->high_pool ? GIB : 0;
+	d.pool_flags = BUS_MEM_ALLOC_SCATTERED | (s->high_pool ? BUS_MEM_ALLOC_ABOVE_4G : 0);
+	assert_int_equal(platform_system_build(&sys, &d), SIM_OK);
+	os = platform_system_os(sys);
+	for (unsigned i = 0; s->dma32 && i < s->n_devices; i++) {
+		char path[256];
+
+		assert_int_equal(hostos_device_reg_path(platform_system_pdo_device(sys, i), 1, path,
+							sizeof(path)),
+				 SIM_OK);
+		assert_int_equal(hostos_reg_set_dword(os, path, "Dma64", 0), SIM_OK);
+	}
+	fail_line = 0;
+	drv = NULL;
+}
+
+static void down(void)
+{
+	platform_system_destroy(sys);
+	sys = NULL;
+	os = NULL;
+}
+
+static void run_app(hostos_thread_fn fn, void *arg)
+{
+	assert_int_equal(hostos_thread_start(os, "app", fn, arg, 0, NULL), SIM_OK);
+	hostos_run(os);
+	hostos_assert_no_bugcheck(os);
+	if (fail_line)
+		fail_msg("scenario check at line %d failed: %s", fail_line, fail_what);
+}
+
+/* ---- application helpers (on the app thread) ---- */
+
+static int32_t load(void)
+{
+	struct hostos_driver_desc d = refdrv_desc;
+
+	d.entry = refdrv_entry;
+	return hostos_driver_load(os, &d, &drv);
+}
+
+static HANDLE open_dev(unsigned n)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "\\\\.\\Refdrv%u", n);
+	return CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			   FILE_ATTRIBUTE_NORMAL, NULL);
+}
+
+static bool ioctl(HANDLE h, DWORD code, void *in, DWORD n_in, void *out, DWORD n_out, DWORD *got)
+{
+	DWORD dummy;
+
+	return DeviceIoControl(h, code, in, n_in, out, n_out, got ? got : &dummy, NULL) != 0;
+}
+
+static uint8_t pattern(size_t i, unsigned salt)
+{
+	return (uint8_t)(i * 151u + (i >> 10) * 7u + salt * 31u + 3u);
+}
+
+/* DMA @len bytes at page offset @off of a buffer to SRAM @dev_off and back
+ * into another buffer; both must match, and SRAM too. */
+static void dma_round_trip(HANDLE h, struct refdev *rd, size_t len, size_t off, ULONG dev_off,
+			   unsigned salt)
+{
+	uint8_t *out = aligned_alloc(4096, (off + len + 4095) / 4096 * 4096);
+	uint8_t *in = aligned_alloc(4096, (off + len + 4095) / 4096 * 4096);
+	REFDRV_RANGE r = { .DeviceOffset = dev_off, .Length = 0 };
+	DWORD got = 0;
+
+	CHECK(out && in);
+	if (!out || !in) {
+		free(out);
+		free(in);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		out[off + i] = pattern(i, salt);
+	memset(in, 0xEE, off + len);
+	CHECK(ioctl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r), out + off, (DWORD)len, &got));
+	CHECK(got == len);
+	CHECK(memcmp(refdev_sram(rd) + dev_off, out + off, len) == 0);
+	got = 0;
+	CHECK(ioctl(h, IOCTL_REFDRV_DMA_FROM_DEVICE, &r, sizeof(r), in + off, (DWORD)len, &got));
+	CHECK(got == len);
+	CHECK(memcmp(in + off, out + off, len) == 0);
+	free(out);
+	free(in);
+}
+
+/* ---- scenarios ---- */
+
+struct basic {
+	ULONG want_mode, want_messages;
+	REFDRV_INFO info;
+};
+
+static void basic_app(void *arg)
+{
+	struct basic *b = arg;
+	struct refdev *rd = platform_system_refdev(sys, 0);
+	static const char check[] = "123456789";
+	ULONG v = 0x12345678, res = 0;
+	REFDRV_RANGE cr = { .DeviceOffset = 100, .Length = 9 };
+	HANDLE h;
+
+	CHECK(load() == 0);
+	h = open_dev(0);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	if (h == INVALID_HANDLE_VALUE)
+		return;
+	CHECK(ioctl(h, IOCTL_REFDRV_INFO, NULL, 0, &b->info, sizeof(b->info), NULL));
+	CHECK(b->info.Mode == b->want_mode);
+	CHECK(b->info.MessageCount == b->want_messages);
+	CHECK(b->info.SramBytes == 1024 * 1024);
+	CHECK(ioctl(h, IOCTL_REFDRV_ECHO, &v, sizeof(v), &res, sizeof(res), NULL));
+	CHECK(res == ~0x12345678u);
+	memcpy(refdev_sram(rd) + 100, check, 9);
+	res = 0;
+	CHECK(ioctl(h, IOCTL_REFDRV_CHECKSUM, &cr, sizeof(cr), &res, sizeof(res), NULL));
+	CHECK(res == 0xCBF43926u);
+	v = 20; /* us */
+	res = 0;
+	CHECK(ioctl(h, IOCTL_REFDRV_TIMER, &v, sizeof(v), &res, sizeof(res), NULL));
+	CHECK(res != 0); /* the device's interrupt count when it fired */
+	dma_round_trip(h, rd, 1, 0, 0, 1);
+	dma_round_trip(h, rd, 4096, 0, 4096, 2);
+	dma_round_trip(h, rd, 64 * 1024 + 123, 4000, 777, 3);
+	CHECK(ioctl(h, IOCTL_REFDRV_INFO, NULL, 0, &b->info, sizeof(b->info), NULL));
+	CHECK(CloseHandle(h));
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+	CHECK(!hostos_driver_loaded(drv));
+}
+
+static void check_mode(const struct setup *s, ULONG mode, ULONG messages)
+{
+	struct basic b = { .want_mode = mode, .want_messages = messages };
+
+	up(s);
+	run_app(basic_app, &b);
+	assert_true(b.info.Interrupts > 0);
+	assert_true(b.info.Dpcs > 0);
+	down();
+}
+
+static void test_msix_message_per_cause(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true };
+
+	(void)state;
+	check_mode(&s, REFDRV_MODE_MSI_MULTI, 8);
+}
+
+static void test_msi_message_per_cause(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = false };
+
+	(void)state;
+	check_mode(&s, REFDRV_MODE_MSI_MULTI, 8);
+}
+
+static void test_single_message(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = false, .message_limit = 1 };
+
+	(void)state;
+	check_mode(&s, REFDRV_MODE_MSI_SINGLE, 1);
+}
+
+static void test_line(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = false, .msix = true };
+
+	(void)state;
+	check_mode(&s, REFDRV_MODE_LINE, 0);
+}
+
+/* Sizes 1 B .. 1 MiB at odd page offsets, one request each. */
+static void sizes_app(void *arg)
+{
+	static const size_t sizes[] = { 1, 2, 3, 511, 4095, 4096, 4097, 65536, 300000, 1048576 };
+	struct refdev *rd = platform_system_refdev(sys, 0);
+	HANDLE h;
+
+	(void)arg;
+	CHECK(load() == 0);
+	h = open_dev(0);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && h != INVALID_HANDLE_VALUE; i++)
+		dma_round_trip(h, rd, sizes[i], sizes[i] == 1048576 ? 0 : (i * 1237) % 4096, 0, i);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+}
+
+static void test_dma_sizes(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true };
+
+	(void)state;
+	up(&s);
+	run_app(sizes_app, NULL);
+	down();
+}
+
+/* A device limited to 32 bits (Dma64 = 0 in its hardware key) and every
+ * buffer above 4 GiB: the adapter bounces through map registers. */
+static void test_dma32_bounce(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true, .high_pool = true,
+				 .dma32 = true };
+
+	(void)state;
+	up(&s);
+	run_app(sizes_app, NULL);
+	assert_int_equal(platform_system_refdev(sys, 0)->stats.errors[REFDEV_ERR_DMA_ADDR32], 0);
+	down();
+}
+
+/* Two devices on one INTx input (devices 0 and 4 swizzle to the same
+ * pin): both drivers' ISRs share it and each claims only its own. */
+static void shared_app(void *arg)
+{
+	HANDLE h0, h1;
+	ULONG v, res;
+
+	(void)arg;
+	CHECK(load() == 0);
+	h0 = open_dev(0);
+	h1 = open_dev(1);
+	CHECK(h0 != INVALID_HANDLE_VALUE && h1 != INVALID_HANDLE_VALUE);
+	for (ULONG i = 0; i < 20 && h0 != INVALID_HANDLE_VALUE && h1 != INVALID_HANDLE_VALUE; i++) {
+		v = i;
+		CHECK(ioctl(i & 1 ? h1 : h0, IOCTL_REFDRV_ECHO, &v, sizeof(v), &res, sizeof(res),
+			    NULL));
+		CHECK(res == ~i);
+	}
+	CloseHandle(h0);
+	CloseHandle(h1);
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 1)) == 0);
+}
+
+static void test_shared_intx(void **state)
+{
+	const struct setup s = { .n_devices = 2, .msi = false, .msix = true };
+
+	(void)state;
+	up(&s);
+	run_app(shared_app, NULL);
+	down();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_msix_message_per_cause),
+		cmocka_unit_test(test_msi_message_per_cause),
+		cmocka_unit_test(test_single_message),
+		cmocka_unit_test(test_line),
+		cmocka_unit_test(test_dma_sizes),
+		cmocka_unit_test(test_dma32_bounce),
+		cmocka_unit_test(test_shared_intx),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
