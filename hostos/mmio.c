@@ -14,6 +14,7 @@
 #include "hostos/mmio-internal.h"
 #include "hostos/mmio.h"
 #include "hostos/os-internal.h"
+#include "hostos/sweep-internal.h"
 
 #define PAGE 4096u
 
@@ -338,3 +339,19 @@ VOID WRITE_PORT_ULONG(PULONG Port, ULONG Value)
 PORT_BUFFER(UCHAR, UCHAR, 1)
 PORT_BUFFER(USHORT, USHORT, 2)
 PORT_BUFFER(ULONG, ULONG, 4)
+
+/* ---- the unload sweep (hostos/sweep.h): mappings still mapped ---- */
+
+void hostos_mmio_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const struct hostos_mmio *m = os->mmio;
+
+	for (size_t i = 0; m && i < m->n; i++)
+		if (m->maps[i].live)
+			hostos_sweep_add(sw, HOSTOS_LEFT_MAPPING, m->maps[i].va,
+					 HOSTOS_UNLOAD_LEFTOVER, 2, m->maps[i].va, m->maps[i].pa,
+					 m->maps[i].bytes,
+					 "MmMapIoSpace mapping 0x%llx of 0x%llx (%zu bytes) still mapped",
+					 (unsigned long long)m->maps[i].va,
+					 (unsigned long long)m->maps[i].pa, m->maps[i].bytes);
+}

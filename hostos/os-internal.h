@@ -164,6 +164,8 @@ struct hostos {
 	struct hostos_intr *intr;        /* interrupts and devices (hostos/interrupt.c), lazily */
 	struct hostos_pool *pool;        /* pool.c; NULL until memory is attached */
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
+	struct hostos_fault *fault;      /* fault.c; NULL until a hostos_fault_* call */
+	struct hostos_lookaside *lookaside; /* lookaside.c; lazily */
 };
 
 /* ---- os.c ---- */
@@ -187,6 +189,16 @@ static inline struct hostos_cpu *hostos_cpu_of(struct hostos_thread *t)
  */
 _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t p1, uint64_t p2,
 			       uint64_t p3, uint64_t p4, const char *what, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/*
+ * Stop the machine with a bug check found outside any host OS thread (the
+ * harness's unload sweep): recorded as on CPU 0 in the "harness" context;
+ * the kernel halts (its next run returns at once). Does nothing when the
+ * machine stopped already.
+ */
+void hostos_bugcheck_outside(struct hostos *os, uint32_t code, uint64_t p1, uint64_t p2,
+			     uint64_t p3, uint64_t p4, const char *what, ...)
 	__attribute__((format(printf, 7, 8)));
 
 /* A warning through the kernel's report function, counted. */

@@ -7,6 +7,7 @@
 #include "hostos/core-internal.h"
 #include "hostos/mmio-internal.h"
 #include "hostos/pool-internal.h"
+#include "hostos/fault-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,6 +163,35 @@ _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t 
 	running_is(t, NULL);
 	sim_halt(os->k, (int)code);
 	abort();
+}
+
+void hostos_bugcheck_outside(struct hostos *os, uint32_t code, uint64_t p1, uint64_t p2,
+			     uint64_t p3, uint64_t p4, const char *what, ...)
+{
+	struct hostos_bugcheck *b = &os->bc;
+	va_list ap;
+
+	if (os->stopped)
+		return;
+	os->stopped = true;
+	memset(b, 0, sizeof(*b));
+	b->code = code;
+	b->name = hostos_bugcheck_name(code);
+	b->p[0] = p1;
+	b->p[1] = p2;
+	b->p[2] = p3;
+	b->p[3] = p4;
+	va_start(ap, what);
+	vsnprintf(b->what, sizeof(b->what), what, ap);
+	va_end(ap);
+	b->cpu = 0;
+	b->irql = os->cpus[0].irql;
+	b->context = "harness";
+	snprintf(b->thread, sizeof(b->thread), "(none)");
+	b->when_ps = sim_now(os->k);
+	bugcheck_text(b);
+	sim_report(os->k, SIM_SEV_ERROR, "hostos: bug check\n%s", b->report);
+	sim_halt(os->k, (int)code);
 }
 
 bool hostos_bugchecked(const struct hostos *os)
@@ -679,6 +709,8 @@ void hostos_destroy(struct hostos *os)
 	hostos_locks_destroy(os);
 	hostos_pool_destroy(os);
 	hostos_mmio_destroy(os);
+	hostos_lookaside_destroy(os);
+	hostos_fault_destroy(os);
 	free(os->cpu_track);
 	free(os);
 }

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostos/fault-internal.h"
 #include "hostos/os-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/pool.h"
+#include "hostos/sweep-internal.h"
 
 #define UNIT 16u
 #define PAGE 4096u
@@ -353,6 +355,8 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 
 /* ---- the checks ---- */
 
+static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
+
 static bool paged_type(unsigned type)
 {
 	/* PagedPool, PagedPoolCacheAligned and their session forms. */
@@ -423,6 +427,83 @@ static void alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, u
 	}
 }
 
+_Noreturn void hostos_pool_bad_free(struct hostos_thread *t, uintptr_t va, const char *routine)
+{
+	struct hostos_pool *p = t->os->pool;
+
+	/* Never handed out: not pool at all, or inside a block. */
+	if (verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x10, va, 0, 0, "%s of 0x%llx, which no allocation returned%s",
+				routine, (unsigned long long)va,
+				p && arena_of(p, va) != NONE ? " (it is inside pool)" : "");
+	hostos_bugcheck(t, 0xC2, 0x99, va, 0, 0, "%s of 0x%llx, which no allocation returned",
+			routine, (unsigned long long)va);
+}
+
+_Noreturn void hostos_pool_double_free(struct hostos_thread *t, uintptr_t va, uint32_t tag,
+				       const char *routine)
+{
+	if (verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x13, 0, va, tag, "%s of 0x%llx, freed already (tag 0x%08X)",
+				routine, (unsigned long long)va, tag);
+	hostos_bugcheck(t, 0xC2, 0x07, 0, tag, va, "%s of 0x%llx, freed already (tag 0x%08X)",
+			routine, (unsigned long long)va, tag);
+}
+
+void hostos_pool_free_irql_check(struct hostos_thread *t, unsigned type, uintptr_t va,
+				 const char *routine)
+{
+	uint8_t irql = t->cpu->irql;
+
+	if (paged_type(type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
+		if (verified(t->os))
+			hostos_bugcheck(t, 0xC4, paged_type(type) ? 0x11 : 0x12, irql, type, va,
+					"%s of %s pool at IRQL %u", routine,
+					paged_type(type) ? "paged" : "nonpaged", irql);
+		hostos_bugcheck(t, 0xC2, 0x09, irql, type, va, "%s of %s pool at IRQL %u", routine,
+				paged_type(type) ? "paged" : "nonpaged", irql);
+	}
+}
+
+void hostos_pool_alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			      const char *routine)
+{
+	alloc_checks(t, type, bytes, tag, routine);
+}
+
+bool hostos_pool_is_live(const struct hostos *os, uintptr_t va, size_t *bytes, uint32_t *tag)
+{
+	const struct hostos_pool *p = os->pool;
+	uint32_t ri = p ? rec_find(p, va) : NONE;
+
+	if (ri == NONE || !p->recs[ri].live)
+		return false;
+	if (bytes)
+		*bytes = p->recs[ri].bytes;
+	if (tag)
+		*tag = p->recs[ri].tag;
+	return true;
+}
+
+bool hostos_pool_block_of(const struct hostos *os, uintptr_t addr, uintptr_t *start,
+			  size_t *bytes)
+{
+	const struct hostos_pool *p = os ? os->pool : NULL;
+
+	if (!p)
+		return false;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+
+		if (addr >= r->va && addr - r->va < r->bytes) {
+			*start = r->va;
+			*bytes = r->bytes;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- allocate and free ---- */
 
 static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
@@ -436,6 +517,10 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 	hostos_sched_point(t);
 	if (!p) {
 		hostos_warn(t->os, "pool allocation with no memory attached (hostos_attach_memory())");
+		return NULL;
+	}
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_POOL, site)) {
+		p->stats.failed++;
 		return NULL;
 	}
 	if (!place(p, bytes, &arena, &unit)) {
@@ -486,38 +571,22 @@ static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool che
 	struct hostos_pool *p = t->os->pool;
 	uintptr_t va = (uintptr_t)ptr;
 	uint32_t ri = p ? rec_find(p, va) : NONE;
-	uint8_t irql = t->cpu->irql;
 	bool v = verified(t->os);
 	struct pool_rec *r;
 
-	if (ri == NONE) {
-		/* Never handed out: not pool at all, or inside a block. */
-		if (v)
-			hostos_bugcheck(t, 0xC4, 0x10, va, 0, 0,
-					"%s of 0x%llx, which no allocation returned%s", routine,
-					(unsigned long long)va,
-					p && arena_of(p, va) != NONE ? " (it is inside pool)" : "");
-		hostos_bugcheck(t, 0xC2, 0x99, va, 0, 0,
-				"%s of 0x%llx, which no allocation returned", routine,
-				(unsigned long long)va);
-	}
+	if (ri == NONE)
+		hostos_pool_bad_free(t, va, routine);
 	r = &p->recs[ri];
-	if (!r->live) {
-		if (v)
-			hostos_bugcheck(t, 0xC4, 0x13, 0, va, r->tag,
-					"%s of 0x%llx, freed already (tag 0x%08X)", routine,
-					(unsigned long long)va, r->tag);
-		hostos_bugcheck(t, 0xC2, 0x07, 0, r->tag, va,
-				"%s of 0x%llx, freed already (tag 0x%08X)", routine,
-				(unsigned long long)va, r->tag);
-	}
-	if (paged_type(r->type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
-		if (v)
-			hostos_bugcheck(t, 0xC4, paged_type(r->type) ? 0x11 : 0x12, irql, r->type, va,
-					"%s of %s pool at IRQL %u", routine,
-					paged_type(r->type) ? "paged" : "nonpaged", irql);
-		hostos_bugcheck(t, 0xC2, 0x09, irql, r->type, va, "%s of %s pool at IRQL %u",
-				routine, paged_type(r->type) ? "paged" : "nonpaged", irql);
+	if (!r->live)
+		hostos_pool_double_free(t, va, r->tag, routine);
+	hostos_pool_free_irql_check(t, r->type, va, routine);
+	if (t->os->lookaside && v) {
+		uintptr_t la = hostos_lookaside_within(t->os, va, r->bytes);
+
+		if (la)
+			hostos_bugcheck(t, 0xC4, 0xCC, la, va, r->bytes,
+					"%s of 0x%llx, which holds the live lookaside list 0x%llx",
+					routine, (unsigned long long)va, (unsigned long long)la);
 	}
 	if (check_tag && tag != r->tag)
 		hostos_bugcheck(t, 0xC2, 0x0A, va, r->tag, tag,
@@ -588,4 +657,43 @@ PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
 
 	pa.QuadPart = t->os->pool ? (LONGLONG)pa_of(t->os->pool, (uintptr_t)BaseAddress) : 0;
 	return pa;
+}
+
+void *hostos_pool_alloc_at(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			   const void *site, const char *routine)
+{
+	alloc_checks(t, type, bytes, tag, routine);
+	tag_check(t, tag, routine);
+	return pool_alloc(t, type, bytes, tag, false, site);
+}
+
+void hostos_pool_free_at(struct hostos_thread *t, void *p, const char *routine)
+{
+	pool_free(t, p, 0, false, routine);
+}
+
+/* ---- the unload sweep (hostos/sweep.h): pool still allocated ---- */
+
+void hostos_pool_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const struct hostos_pool *p = os->pool;
+
+	if (!p)
+		return;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+		char tag[5];
+
+		for (unsigned k = 0; k < 4; k++) {
+			unsigned ch = r->tag >> (8 * k) & 0xff;
+
+			tag[k] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		}
+		tag[4] = 0;
+		hostos_sweep_add(sw, HOSTOS_LEFT_POOL, r->va, 0xC4, 0x62, 0, 0, p->stats.live,
+				 "%zu bytes of %s pool tagged '%s' (0x%08X), allocated by code at %p, "
+				 "not freed",
+				 r->bytes, paged_type(r->type) ? "paged" : "nonpaged", tag, r->tag,
+				 r->site);
+	}
 }

@@ -1396,5 +1396,6 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 #include "wdm-interrupt.h"
 #include "wdm-sync.h"
 #include "wdm-memory.h"
+#include "wdm-lookaside.h"
 
 #endif /* PCISIM_HOSTOS_WDM_H */
