@@ -166,6 +166,7 @@ struct hostos {
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 	struct hostos_fault *fault;      /* fault.c; NULL until a hostos_fault_* call */
 	struct hostos_lookaside *lookaside; /* lookaside.c; lazily */
+	bool paged_open;                 /* pool.c: the guarded paged pool is accessible */
 };
 
 /* ---- os.c ---- */
@@ -227,6 +228,15 @@ void hostos_frame_leave(struct hostos_thread *t, struct hostos_frame *f);
 
 /* Time accounting at DISPATCH_LEVEL and above, around IRQL changes. */
 void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to);
+
+/* Force IRQL Checking (hostos/pool.c): a CPU went to DISPATCH_LEVEL or
+ * above, so guarded paged pool becomes inaccessible again. */
+void hostos_pool_paged_close(struct hostos *os);
+static inline void hostos_raised_to_dispatch(struct hostos *os)
+{
+	if (os->paged_open)
+		hostos_pool_paged_close(os);
+}
 
 /* ---- irql.c ---- */
 

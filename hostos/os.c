@@ -82,6 +82,10 @@ struct hostos_thread *hostos_self(const char *routine)
 static void running_is(struct hostos_thread *t, struct hostos_thread *who)
 {
 	atomic_store_explicit(&t->os->running, who, memory_order_relaxed);
+	/* Resumed at DISPATCH_LEVEL or above while another CPU opened the
+	 * guarded paged pool: close it for this one. */
+	if (who && t->cpu->irql >= HOSTOS_DISPATCH)
+		hostos_raised_to_dispatch(t->os);
 }
 
 /* ---- reports ---- */
@@ -276,8 +280,10 @@ void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to)
 {
 	struct hostos_cpu *cpu = t->cpu;
 
-	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH)
+	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH) {
 		cpu->dispatch_since_ps = sim_now(t->os->k);
+		hostos_raised_to_dispatch(t->os);
+	}
 	/* Lowering unmasks: a pending interrupt above the new IRQL runs now. */
 	if (to < from && cpu->intr_top > to)
 		hostos_intr_run(t);

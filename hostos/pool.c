@@ -8,8 +8,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "hostos/fault-internal.h"
+#include "hostos/guard-internal.h"
+#include "hostos/pool-special.h"
 #include "hostos/os-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/pool.h"
@@ -22,6 +25,7 @@
 #define ARENA_PAGES 256u            /* 1 MiB of pool per arena */
 #define SHARED_MAX_PAGES 64u        /* larger blocks get an arena of their own */
 #define NONE UINT32_MAX
+#define SPECIAL (UINT32_MAX - 1)    /* a record's arena: Special Pool's */
 
 struct pool_arena {
 	uint8_t *va;
@@ -29,6 +33,7 @@ struct pool_arena {
 	size_t pages;
 	uint64_t *used;             /* a bit per 16-byte unit */
 	bool dedicated;             /* one block, gone with it */
+	bool paged;                 /* guarded paged pool (Force IRQL Checking) */
 };
 
 struct pool_rec {
@@ -53,7 +58,36 @@ struct hostos_pool {
 	uint32_t index_cap;
 	uint32_t head, tail;
 	struct hostos_pool_stats stats;
+	struct hostos *os;
+	struct pool_special *special; /* Special Pool on: its allocator */
+	bool paged_guard;           /* Force IRQL Checking's paged arenas on */
+	struct {                    /* what a fault left to raise */
+		uint32_t code;
+		uint64_t p[4];
+	} pending;
 };
+
+/* Special Pool and the guarded paged pool, as the configuration asks
+ * and the host allows. */
+static void verify_setup(struct hostos *os, struct hostos_pool *p)
+{
+	const struct hostos_config *c = &os->cfg;
+	bool sp = (c->verifier & HOSTOS_VERIFY_SPECIAL_POOL) && c->special_pool;
+	bool pg = (c->verifier & HOSTOS_VERIFY_FORCE_IRQL) && c->paged_guard;
+
+	if ((sp || pg) && hostos_guard_install() != SIM_OK) {
+		hostos_warn(os, "guard pages are not available on this host: no Special Pool, no "
+				"guarded paged pool");
+		return;
+	}
+	if (sp)
+		p->special = hostos_special_create(p->mem, p->frame_flags,
+						   c->special_pool == HOSTOS_SPECIAL_POOL_START);
+	p->paged_guard = pg;
+	/* Paged arenas start accessible; closed at the first raise to
+	 * DISPATCH_LEVEL. */
+	os->paged_open = pg;
+}
 
 /* ---- attach, destroy, queries ---- */
 
@@ -72,6 +106,8 @@ int hostos_attach_memory(struct hostos *os, struct bus_mem *mem, unsigned flags)
 	p->mem = mem;
 	p->frame_flags = flags;
 	p->head = p->tail = NONE;
+	p->os = os;
+	verify_setup(os, p);
 	os->pool = p;
 	return SIM_OK;
 }
@@ -95,6 +131,8 @@ void hostos_pool_destroy(struct hostos *os)
 		return;
 	for (uint32_t i = 0; i < p->n_arenas; i++)
 		arena_release(p, &p->arenas[i]);
+	hostos_special_destroy(p->special);
+	os->paged_open = false;
 	free(p->arenas);
 	free(p->recs);
 	free(p->index);
@@ -120,7 +158,7 @@ static uint64_t pa_of(const struct hostos_pool *p, uintptr_t va)
 		if (a->va && va >= base && va - base < a->pages * PAGE)
 			return a->frames[(va - base) / PAGE] + (va - base) % PAGE;
 	}
-	return 0;
+	return hostos_special_pa(p->special, va);
 }
 
 size_t hostos_pool_live(const struct hostos *os, struct hostos_pool_block *out, size_t max)
@@ -258,7 +296,7 @@ static bool page_free(const struct pool_arena *a, size_t pg)
 	return true;
 }
 
-static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated)
+static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated, bool paged)
 {
 	struct pool_arena a = { 0 };
 	void *va;
@@ -289,6 +327,9 @@ static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated)
 	a.va = va;
 	a.pages = pages;
 	a.dedicated = dedicated;
+	a.paged = paged;
+	if (paged && !p->os->paged_open)
+		mprotect(a.va, pages * PAGE, PROT_NONE);
 	p->arenas[p->n_arenas] = a;
 	p->stats.arenas++;
 	return p->n_arenas++;
@@ -321,15 +362,16 @@ static size_t arena_fit(const struct pool_arena *a, size_t units, size_t pages)
 	return SIZE_MAX;
 }
 
-/* Where a block of @bytes goes: its arena and first unit. */
-static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *unit)
+/* Where a block of @bytes goes: its arena and first unit; guarded paged
+ * pool (@paged) and the rest never share an arena. */
+static bool place(struct hostos_pool *p, size_t bytes, bool paged, uint32_t *arena, size_t *unit)
 {
 	size_t units = (bytes + UNIT - 1) / UNIT;
 	size_t pages = bytes >= PAGE ? (bytes + PAGE - 1) / PAGE : 0;
 	uint32_t i;
 
 	if (pages > SHARED_MAX_PAGES) {
-		i = arena_new(p, pages, true);
+		i = arena_new(p, pages, true, paged);
 		if (i == NONE)
 			return false;
 		*arena = i;
@@ -337,7 +379,8 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 		return true;
 	}
 	for (i = 0; i < p->n_arenas; i++) {
-		size_t u = arena_fit(&p->arenas[i], units, pages);
+		size_t u = p->arenas[i].paged == paged ? arena_fit(&p->arenas[i], units, pages)
+						       : SIZE_MAX;
 
 		if (u != SIZE_MAX) {
 			*arena = i;
@@ -345,12 +388,105 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 			return true;
 		}
 	}
-	i = arena_new(p, ARENA_PAGES, false);
+	i = arena_new(p, ARENA_PAGES, false, paged);
 	if (i == NONE)
 		return false;
 	*arena = i;
 	*unit = arena_fit(&p->arenas[i], units, pages);
 	return *unit != SIZE_MAX;
+}
+
+/* ---- Force IRQL Checking: the guarded paged arenas ---- */
+
+static void paged_protect(struct hostos_pool *p, int prot)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++)
+		if (p->arenas[i].paged && p->arenas[i].va)
+			mprotect(p->arenas[i].va, p->arenas[i].pages * PAGE, prot);
+}
+
+static void paged_open(struct hostos_pool *p)
+{
+	if (p->paged_guard && !p->os->paged_open) {
+		paged_protect(p, PROT_READ | PROT_WRITE);
+		p->os->paged_open = true;
+	}
+}
+
+void hostos_pool_paged_close(struct hostos *os)
+{
+	struct hostos_pool *p = os->pool;
+
+	os->paged_open = false;
+	if (p && p->paged_guard)
+		paged_protect(p, PROT_NONE);
+}
+
+static bool in_paged_arena(const struct hostos_pool *p, uintptr_t va)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		uintptr_t base = (uintptr_t)p->arenas[i].va;
+
+		if (p->arenas[i].paged && p->arenas[i].va && va >= base &&
+		    va - base < p->arenas[i].pages * PAGE)
+			return true;
+	}
+	return false;
+}
+
+/* ---- faults in guarded pool (hostos/guard.c calls, in its handler) ---- */
+
+enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
+					    const struct hostos_fault_info *fi)
+{
+	struct hostos_pool *p = t->os->pool;
+	enum hostos_special_hit hit;
+
+	if (!p)
+		return HOSTOS_FAULT_NOT_OURS;
+	if (p->paged_guard && in_paged_arena(p, fi->addr)) {
+		if (t->cpu->irql < HOSTOS_DISPATCH) {
+			paged_open(p);
+			return HOSTOS_FAULT_RETRY;
+		}
+		p->pending.code = 0xD1;
+		p->pending.p[0] = fi->addr;
+		p->pending.p[1] = t->cpu->irql;
+		p->pending.p[2] = fi->write;
+		p->pending.p[3] = fi->ip;
+		return HOSTOS_FAULT_BUGCHECK;
+	}
+	hit = hostos_special_classify(p->special, fi->addr);
+	if (hit == HOSTOS_SPECIAL_NONE)
+		return HOSTOS_FAULT_NOT_OURS;
+	p->pending.code = hit == HOSTOS_SPECIAL_FREED ? 0xD5 : 0xD6;
+	p->pending.p[0] = fi->addr;
+	p->pending.p[1] = fi->write;
+	p->pending.p[2] = fi->ip;
+	p->pending.p[3] = 0;
+	return HOSTOS_FAULT_BUGCHECK;
+}
+
+_Noreturn void hostos_pool_fault_raise(void)
+{
+	struct hostos_thread *t = hostos_self("a page fault");
+	struct hostos_pool *p = t->os->pool;
+	const uint64_t *q = p->pending.p;
+
+	switch (p->pending.code) {
+	case 0xD1:
+		hostos_bugcheck(t, 0xD1, q[0], q[1], q[2], q[3],
+				"%s of paged pool at 0x%llx at IRQL %u (Force IRQL Checking)",
+				q[2] ? "write" : "read", (unsigned long long)q[0], (unsigned)q[1]);
+	case 0xD5:
+		hostos_bugcheck(t, 0xD5, q[0], q[1], q[2], q[3],
+				"%s of 0x%llx, in a freed Special Pool block",
+				q[1] ? "write" : "read", (unsigned long long)q[0]);
+	default:
+		hostos_bugcheck(t, 0xD6, q[0], q[1], q[2], q[3],
+				"%s of 0x%llx, beyond a Special Pool block",
+				q[1] ? "write" : "read", (unsigned long long)q[0]);
+	}
 }
 
 /* ---- the checks ---- */
@@ -513,6 +649,7 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 	uint32_t arena, ri;
 	size_t unit;
 	uint8_t *va;
+	bool guarded;
 
 	hostos_sched_point(t);
 	if (!p) {
@@ -523,20 +660,31 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 		p->stats.failed++;
 		return NULL;
 	}
-	if (!place(p, bytes, &arena, &unit)) {
+	va = p->special ? hostos_special_alloc(p->special, bytes, zero) : NULL;
+	if (va) {
+		arena = SPECIAL;
+		goto record;
+	}
+	guarded = p->paged_guard && paged_type(type);
+	if (!place(p, bytes, guarded, &arena, &unit)) {
 		p->stats.failed++;
 		return NULL;
 	}
+	if (guarded)
+		paged_open(p);
 	va = p->arenas[arena].va + unit * UNIT;
+	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
+record:
 	ri = rec_for(p, (uintptr_t)va);
 	if (ri == NONE) {
-		if (p->arenas[arena].dedicated) {
+		if (arena == SPECIAL)
+			(void)hostos_special_free(p->special, (uintptr_t)va);
+		else if (p->arenas[arena].dedicated)
 			arena_release(p, &p->arenas[arena]);
-		}
 		p->stats.failed++;
 		return NULL;
 	}
-	if (!p->arenas[arena].dedicated)
+	if (arena != SPECIAL && !p->arenas[arena].dedicated)
 		units_mark(&p->arenas[arena], unit, (bytes + UNIT - 1) / UNIT, true);
 	p->recs[ri].bytes = bytes;
 	p->recs[ri].units = (bytes + UNIT - 1) / UNIT;
@@ -549,7 +697,6 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 	p->stats.allocs++;
 	p->stats.live++;
 	p->stats.live_bytes += bytes;
-	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
 	return va;
 }
 
@@ -592,13 +739,28 @@ static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool che
 		hostos_bugcheck(t, 0xC2, 0x0A, va, r->tag, tag,
 				"%s of 0x%llx with tag 0x%08X; it was allocated with 0x%08X",
 				routine, (unsigned long long)va, tag, r->tag);
-	memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
+	if (r->arena == SPECIAL) {
+		uintptr_t bad = hostos_special_free(p->special, va);
+
+		if (bad)
+			hostos_bugcheck(t, 0xC1, va, bad, 0, 0x24,
+					"%s of 0x%llx: the byte at 0x%llx after the %zu bytes allocated "
+					"was overwritten",
+					routine, (unsigned long long)va, (unsigned long long)bad,
+					r->bytes);
+	} else {
+		if (p->arenas[r->arena].paged)
+			paged_open(p);
+		memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
+	}
 	r->live = false;
 	live_unlink(p, ri);
 	p->stats.frees++;
 	p->stats.live--;
 	p->stats.live_bytes -= r->bytes;
-	if (p->arenas[r->arena].dedicated)
+	if (r->arena == SPECIAL)
+		;
+	else if (p->arenas[r->arena].dedicated)
 		arena_release(p, &p->arenas[r->arena]);
 	else
 		units_mark(&p->arenas[r->arena], (va - (uintptr_t)p->arenas[r->arena].va) / UNIT,
