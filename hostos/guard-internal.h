@@ -37,12 +37,15 @@ bool hostos_guard_supported(void);
  * SIM_ERR_STATE when not supported or sigaction fails. */
 int hostos_guard_install(void);
 
-/* ---- pool.c, called from the handler (async-signal context: no
- * allocation, no locks) ---- */
+/* ---- the owners of guarded ranges, asked in turn from the handler
+ * (async-signal context: no allocation, no locks). A BUGCHECK verdict
+ * leaves the code and parameters in t->os->fault_pending. ---- */
 enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
-					    const struct hostos_fault_info *fi);
+					    const struct hostos_fault_info *fi);   /* pool.c */
+enum hostos_fault_verdict hostos_mmio_fault(struct hostos_thread *t,
+					    const struct hostos_fault_info *fi);   /* mmio.c */
 
 /* Raise the pending bug check of the current thread; never returns. */
-_Noreturn void hostos_pool_fault_raise(void);
+_Noreturn void hostos_guard_raise(void);
 
 #endif /* PCISIM_HOSTOS_GUARD_INTERNAL_H */

@@ -13,7 +13,7 @@
  *
  * A bug check is not raised inside the handler: the handler rewrites the
  * interrupted context so that, once it returns (sigreturn restores the
- * signal mask), the thread continues in hostos_pool_fault_raise() on its
+ * signal mask), the thread continues in hostos_guard_raise() on its
  * own stack, below the faulting frame, which it never returns to. That is
  * an ordinary call of hostos_bugcheck(), which ends the thread through the
  * kernel as every bug check does.
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "hostos/mmio.h"
 #include "hostos/os-internal.h"
 
 #if defined(__linux__) && defined(__x86_64__)
@@ -37,6 +38,33 @@
 bool hostos_guard_supported(void)
 {
 	return GUARD_SUPPORTED;
+}
+
+_Noreturn void hostos_guard_raise(void)
+{
+	struct hostos_thread *t = hostos_self("a page fault");
+	const uint64_t *q = t->os->fault_pending.p;
+
+	switch (t->os->fault_pending.code) {
+	case 0xD1:
+		hostos_bugcheck(t, 0xD1, q[0], q[1], q[2], q[3],
+				"%s of paged pool at 0x%llx at IRQL %u (Force IRQL Checking)",
+				q[2] ? "write" : "read", (unsigned long long)q[0], (unsigned)q[1]);
+	case 0xD5:
+		hostos_bugcheck(t, 0xD5, q[0], q[1], q[2], q[3],
+				"%s of 0x%llx, in a freed Special Pool block",
+				q[1] ? "write" : "read", (unsigned long long)q[0]);
+	case 0xD6:
+		hostos_bugcheck(t, 0xD6, q[0], q[1], q[2], q[3],
+				"%s of 0x%llx, beyond a Special Pool block",
+				q[1] ? "write" : "read", (unsigned long long)q[0]);
+	default:
+		hostos_bugcheck(t, HOSTOS_MMIO_PLAIN_ACCESS, q[0], q[1], q[2], q[3],
+				"plain %s of device memory at 0x%llx (bus address 0x%llx): use the "
+				"READ_/WRITE_REGISTER_* routines",
+				q[1] ? "write" : "read", (unsigned long long)q[0],
+				(unsigned long long)q[3]);
+	}
 }
 
 #if GUARD_SUPPORTED
@@ -64,6 +92,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	greg_t *g = uc->uc_mcontext.gregs;
 	struct hostos_thread *t = hostos_self_or_null();
 	struct hostos_fault_info fi;
+	enum hostos_fault_verdict verdict;
 	uintptr_t sp;
 
 	if (!t || si->si_code == SI_USER) {
@@ -73,16 +102,19 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	fi.addr = (uintptr_t)si->si_addr;
 	fi.write = (g[REG_ERR] & 2) != 0;       /* the page fault error code's W bit */
 	fi.ip = (uintptr_t)g[REG_RIP];
-	switch (hostos_pool_fault(t, &fi)) {
+	verdict = hostos_pool_fault(t, &fi);
+	if (verdict == HOSTOS_FAULT_NOT_OURS)
+		verdict = hostos_mmio_fault(t, &fi);
+	switch (verdict) {
 	case HOSTOS_FAULT_RETRY:
 		return;
 	case HOSTOS_FAULT_BUGCHECK:
-		/* Continue in hostos_pool_fault_raise() as if called, below
+		/* Continue in hostos_guard_raise() as if called, below
 		 * the red zone of the faulting frame; that frame is never
 		 * returned to. */
 		sp = ((uintptr_t)g[REG_RSP] - 512) & ~(uintptr_t)15;
 		g[REG_RSP] = (greg_t)(sp - 8);
-		g[REG_RIP] = (greg_t)(uintptr_t)hostos_pool_fault_raise;
+		g[REG_RIP] = (greg_t)(uintptr_t)hostos_guard_raise;
 		return;
 	case HOSTOS_FAULT_NOT_OURS:
 		break;

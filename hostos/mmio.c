@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hostos/guard-internal.h"
 #include "hostos/mmio-internal.h"
 #include "hostos/mmio.h"
 #include "hostos/os-internal.h"
@@ -91,7 +92,9 @@ static PVOID map(struct hostos_thread *t, uint64_t pa, size_t bytes, const char 
 		m->maps = v;
 		m->cap = cap;
 	}
-	/* Inaccessible: only the register routines may touch it. */
+	/* Inaccessible: only the register routines may touch it; a plain
+	 * dereference is reported (hostos_mmio_fault()). */
+	(void)hostos_guard_install();
 	reserved = (off + bytes + PAGE - 1) / PAGE * PAGE;
 	base = mmap(NULL, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
@@ -354,4 +357,27 @@ void hostos_mmio_sweep(struct hostos *os, struct hostos_sweep *sw)
 					 "MmMapIoSpace mapping 0x%llx of 0x%llx (%zu bytes) still mapped",
 					 (unsigned long long)m->maps[i].va,
 					 (unsigned long long)m->maps[i].pa, m->maps[i].bytes);
+}
+
+/* ---- a plain dereference of a mapping (hostos/guard.c asks) ---- */
+
+enum hostos_fault_verdict hostos_mmio_fault(struct hostos_thread *t,
+					    const struct hostos_fault_info *fi)
+{
+	const struct hostos_mmio *m = t->os->mmio;
+
+	for (size_t i = 0; m && i < m->n; i++) {
+		const struct mmio_map *mp = &m->maps[i];
+		uintptr_t base = (uintptr_t)mp->base;
+
+		if (mp->live && fi->addr >= base && fi->addr - base < mp->reserved) {
+			t->os->fault_pending.code = HOSTOS_MMIO_PLAIN_ACCESS;
+			t->os->fault_pending.p[0] = fi->addr;
+			t->os->fault_pending.p[1] = fi->write;
+			t->os->fault_pending.p[2] = fi->ip;
+			t->os->fault_pending.p[3] = mp->pa - (mp->va - base) + (fi->addr - base);
+			return HOSTOS_FAULT_BUGCHECK;
+		}
+	}
+	return HOSTOS_FAULT_NOT_OURS;
 }

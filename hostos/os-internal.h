@@ -167,6 +167,10 @@ struct hostos {
 	struct hostos_fault *fault;      /* fault.c; NULL until a hostos_fault_* call */
 	struct hostos_lookaside *lookaside; /* lookaside.c; lazily */
 	bool paged_open;                 /* pool.c: the guarded paged pool is accessible */
+	struct {                         /* guard.c: what a page fault left to raise */
+		uint32_t code;
+		uint64_t p[4];
+	} fault_pending;
 };
 
 /* ---- os.c ---- */

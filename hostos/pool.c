@@ -61,10 +61,6 @@ struct hostos_pool {
 	struct hostos *os;
 	struct pool_special *special; /* Special Pool on: its allocator */
 	bool paged_guard;           /* Force IRQL Checking's paged arenas on */
-	struct {                    /* what a fault left to raise */
-		uint32_t code;
-		uint64_t p[4];
-	} pending;
 };
 
 /* Special Pool and the guarded paged pool, as the configuration asks
@@ -449,44 +445,22 @@ enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
 			paged_open(p);
 			return HOSTOS_FAULT_RETRY;
 		}
-		p->pending.code = 0xD1;
-		p->pending.p[0] = fi->addr;
-		p->pending.p[1] = t->cpu->irql;
-		p->pending.p[2] = fi->write;
-		p->pending.p[3] = fi->ip;
+		t->os->fault_pending.code = 0xD1;
+		t->os->fault_pending.p[0] = fi->addr;
+		t->os->fault_pending.p[1] = t->cpu->irql;
+		t->os->fault_pending.p[2] = fi->write;
+		t->os->fault_pending.p[3] = fi->ip;
 		return HOSTOS_FAULT_BUGCHECK;
 	}
 	hit = hostos_special_classify(p->special, fi->addr);
 	if (hit == HOSTOS_SPECIAL_NONE)
 		return HOSTOS_FAULT_NOT_OURS;
-	p->pending.code = hit == HOSTOS_SPECIAL_FREED ? 0xD5 : 0xD6;
-	p->pending.p[0] = fi->addr;
-	p->pending.p[1] = fi->write;
-	p->pending.p[2] = fi->ip;
-	p->pending.p[3] = 0;
+	t->os->fault_pending.code = hit == HOSTOS_SPECIAL_FREED ? 0xD5 : 0xD6;
+	t->os->fault_pending.p[0] = fi->addr;
+	t->os->fault_pending.p[1] = fi->write;
+	t->os->fault_pending.p[2] = fi->ip;
+	t->os->fault_pending.p[3] = 0;
 	return HOSTOS_FAULT_BUGCHECK;
-}
-
-_Noreturn void hostos_pool_fault_raise(void)
-{
-	struct hostos_thread *t = hostos_self("a page fault");
-	struct hostos_pool *p = t->os->pool;
-	const uint64_t *q = p->pending.p;
-
-	switch (p->pending.code) {
-	case 0xD1:
-		hostos_bugcheck(t, 0xD1, q[0], q[1], q[2], q[3],
-				"%s of paged pool at 0x%llx at IRQL %u (Force IRQL Checking)",
-				q[2] ? "write" : "read", (unsigned long long)q[0], (unsigned)q[1]);
-	case 0xD5:
-		hostos_bugcheck(t, 0xD5, q[0], q[1], q[2], q[3],
-				"%s of 0x%llx, in a freed Special Pool block",
-				q[1] ? "write" : "read", (unsigned long long)q[0]);
-	default:
-		hostos_bugcheck(t, 0xD6, q[0], q[1], q[2], q[3],
-				"%s of 0x%llx, beyond a Special Pool block",
-				q[1] ? "write" : "read", (unsigned long long)q[0]);
-	}
 }
 
 /* ---- the checks ---- */

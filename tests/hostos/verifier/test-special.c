@@ -4,7 +4,9 @@
  * stopped at the access with 0xD6 / 0xD5 and their parameters; a write in
  * a block's slack found at free, 0xC1/0x24) and of Force IRQL Checking's
  * guarded paged pool (a touch at DISPATCH_LEVEL is 0xD1; below it the pool
- * opens again), with the configuration that turns each on.
+ * opens again), with the configuration that turns each on; and a plain
+ * dereference of mapped device memory reported through the same fault
+ * path (HOSTOS_MMIO_PLAIN_ACCESS).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,6 +135,25 @@ static void test_paged_at_dispatch(void **state)
 	vm_destroy(&vm);
 }
 
+static void test_mmio_plain_access(void **state)
+{
+	struct hostos_config c;
+
+	(void)state;
+	hostos_config_default(&c);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, mm_plain_access, NULL, 0);
+	assert_int_equal(ver_obs.value[0], 0xFFFFFFFFu); /* the bus answered the routine */
+	hostos_assert_bugcheck(vm.os, HOSTOS_MMIO_PLAIN_ACCESS, ver_obs.addr[0] + 4, 0, HOSTOS_ANY,
+			       0xF0000004u);
+	vm_destroy(&vm);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, mm_plain_access, (void *)1, 0);
+	hostos_assert_bugcheck(vm.os, HOSTOS_MMIO_PLAIN_ACCESS, ver_obs.addr[0] + 8, 1, HOSTOS_ANY,
+			       0xF0000008u);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_off_by_default),
 		cmocka_unit_test(test_paged_below_dispatch),
 		cmocka_unit_test(test_paged_at_dispatch),
+		cmocka_unit_test(test_mmio_plain_access),
 	};
 
 	return cmocka_run_group_tests_name("hostos:special", tests, NULL, NULL);

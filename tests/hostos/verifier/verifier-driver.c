@@ -646,3 +646,23 @@ void fi_paged_raise_again(void *arg)
 	KeReleaseSpinLock(&lock, old);
 	ver_obs.done = 1;
 }
+
+/* ---- a plain dereference of mapped device memory ---- */
+
+void mm_plain_access(void *arg)
+{
+	PHYSICAL_ADDRESS pa;
+	volatile ULONG *regs;
+
+	pa.QuadPart = 0xF0000000LL;
+	regs = MmMapIoSpace(pa, 0x100, MmNonCached);
+	ver_obs.addr[0] = (uintptr_t)regs;
+	if (!regs)
+		return;
+	ver_obs.value[0] = READ_REGISTER_ULONG(regs);  /* through the bus: fine */
+	if (arg)
+		regs[2] = 1;                              /* a plain write */
+	else
+		ver_obs.value[1] = regs[1];               /* a plain read */
+	ver_obs.done = 1;
+}

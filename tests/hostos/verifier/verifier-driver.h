@@ -69,4 +69,9 @@ void fi_paged_passive(void *arg);
 void fi_paged_dispatch(void *arg);
 void fi_paged_raise_again(void *arg);
 
+/* Maps 0xF0000000, reads a register through READ_REGISTER_ULONG, then
+ * dereferences the mapping plainly: a read at +4, or with @arg a write
+ * at +8. */
+void mm_plain_access(void *arg);
+
 #endif /* PCISIM_TESTS_HOSTOS_VERIFIER_DRIVER_H */
