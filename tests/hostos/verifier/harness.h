@@ -26,7 +26,7 @@ struct vm {
 	struct hostos *os;
 };
 
-static void vm_quiet(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
+static inline void vm_quiet(void *opaque, enum sim_severity sev, sim_time_t now_ps, const char *msg)
 {
 	(void)opaque;
 	(void)sev;
@@ -34,7 +34,7 @@ static void vm_quiet(void *opaque, enum sim_severity sev, sim_time_t now_ps, con
 	(void)msg;
 }
 
-static int vm_bus_read(void *opaque, uint64_t pa, unsigned size, sim_time_t now_ps, uint64_t *val,
+static inline int vm_bus_read(void *opaque, uint64_t pa, unsigned size, sim_time_t now_ps, uint64_t *val,
 		       sim_time_t *done_ps)
 {
 	(void)opaque;
@@ -45,7 +45,7 @@ static int vm_bus_read(void *opaque, uint64_t pa, unsigned size, sim_time_t now_
 	return 0;
 }
 
-static int vm_bus_write(void *opaque, uint64_t pa, unsigned size, uint64_t val, sim_time_t now_ps,
+static inline int vm_bus_write(void *opaque, uint64_t pa, unsigned size, uint64_t val, sim_time_t now_ps,
 			sim_time_t *arrive_ps)
 {
 	(void)opaque;
@@ -62,7 +62,7 @@ static const struct hostos_bus_ops vm_bus = {
 };
 
 /* Build the machine; @cfg NULL: the defaults. 0 on success. */
-static int vm_init(struct vm *vm, const struct hostos_config *cfg)
+static inline int vm_init(struct vm *vm, const struct hostos_config *cfg)
 {
 	static const struct bus_mem_range ram[] = { { 0, 64 * MIB } };
 	struct bus_mem_config mc = { .ranges = ram, .n_ranges = 1 };
@@ -80,7 +80,7 @@ static int vm_init(struct vm *vm, const struct hostos_config *cfg)
 	return 0;
 }
 
-static void vm_destroy(struct vm *vm)
+static inline void vm_destroy(struct vm *vm)
 {
 	hostos_destroy(vm->os);
 	bus_mem_destroy(&vm->mem);
@@ -89,7 +89,7 @@ static void vm_destroy(struct vm *vm)
 
 /* Run @fn(@arg) as a thread on CPU 0 until nothing is left, or until
  * @until_ps of simulated time when non-zero. */
-static void vm_run(struct vm *vm, void (*fn)(void *), void *arg, sim_time_t until_ps)
+static inline void vm_run(struct vm *vm, void (*fn)(void *), void *arg, sim_time_t until_ps)
 {
 	hostos_thread_start(vm->os, "scenario", fn, arg, 0, NULL);
 	if (until_ps)
