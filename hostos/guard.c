@@ -58,6 +58,10 @@ _Noreturn void hostos_guard_raise(void)
 		hostos_bugcheck(t, 0xD6, q[0], q[1], q[2], q[3],
 				"%s of 0x%llx, beyond a Special Pool block",
 				q[1] ? "write" : "read", (unsigned long long)q[0]);
+	case 0x50:
+		hostos_bugcheck(t, 0x50, q[0], q[1], q[2], q[3],
+				"plain %s of 0x%llx, device memory unmapped by MmUnmapIoSpace",
+				q[1] ? "write" : "read", (unsigned long long)q[0]);
 	default:
 		hostos_bugcheck(t, HOSTOS_MMIO_PLAIN_ACCESS, q[0], q[1], q[2], q[3],
 				"plain %s of device memory at 0x%llx (bus address 0x%llx): use the "

@@ -58,7 +58,7 @@ void hostos_mmio_destroy(struct hostos *os)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n; i++)
-		if (m->maps[i].live)
+		if (m->maps[i].base)
 			munmap(m->maps[i].base, m->maps[i].reserved);
 	free(m->maps);
 	free(m);
@@ -123,6 +123,26 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes, ULO
 	return map(t, (uint64_t)PhysicalAddress.QuadPart, NumberOfBytes, "MmMapIoSpaceEx");
 }
 
+/* Unmapped ranges kept reserved at most (oldest released first): each is
+ * a kernel mapping, and a process has a limited number. */
+#define DEAD_KEPT 64u
+
+static void retire(struct hostos_mmio *m)
+{
+	size_t dead = 0, oldest = SIZE_MAX;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->maps[i].live && m->maps[i].base) {
+			dead++;
+			if (oldest == SIZE_MAX)
+				oldest = i;
+		}
+	if (dead > DEAD_KEPT) {
+		munmap(m->maps[oldest].base, m->maps[oldest].reserved);
+		m->maps[oldest].base = NULL;
+	}
+}
+
 VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct hostos_thread *t = hostos_self("MmUnmapIoSpace");
@@ -143,8 +163,10 @@ VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 				    "MmUnmapIoSpace of %llu bytes; the mapping has %llu (pass the "
 				    "same count)",
 				    (unsigned long long)NumberOfBytes, (unsigned long long)p->bytes);
-		munmap(p->base, p->reserved);
+		/* The range stays reserved (inaccessible) for a while, so a
+		 * plain access after the unmap is 0x50, not a stray fault. */
 		p->live = false;
+		retire(m);
 		hostos_sched_point(t);
 		return;
 	}
@@ -370,6 +392,16 @@ enum hostos_fault_verdict hostos_mmio_fault(struct hostos_thread *t,
 		const struct mmio_map *mp = &m->maps[i];
 		uintptr_t base = (uintptr_t)mp->base;
 
+		if (mp->base && !mp->live && fi->addr >= base && fi->addr - base < mp->reserved) {
+			/* After MmUnmapIoSpace: an invalid address, as the
+			 * register routines report it. */
+			t->os->fault_pending.code = 0x50;
+			t->os->fault_pending.p[0] = fi->addr;
+			t->os->fault_pending.p[1] = fi->write ? 2 : 0;
+			t->os->fault_pending.p[2] = fi->ip;
+			t->os->fault_pending.p[3] = 0;
+			return HOSTOS_FAULT_BUGCHECK;
+		}
 		if (mp->live && fi->addr >= base && fi->addr - base < mp->reserved) {
 			t->os->fault_pending.code = HOSTOS_MMIO_PLAIN_ACCESS;
 			t->os->fault_pending.p[0] = fi->addr;

@@ -44,6 +44,11 @@ bool hostos_pool_is_live(const struct hostos *os, uintptr_t va, size_t *bytes, u
 bool hostos_pool_block_of(const struct hostos *os, uintptr_t addr, uintptr_t *start,
 			  size_t *bytes);
 
+/* ---- timer.c, for the pool: an armed timer, a queued DPC inside
+ * [@start, @start + @bytes), or 0 ---- */
+uintptr_t hostos_timer_within(const struct hostos *os, uintptr_t start, size_t bytes);
+uintptr_t hostos_dpc_within(const struct hostos *os, uintptr_t start, size_t bytes);
+
 /* ---- lookaside.c, for the pool ---- */
 
 /* A live lookaside list inside [@start, @start + @bytes), or 0. */

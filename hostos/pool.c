@@ -686,6 +686,33 @@ static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va)
 	return NONE;
 }
 
+/* Live kernel objects in a block being freed (spec §3.3, §5.1): an armed
+ * timer is 0xC4/0x15 with the verifier (P2 the timer, P3 the pool type,
+ * P4 the block), 0xC7 P1 = 0 without; a queued DPC 0xC7 P1 = 1 (P2 the
+ * DPC, P3/P4 the block's range). Checked always: the OS would otherwise
+ * run them from freed memory. */
+static void objects_check(struct hostos_thread *t, const struct pool_rec *r, const char *routine)
+{
+	uintptr_t obj;
+
+	if (!t->os->sync)
+		return;
+	obj = hostos_timer_within(t->os, r->va, r->bytes);
+	if (obj && verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x15, obj, r->type, r->va,
+				"%s of 0x%llx, which holds the armed timer 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+	if (obj)
+		hostos_bugcheck(t, 0xC7, 0, obj, r->va, r->va + r->bytes,
+				"%s of 0x%llx, which holds the armed timer 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+	obj = hostos_dpc_within(t->os, r->va, r->bytes);
+	if (obj)
+		hostos_bugcheck(t, 0xC7, 1, obj, r->va, r->va + r->bytes,
+				"%s of 0x%llx, which holds the queued DPC 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+}
+
 static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool check_tag,
 		      const char *routine)
 {
@@ -701,6 +728,7 @@ static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool che
 	if (!r->live)
 		hostos_pool_double_free(t, va, r->tag, routine);
 	hostos_pool_free_irql_check(t, r->type, va, routine);
+	objects_check(t, r, routine);
 	if (t->os->lookaside && v) {
 		uintptr_t la = hostos_lookaside_within(t->os, va, r->bytes);
 

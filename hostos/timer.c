@@ -22,6 +22,7 @@
  * tick therefore fires at the next tick.
  */
 #include "hostos/sync-internal.h"
+#include "hostos/pool-internal.h"
 #include "hostos/sweep-internal.h"
 
 #include <stdlib.h>
@@ -309,4 +310,34 @@ void hostos_dpc_sweep(struct hostos *os, struct hostos_sweep *sw)
 					 c);
 		}
 	}
+}
+
+/* ---- for the pool (hostos/pool-internal.h): objects in freed memory ---- */
+
+uintptr_t hostos_timer_within(const struct hostos *os, uintptr_t start, size_t bytes)
+{
+	const struct hostos_sync *s = os->sync;
+
+	for (unsigned i = 0; s && i < s->n_armed; i++) {
+		uintptr_t a = (uintptr_t)s->armed[i].timer;
+
+		if (a >= start && a - start < bytes)
+			return a;
+	}
+	return 0;
+}
+
+uintptr_t hostos_dpc_within(const struct hostos *os, uintptr_t start, size_t bytes)
+{
+	for (unsigned c = 0; c < os->cfg.cpus; c++) {
+		const struct hostos_cpu *cpu = &os->cpus[c];
+
+		for (unsigned i = 0; i < cpu->dpcq_len; i++) {
+			uintptr_t a = (uintptr_t)cpu->dpcq[(cpu->dpcq_head + i) % cpu->dpcq_cap];
+
+			if (a >= start && a - start < bytes)
+				return a;
+		}
+	}
+	return 0;
 }

@@ -154,6 +154,15 @@ static void test_mmio_plain_access(void **state)
 	vm_destroy(&vm);
 }
 
+static void test_mmio_after_unmap(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_init(&vm, NULL), 0);
+	vm_run(&vm, mm_after_unmap, NULL, 0);
+	hostos_assert_bugcheck(vm.os, 0x50, ver_obs.addr[0] + 12, 0, HOSTOS_ANY, 0);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_paged_below_dispatch),
 		cmocka_unit_test(test_paged_at_dispatch),
 		cmocka_unit_test(test_mmio_plain_access),
+		cmocka_unit_test(test_mmio_after_unmap),
 	};
 
 	return cmocka_run_group_tests_name("hostos:special", tests, NULL, NULL);

@@ -173,6 +173,30 @@ static void test_all(void **state)
 	assert_int_equal(hostos_unload_sweep(NULL, NULL), SIM_ERR_INVALID);
 }
 
+/* Not left behind but freed with the pool holding them. */
+static void test_freed_with_pool(void **state)
+{
+	struct hostos_config c;
+
+	(void)state;
+	hostos_config_default(&c);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, pf_timer, NULL, SIM_MS(1));
+	hostos_assert_bugcheck(vm.os, 0xC4, 0x15, ver_obs.addr[0], 512, ver_obs.addr[0]);
+	vm_destroy(&vm);
+	c.verifier = 0;
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, pf_timer, NULL, SIM_MS(1));
+	hostos_assert_bugcheck(vm.os, 0xC7, 0, ver_obs.addr[0], ver_obs.addr[0], HOSTOS_ANY);
+	vm_destroy(&vm);
+	hostos_config_default(&c);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, pf_dpc, NULL, SIM_MS(1));
+	hostos_assert_bugcheck(vm.os, 0xC7, 1, ver_obs.addr[1], ver_obs.addr[0],
+			       ver_obs.addr[0] + ver_obs.value[0]);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_pool_needs_tracking),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_all),
+		cmocka_unit_test(test_freed_with_pool),
 	};
 
 	return cmocka_run_group_tests_name("hostos:sweep", tests, NULL, NULL);

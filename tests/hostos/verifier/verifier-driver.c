@@ -666,3 +666,57 @@ void mm_plain_access(void *arg)
 		ver_obs.value[1] = regs[1];               /* a plain read */
 	ver_obs.done = 1;
 }
+
+void mm_after_unmap(void *arg)
+{
+	PHYSICAL_ADDRESS pa;
+	volatile ULONG *regs;
+
+	UNREFERENCED_PARAMETER(arg);
+	pa.QuadPart = 0xF0000000LL;
+	regs = MmMapIoSpace(pa, 0x100, MmNonCached);
+	ver_obs.addr[0] = (uintptr_t)regs;
+	if (!regs)
+		return;
+	MmUnmapIoSpace((PVOID)regs, 0x100);
+	ver_obs.value[0] = regs[3];
+	ver_obs.done = 1;
+}
+
+/* Pool holding an armed timer, or a queued DPC, freed. */
+void pf_timer(void *arg)
+{
+	LARGE_INTEGER due;
+	PKTIMER t;
+
+	UNREFERENCED_PARAMETER(arg);
+	t = ExAllocatePoolWithTag(NonPagedPoolNx, 64 + sizeof(KTIMER), 'rmiT');
+	if (!t)
+		return;
+	ver_obs.addr[0] = (uintptr_t)t;
+	KeInitializeTimer(t);
+	due.QuadPart = -100000000LL;
+	KeSetTimer(t, due, NULL);
+	ExFreePoolWithTag(t, 'rmiT');
+	ver_obs.done = 1;
+}
+
+void pf_dpc(void *arg)
+{
+	PUCHAR block;
+	PKDPC d;
+
+	UNREFERENCED_PARAMETER(arg);
+	block = ExAllocatePoolWithTag(NonPagedPoolNx, 32 + sizeof(KDPC), 'cpDT');
+	if (!block)
+		return;
+	d = (PKDPC)(block + 32);
+	ver_obs.addr[0] = (uintptr_t)block;
+	ver_obs.addr[1] = (uintptr_t)d;
+	ver_obs.value[0] = 32 + sizeof(KDPC);
+	KeInitializeDpc(d, dpc_routine, NULL);
+	KeSetImportanceDpc(d, LowImportance);
+	KeInsertQueueDpc(d, NULL, NULL);
+	ExFreePoolWithTag(block, 'cpDT');
+	ver_obs.done = 1;
+}

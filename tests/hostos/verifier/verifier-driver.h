@@ -73,5 +73,12 @@ void fi_paged_raise_again(void *arg);
  * dereferences the mapping plainly: a read at +4, or with @arg a write
  * at +8. */
 void mm_plain_access(void *arg);
+/* Maps, unmaps, then reads the old pointer plainly (at +12). */
+void mm_after_unmap(void *arg);
+
+/* Frees pool holding an armed timer (at its start) / a queued Low
+ * importance DPC (at +32). */
+void pf_timer(void *arg);
+void pf_dpc(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_VERIFIER_DRIVER_H */
