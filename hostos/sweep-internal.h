@@ -27,6 +27,7 @@ typedef void (*hostos_sweep_fn)(struct hostos *os, struct hostos_sweep *s);
 void hostos_timer_sweep(struct hostos *os, struct hostos_sweep *s);     /* timer.c */
 void hostos_dpc_sweep(struct hostos *os, struct hostos_sweep *s);       /* timer.c */
 void hostos_workitem_sweep(struct hostos *os, struct hostos_sweep *s);  /* workitem.c */
+void hostos_systhread_sweep(struct hostos *os, struct hostos_sweep *s); /* systhread.c */
 void hostos_lookaside_sweep(struct hostos *os, struct hostos_sweep *s); /* lookaside.c */
 void hostos_intr_sweep(struct hostos *os, struct hostos_sweep *s);      /* interrupt-connect.c */
 void hostos_mmio_sweep(struct hostos *os, struct hostos_sweep *s);      /* mmio.c */

@@ -24,6 +24,7 @@ static const hostos_sweep_fn sweeps[] = {
 	hostos_timer_sweep,
 	hostos_dpc_sweep,
 	hostos_workitem_sweep,
+	hostos_systhread_sweep,
 	hostos_lookaside_sweep,
 	hostos_intr_sweep,
 	hostos_mmio_sweep,
@@ -44,6 +45,7 @@ const char *hostos_leftover_name(enum hostos_leftover_kind kind)
 	case HOSTOS_LEFT_COMMON_BUFFER: return "common-buffer";
 	case HOSTOS_LEFT_MDL: return "mdl";
 	case HOSTOS_LEFT_MAP_REGISTERS: return "map-registers";
+	case HOSTOS_LEFT_THREAD: return "thread";
 	}
 	return "unknown";
 }

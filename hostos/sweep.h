@@ -14,6 +14,9 @@
  *                            memory the worker will reference), P2 = 0
  *                            (read), P3 = its routine (the code that will
  *                            run), P4 = 0
+ *   system thread still running (PsCreateSystemThread's, not ended)
+ *                            0xCE, P1 = the thread object, P2 = 0, P3 =
+ *                            its start routine, P4 = 0
  *   lookaside list not deleted  0xCE, P1 = the list, P2 = P3 = P4 = 0
  *   interrupt still connected   HOSTOS_UNLOAD_LEFTOVER (mock-only: Windows
  *                            names no code), P1 = 1, P2 = the interrupt
@@ -28,8 +31,8 @@
  *                            report; the bug check once) - with Pool
  *                            Tracking only, as documented.
  * Windows' Verifier gives 0xC7 for every undeleted item at unload, whose
- * documented parameters name only timers and DPCs; work items and
- * lookaside lists take 0xCE's, the code Windows gives when the item is
+ * documented parameters name only timers and DPCs; work items, threads
+ * and lookaside lists take 0xCE's, the code Windows gives when the item is
  * reached later. The DMA kinds (adapters, common buffers, MDLs) are added
  * by their modules (hostos/sweep-internal.h).
  *
@@ -61,6 +64,7 @@ enum hostos_leftover_kind {
 	HOSTOS_LEFT_COMMON_BUFFER = 8,
 	HOSTOS_LEFT_MDL = 9,
 	HOSTOS_LEFT_MAP_REGISTERS = 10,
+	HOSTOS_LEFT_THREAD = 11,
 };
 
 /** hostos_leftover_name() - "timer", "dpc", "work-item", ... */

@@ -173,6 +173,20 @@ static void test_all(void **state)
 	assert_int_equal(hostos_unload_sweep(NULL, NULL), SIM_ERR_INVALID);
 }
 
+static void test_thread(void **state)
+{
+	(void)state;
+	assert_int_equal(sweep(sw_thread, HOSTOS_VERIFY_STANDARD, SIM_MS(1)), 1);
+	assert_int_equal(ver_obs.status, 0);
+	assert_int_equal(rep.item[0].kind, HOSTOS_LEFT_THREAD);
+	/* The handle is the thread object's address (hostos/systhread.c). */
+	hostos_assert_bugcheck(vm.os, 0xCE, ver_obs.addr[0], 0, ver_obs.addr[1], 0);
+	vm_destroy(&vm);
+	/* Ended by the time the run is over: nothing. */
+	assert_int_equal(sweep(sw_thread, HOSTOS_VERIFY_STANDARD, 0), 0);
+	vm_destroy(&vm);
+}
+
 /* Not left behind but freed with the pool holding them. */
 static void test_freed_with_pool(void **state)
 {
@@ -211,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_all),
 		cmocka_unit_test(test_freed_with_pool),
+		cmocka_unit_test(test_thread),
 	};
 
 	return cmocka_run_group_tests_name("hostos:sweep", tests, NULL, NULL);

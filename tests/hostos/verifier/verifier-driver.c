@@ -720,3 +720,29 @@ void pf_dpc(void *arg)
 	ExFreePoolWithTag(block, 'cpDT');
 	ver_obs.done = 1;
 }
+
+/* A system thread that waits a second: still running at 1 ms. */
+static VOID sleeper(PVOID Context)
+{
+	LARGE_INTEGER d;
+
+	UNREFERENCED_PARAMETER(Context);
+	d.QuadPart = -10000000LL;
+	KeDelayExecutionThread(KernelMode, FALSE, &d);
+	PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+void sw_thread(void *arg)
+{
+	HANDLE h;
+	NTSTATUS st;
+
+	UNREFERENCED_PARAMETER(arg);
+	st = PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, sleeper, NULL);
+	ver_obs.status = st;
+	ver_obs.addr[0] = (uintptr_t)h;
+	ver_obs.addr[1] = (uintptr_t)sleeper;
+	if (NT_SUCCESS(st))
+		ZwClose(h);
+	ver_obs.done = 1;
+}

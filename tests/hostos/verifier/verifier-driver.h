@@ -55,6 +55,7 @@ void sw_lookaside(void *arg);
 void sw_mapping(void *arg);
 void sw_pool(void *arg);
 void sw_all(void *arg);
+void sw_thread(void *arg);
 /* Started as a device's start routine: connects the line, keeps it. */
 long sw_connect(void *pdo, void *raw, void *translated);
 
