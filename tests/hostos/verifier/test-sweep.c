@@ -187,6 +187,31 @@ static void test_thread(void **state)
 	vm_destroy(&vm);
 }
 
+/* The sweep called from a host OS thread (driver code unloaded, then the
+ * harness's check in the same thread): the bug check ends that thread. */
+static int after_sweep;
+
+static void unload_then_sweep(void *arg)
+{
+	(void)arg;
+	sw_lookaside(NULL);
+	hostos_unload_sweep(vm.os, &rep);
+	after_sweep = 1;
+}
+
+static void test_from_thread(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_init(&vm, NULL), 0);
+	after_sweep = 0;
+	vm_run(&vm, unload_then_sweep, NULL, 0);
+	hostos_assert_bugcheck(vm.os, 0xCE, ver_obs.addr[0], 0, 0, 0);
+	assert_string_equal(hostos_last_bugcheck(vm.os)->thread, "scenario");
+	assert_int_equal(after_sweep, 0);
+	assert_int_equal(rep.count, 1);
+	vm_destroy(&vm);
+}
+
 /* Not left behind but freed with the pool holding them. */
 static void test_freed_with_pool(void **state)
 {
@@ -226,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_all),
 		cmocka_unit_test(test_freed_with_pool),
 		cmocka_unit_test(test_thread),
+		cmocka_unit_test(test_from_thread),
 	};
 
 	return cmocka_run_group_tests_name("hostos:sweep", tests, NULL, NULL);
