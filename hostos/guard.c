@@ -113,10 +113,11 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	case HOSTOS_FAULT_RETRY:
 		return;
 	case HOSTOS_FAULT_BUGCHECK:
-		/* Continue in hostos_guard_raise() as if called, below
-		 * the red zone of the faulting frame; that frame is never
-		 * returned to. */
-		sp = ((uintptr_t)g[REG_RSP] - 512) & ~(uintptr_t)15;
+		/* Continue in hostos_guard_raise() as if called, on the
+		 * faulting frame's red zone (that frame is never returned
+		 * to; staying within 128 bytes of the stack pointer keeps
+		 * valgrind's view of the stack right). */
+		sp = ((uintptr_t)g[REG_RSP] - 64) & ~(uintptr_t)15;
 		g[REG_RSP] = (greg_t)(sp - 8);
 		g[REG_RIP] = (greg_t)(uintptr_t)hostos_guard_raise;
 		return;

@@ -11,6 +11,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifdef PCISIM_HAVE_VALGRIND_H
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_DEFINED(a, n) ((void)(a), (void)(n))
+#endif
+
 #include "hostos/guard-internal.h"
 #include "hostos/mmio-internal.h"
 #include "hostos/mmio.h"
@@ -99,6 +105,9 @@ static PVOID map(struct hostos_thread *t, uint64_t pa, size_t bytes, const char 
 	base = mmap(NULL, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return NULL;
+	/* Under valgrind: let the access reach the processor, whose fault is
+	 * the report (memcheck would call it an error first). */
+	VALGRIND_MAKE_MEM_DEFINED(base, reserved);
 	m->maps[m->n++] = (struct mmio_map){ (uintptr_t)base + off, base, bytes, reserved, pa,
 					     true };
 	return (uint8_t *)base + off;
