@@ -26,6 +26,7 @@
 #define SHARED_MAX_PAGES 64u        /* larger blocks get an arena of their own */
 #define NONE UINT32_MAX
 #define SPECIAL (UINT32_MAX - 1)    /* a record's arena: Special Pool's */
+#define SLACK_BYTE 0x6Bu            /* a block's last 16-byte unit, past its end */
 
 struct pool_arena {
 	uint8_t *va;
@@ -648,6 +649,8 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 		paged_open(p);
 	va = p->arenas[arena].va + unit * UNIT;
 	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
+	/* Pool Tracking checks at free that nothing wrote past the end. */
+	memset(va + bytes, SLACK_BYTE, (bytes + UNIT - 1) / UNIT * UNIT - bytes);
 record:
 	ri = rec_for(p, (uintptr_t)va);
 	if (ri == NONE) {
@@ -713,6 +716,23 @@ static void objects_check(struct hostos_thread *t, const struct pool_rec *r, con
 				(unsigned long long)r->va, (unsigned long long)obj);
 }
 
+/* Pool Tracking: a write past the end, within the block's last 16-byte
+ * unit, found at free (0xC4/0x51: P2 the block, P3 the first byte
+ * written past the end, P4 the bytes charged). */
+static void slack_check(struct hostos_thread *t, const struct pool_rec *r, const char *routine)
+{
+	const uint8_t *b = (const uint8_t *)r->va;
+
+	if (!(t->os->cfg.verifier & HOSTOS_VERIFY_POOL_TRACKING))
+		return;
+	for (size_t i = r->bytes; i < r->units * UNIT; i++)
+		if (b[i] != SLACK_BYTE)
+			hostos_bugcheck(t, 0xC4, 0x51, r->va, r->va + i, r->units * UNIT,
+					"%s of 0x%llx: the byte at +%zu, past the %zu bytes allocated, "
+					"was written",
+					routine, (unsigned long long)r->va, i, r->bytes);
+}
+
 static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool check_tag,
 		      const char *routine)
 {
@@ -753,6 +773,7 @@ static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool che
 	} else {
 		if (p->arenas[r->arena].paged)
 			paged_open(p);
+		slack_check(t, r, routine);
 		memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
 	}
 	r->live = false;

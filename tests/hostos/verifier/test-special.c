@@ -163,6 +163,24 @@ static void test_mmio_after_unmap(void **state)
 	vm_destroy(&vm);
 }
 
+/* Without Special Pool, Pool Tracking finds a write past the end within
+ * the block's last 16-byte unit when the block is freed. */
+static void test_tracking_overrun(void **state)
+{
+	struct hostos_config c;
+
+	(void)state;
+	run(pt_overrun, HOSTOS_SPECIAL_POOL_OFF, false);
+	hostos_assert_bugcheck(vm.os, 0xC4, 0x51, ver_obs.addr[0], ver_obs.addr[0] + 101, 112);
+	vm_destroy(&vm);
+	hostos_config_default(&c);
+	c.verifier &= ~HOSTOS_VERIFY_POOL_TRACKING;
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, pt_overrun, NULL, 0);
+	hostos_assert_no_bugcheck(vm.os);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_paged_at_dispatch),
 		cmocka_unit_test(test_mmio_plain_access),
 		cmocka_unit_test(test_mmio_after_unmap),
+		cmocka_unit_test(test_tracking_overrun),
 	};
 
 	return cmocka_run_group_tests_name("hostos:special", tests, NULL, NULL);

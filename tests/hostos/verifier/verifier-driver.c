@@ -746,3 +746,18 @@ void sw_thread(void *arg)
 		ZwClose(h);
 	ver_obs.done = 1;
 }
+
+/* Pool Tracking: a write just past the end, inside the last 16-byte unit. */
+void pt_overrun(void *arg)
+{
+	PUCHAR p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 100, TAG);
+	if (!p)
+		return;
+	ver_obs.addr[0] = (uintptr_t)p;
+	p[101] = 0;
+	ExFreePoolWithTag(p, TAG);
+	ver_obs.done = 1;
+}

@@ -81,5 +81,7 @@ void mm_after_unmap(void *arg);
  * importance DPC (at +32). */
 void pf_timer(void *arg);
 void pf_dpc(void *arg);
+/* Writes one byte past a 100-byte block (inside its last unit), frees. */
+void pt_overrun(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_VERIFIER_DRIVER_H */
