@@ -696,11 +696,8 @@ static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va)
  * run them from freed memory. */
 static void objects_check(struct hostos_thread *t, const struct pool_rec *r, const char *routine)
 {
-	uintptr_t obj;
+	uintptr_t obj = hostos_timer_within(t->os, r->va, r->bytes);
 
-	if (!t->os->sync)
-		return;
-	obj = hostos_timer_within(t->os, r->va, r->bytes);
 	if (obj && verified(t->os))
 		hostos_bugcheck(t, 0xC4, 0x15, obj, r->type, r->va,
 				"%s of 0x%llx, which holds the armed timer 0x%llx", routine,
