@@ -14,8 +14,9 @@
 
 struct hostos_fault;
 
-/* The slow part: count, record the site, decide. */
-bool hostos_fault_hit(struct hostos_fault *f, enum hostos_fault_kind kind, const void *site);
+/* The slow part: count, record the site, decide (Low Resources
+ * Simulation included). */
+bool hostos_fault_hit(struct hostos *os, enum hostos_fault_kind kind, const void *site);
 
 /*
  * hostos_fault_check() - whether the allocation of @kind that the code at
@@ -25,7 +26,8 @@ bool hostos_fault_hit(struct hostos_fault *f, enum hostos_fault_kind kind, const
 static inline bool hostos_fault_check(struct hostos *os, enum hostos_fault_kind kind,
 				      const void *site)
 {
-	return os->fault && hostos_fault_hit(os->fault, kind, site);
+	return (os->fault || (os->cfg.verifier & HOSTOS_VERIFY_LOW_RESOURCES)) &&
+	       hostos_fault_hit(os, kind, site);
 }
 
 /*

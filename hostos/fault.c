@@ -24,6 +24,7 @@ struct hostos_fault_plan {
 
 struct hostos_fault {
 	struct hostos_fault_stats st;
+	struct sim_rng low;                  /* Low Resources Simulation's draws */
 	struct site_list sites;
 	uint64_t nth_left[HOSTOS_FAULT_KINDS]; /* countdown; 0: none */
 	const void *site_target[HOSTOS_FAULT_KINDS];
@@ -43,9 +44,23 @@ const char *hostos_fault_kind_name(enum hostos_fault_kind kind)
 
 static struct hostos_fault *state(struct hostos *os)
 {
-	if (!os->fault)
+	if (!os->fault) {
 		os->fault = calloc(1, sizeof(*os->fault));
+		/* Its own stream: its draws never change the schedule's. */
+		if (os->fault)
+			sim_rng_derive(&os->fault->low, os->cfg.seed, "hostos-low-resources");
+	}
 	return os->fault;
+}
+
+/* Low Resources Simulation: a random failure, past the delay. */
+static bool low_resources(struct hostos *os, struct hostos_fault *f)
+{
+	const struct hostos_config *c = &os->cfg;
+
+	if (!(c->verifier & HOSTOS_VERIFY_LOW_RESOURCES) || sim_now(os->k) < c->low_resources_delay_ps)
+		return false;
+	return sim_rng_below(&f->low, 10000) < c->low_resources_per_10000;
 }
 
 void hostos_fault_destroy(struct hostos *os)
@@ -77,11 +92,17 @@ static struct hostos_fault_site *site_of(struct site_list *l, enum hostos_fault_
 	return &l->v[l->n++];
 }
 
-bool hostos_fault_hit(struct hostos_fault *f, enum hostos_fault_kind kind, const void *site)
+bool hostos_fault_hit(struct hostos *os, enum hostos_fault_kind kind, const void *site)
 {
-	struct hostos_fault_site *s = site_of(&f->sites, kind, site);
-	struct hostos_fault_plan *p = f->plan;
+	struct hostos_fault *f = state(os);
+	struct hostos_fault_site *s;
+	struct hostos_fault_plan *p;
 	bool fail = false;
+
+	if (!f)
+		return false;
+	s = site_of(&f->sites, kind, site);
+	p = f->plan;
 
 	f->st.attempts[kind]++;
 	if (s)
@@ -103,6 +124,8 @@ bool hostos_fault_hit(struct hostos_fault *f, enum hostos_fault_kind kind, const
 			fail = true;
 		}
 	}
+	if (!fail && low_resources(os, f))
+		fail = true;
 	if (fail)
 		f->st.injected[kind]++;
 	return fail;

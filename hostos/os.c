@@ -45,6 +45,7 @@ void hostos_config_default(struct hostos_config *cfg)
 	cfg->storm_passes = 1000;
 	cfg->eoi_delay_ps = SIM_US(1);
 	cfg->interrupt_messages_max = 2048;
+	cfg->low_resources_per_10000 = 600;
 }
 
 /* ---- the current thread ---- */

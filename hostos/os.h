@@ -165,6 +165,15 @@ struct hostos_config {
 	 * memory locked by an MDL must stay accessible; MmProbeAndLockPages
 	 * does not exempt it yet). */
 	bool paged_guard;
+	/** Low Resources Simulation (HOSTOS_VERIFY_LOW_RESOURCES in
+	 * @verifier): each allocation fault injection covers (hostos/fault.h)
+	 * fails with this probability in 10 000; 600 (6 %) by default, as
+	 * verifier.exe's. */
+	unsigned low_resources_per_10000;
+	/** ...but none before this simulated time since boot (verifier.exe
+	 * waits 8 minutes of uptime; 0 by default here, where a run starts
+	 * with the driver). */
+	sim_time_t low_resources_delay_ps;
 };
 
 /** hostos_config_default() - one CPU, the standard verifier set, not

@@ -168,6 +168,63 @@ static void test_map_registers(void **state)
 	vm_destroy(&vm);
 }
 
+/* Low Resources Simulation (verifier bit 0x4): random failures, from the
+ * instance's own stream (the same seed, the same failures), after the
+ * delay. */
+static long low_run(unsigned per_10000, uint64_t seed, sim_time_t delay_ps,
+		    struct hostos_fault_stats *st)
+{
+	struct hostos_config c;
+	long status;
+
+	hostos_config_default(&c);
+	c.verifier |= HOSTOS_VERIFY_LOW_RESOURCES;
+	c.low_resources_per_10000 = per_10000;
+	c.low_resources_delay_ps = delay_ps;
+	c.seed = seed;
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, fi_start_stop, NULL, 0);
+	hostos_assert_no_bugcheck(vm.os);
+	assert_true(ver_obs.done);
+	assert_int_equal(hostos_unload_sweep(vm.os, NULL), 0);
+	hostos_fault_stats(vm.os, st);
+	status = ver_obs.status;
+	vm_destroy(&vm);
+	return status;
+}
+
+static void test_low_resources(void **state)
+{
+	struct hostos_fault_stats st, st2;
+	unsigned failed = 0;
+
+	(void)state;
+	assert_int_equal(low_run(10000, 0, 0, &st), STATUS_INSUFFICIENT_RESOURCES);
+	assert_int_equal(st.attempts[HOSTOS_FAULT_POOL], 1);
+	assert_int_equal(st.injected[HOSTOS_FAULT_POOL], 1);
+	/* The delay: nothing fails before it. */
+	assert_int_equal(low_run(10000, 0, SIM_MS(1), &st), 0);
+	assert_int_equal(st.injected[HOSTOS_FAULT_POOL], 0);
+	/* Half the allocations: some seeds fail, some do not, each the same
+	 * way every time. */
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		long a = low_run(5000, seed, 0, &st);
+
+		assert_int_equal(low_run(5000, seed, 0, &st2), a);
+		assert_int_equal(st.injected[HOSTOS_FAULT_POOL], st2.injected[HOSTOS_FAULT_POOL]);
+		failed += a != 0;
+	}
+	assert_true(failed > 0 && failed < 20);
+	/* The default probability is verifier.exe's 6 %. */
+	{
+		struct hostos_config c;
+
+		hostos_config_default(&c);
+		assert_int_equal(c.low_resources_per_10000, 600);
+		assert_false(c.verifier & HOSTOS_VERIFY_LOW_RESOURCES);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_every_site_handled),
 		cmocka_unit_test(test_leak_found_and_replayed),
 		cmocka_unit_test(test_map_registers),
+		cmocka_unit_test(test_low_resources),
 	};
 
 	return cmocka_run_group_tests_name("hostos:fault", tests, NULL, NULL);
