@@ -442,6 +442,9 @@ enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
 	if (!p)
 		return HOSTOS_FAULT_NOT_OURS;
 	if (p->paged_guard && in_paged_arena(p, fi->addr)) {
+		/* Open already: not a fault of ours (retrying would loop). */
+		if (t->os->paged_open)
+			return HOSTOS_FAULT_NOT_OURS;
 		if (t->cpu->irql < HOSTOS_DISPATCH) {
 			paged_open(p);
 			return HOSTOS_FAULT_RETRY;
