@@ -60,6 +60,8 @@ static const struct {
 	{ 0xA55E0002, "WAIT_DEADLOCK" },    /* the mock's: hostos/wait.c */
 	{ 0xA55E0003, "ISR_FALSE_CLAIM" },  /* the mock's: hostos/interrupt.c */
 	{ 0xA55E0004, "ISR_MISSED" },       /* the mock's: hostos/interrupt.c */
+	{ 0xA55E0005, "UNLOAD_LEFTOVER" },  /* the mock's: hostos/sweep.c */
+	{ 0xA55E0006, "MMIO_PLAIN_ACCESS" }, /* the mock's: hostos/mmio.c */
 };
 
 const char *hostos_bugcheck_name(uint32_t code)

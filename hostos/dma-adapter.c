@@ -12,6 +12,7 @@
 
 #include "bus/hostmem.h"
 #include "dma/iommu.h"
+#include "hostos/fault-internal.h"
 #include "hostos/interrupt-internal.h"
 #include "hostos/pool-internal.h"
 
@@ -297,6 +298,8 @@ static PVOID NTAPI allocate_common_buffer(PDMA_ADAPTER a, ULONG Length,
 
 	(void)CacheEnabled; /* x64 DMA is cache-coherent: always cached */
 	hostos_dma_irql_eq(t, HOSTOS_PASSIVE, "AllocateCommonBuffer");
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_COMMON_BUFFER, __builtin_return_address(0)))
+		return NULL;
 	return common_alloc(t, ad, Length, LogicalAddress, ad->limit);
 }
 
@@ -312,6 +315,8 @@ static PVOID NTAPI allocate_common_buffer_ex(PDMA_ADAPTER a, PPHYSICAL_ADDRESS M
 	(void)CacheEnabled;
 	(void)PreferredNode; /* one NUMA node */
 	hostos_dma_irql_eq(t, HOSTOS_PASSIVE, "AllocateCommonBufferEx");
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_COMMON_BUFFER, __builtin_return_address(0)))
+		return NULL;
 	if (MaximumAddress && (uint64_t)MaximumAddress->QuadPart < limit)
 		limit = (uint64_t)MaximumAddress->QuadPart;
 	return common_alloc(t, ad, Length, LogicalAddress, limit);
@@ -588,7 +593,8 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 		ad->addr_bits = dd->Dma64BitAddresses ? 64 : 32;
 	ad->limit = ad->addr_bits >= 64 ? UINT64_MAX : (UINT64_C(1) << ad->addr_bits) - 1;
 	ad->scatter_gather = dd->ScatterGather != FALSE;
-	ad->max_regs = BYTES_TO_PAGES(dd->MaximumLength) + 1;
+	/* what the transfer needs, or fewer when the harness asked so */
+	ad->max_regs = hostos_fault_map_registers(t->os, BYTES_TO_PAGES(dd->MaximumLength) + 1);
 	ad->site = __builtin_return_address(0);
 	ad->ops = ops_template;
 	if (dd->Version < DEVICE_DESCRIPTION_VERSION2)

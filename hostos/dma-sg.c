@@ -21,6 +21,7 @@
 
 #include "bus/hostmem.h"
 #include "dma/iommu.h"
+#include "hostos/fault-internal.h"
 #include "hostos/pool-internal.h"
 
 /* ---- moving bytes between frames (bounce) ---- */
@@ -285,10 +286,11 @@ static size_t list_bytes(uint32_t elements)
 	       (elements ? elements - 1 : 0) * sizeof(SCATTER_GATHER_ELEMENT);
 }
 
-/* The common part of Get and Build: the list, registered, or a status. */
+/* The common part of Get and Build: the list, registered, or a status.
+ * @site: the driver's call, for fault injection of its map registers. */
 static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL mdl, PVOID va,
 			ULONG len, BOOLEAN write, PVOID buf, ULONG buf_len, const char *routine,
-			struct hostos_sg **out)
+			const void *site, struct hostos_sg **out)
 {
 	struct hostos_sg *s;
 	NTSTATUS st;
@@ -300,7 +302,7 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 	n = cut(t, ad, mdl, (uintptr_t)va, len, routine, &st);
 	if (n == 0)
 		return st;
-	if (n > ad->max_regs)
+	if (n > ad->max_regs || hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, site))
 		return STATUS_INSUFFICIENT_RESOURCES;
 	if (buf && buf_len < list_bytes(n))
 		return STATUS_BUFFER_TOO_SMALL;
@@ -347,7 +349,7 @@ NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL m
 	NTSTATUS st;
 
 	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, NULL, 0,
-		     "GetScatterGatherList", &s);
+		     "GetScatterGatherList", __builtin_return_address(0), &s);
 	if (st == STATUS_SUCCESS && routine)
 		call_list_control(t, routine, dev, s->list, ctx);
 	return st;
@@ -365,7 +367,7 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
 	if (!buf)
 		return STATUS_INVALID_PARAMETER;
 	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, buf, buf_len,
-		     "BuildScatterGatherList", &s);
+		     "BuildScatterGatherList", __builtin_return_address(0), &s);
 	if (st == STATUS_SUCCESS && routine)
 		call_list_control(t, routine, dev, s->list, ctx);
 	return st;
@@ -422,7 +424,7 @@ NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVO
 	if (irql < HOSTOS_DISPATCH)
 		hostos_raise(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
 	st = sg_make(t, ad, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write, NULL,
-		     0, "GetScatterGatherListEx", &s);
+		     0, "GetScatterGatherListEx", __builtin_return_address(0), &s);
 	if (st == STATUS_SUCCESS) {
 		if (routine)
 			call_list_control(t, routine, dev, s->list, context);
@@ -612,6 +614,8 @@ NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJEC
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "AllocateAdapterChannel");
 	if (!routine)
 		return STATUS_INVALID_PARAMETER;
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, __builtin_return_address(0)))
+		return STATUS_INSUFFICIENT_RESOURCES;
 	if (n > ad->max_regs) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x15, n, ad->max_regs, 0,

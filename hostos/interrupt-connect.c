@@ -5,6 +5,7 @@
  * KeSynchronizeExecution, as edges over hostos/interrupt.c.
  */
 #include "hostos/interrupt-internal.h"
+#include "hostos/sweep-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -412,4 +413,28 @@ BOOLEAN KeSynchronizeExecution(PKINTERRUPT Interrupt, PKSYNCHRONIZE_ROUTINE Sync
 			    "KeSynchronizeExecution");
 	hostos_lower(t, old, "KeSynchronizeExecution");
 	return r;
+}
+
+/* ---- the unload sweep (hostos/sweep.h): interrupts still connected ---- */
+
+void hostos_intr_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	/* Objects are linked newest first: report them in connection order. */
+	const struct _KINTERRUPT *v[256];
+	unsigned n = 0;
+
+	for (const struct _KINTERRUPT *o = os->intr ? os->intr->objects : NULL; o; o = o->all_next)
+		if (o->connected && n < 256)
+			v[n++] = o;
+	while (n--) {
+		const struct _KINTERRUPT *o = v[n];
+		const void *isr = o->isr ? (const void *)(uintptr_t)o->isr
+					 : (const void *)(uintptr_t)o->msg_isr;
+
+		hostos_sweep_add(sw, HOSTOS_LEFT_INTERRUPT, (uint64_t)(uintptr_t)o,
+				 HOSTOS_UNLOAD_LEFTOVER, 1, (uint64_t)(uintptr_t)o,
+				 (uint64_t)(uintptr_t)isr, o->vector,
+				 "interrupt object 0x%llx (ISR %p, vector 0x%X) still connected",
+				 (unsigned long long)(uintptr_t)o, isr, o->vector);
+	}
 }

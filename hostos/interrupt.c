@@ -412,8 +412,10 @@ static void dispatch(struct hostos_thread *t, struct hostos_intr *in, unsigned v
 	const struct _KINTERRUPT *claim;
 
 	cpu->irql = vc->irql;
-	if (old < HOSTOS_DISPATCH)
+	if (old < HOSTOS_DISPATCH) {
 		cpu->dispatch_since_ps = sim_now(t->os->k);
+		hostos_raised_to_dispatch(t->os);
+	}
 	in->st.dispatches++;
 	if (!vc->edge)
 		storm_check(t, vc, v);

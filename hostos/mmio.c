@@ -11,9 +11,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifdef PCISIM_HAVE_VALGRIND_H
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_DEFINED(a, n) ((void)(a), (void)(n))
+#endif
+
+#include "hostos/guard-internal.h"
 #include "hostos/mmio-internal.h"
 #include "hostos/mmio.h"
 #include "hostos/os-internal.h"
+#include "hostos/sweep-internal.h"
 
 #define PAGE 4096u
 
@@ -56,7 +64,7 @@ void hostos_mmio_destroy(struct hostos *os)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n; i++)
-		if (m->maps[i].live)
+		if (m->maps[i].base)
 			munmap(m->maps[i].base, m->maps[i].reserved);
 	free(m->maps);
 	free(m);
@@ -90,11 +98,16 @@ static PVOID map(struct hostos_thread *t, uint64_t pa, size_t bytes, const char 
 		m->maps = v;
 		m->cap = cap;
 	}
-	/* Inaccessible: only the register routines may touch it. */
+	/* Inaccessible: only the register routines may touch it; a plain
+	 * dereference is reported (hostos_mmio_fault()). */
+	(void)hostos_guard_install();
 	reserved = (off + bytes + PAGE - 1) / PAGE * PAGE;
 	base = mmap(NULL, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return NULL;
+	/* Under valgrind: let the access reach the processor, whose fault is
+	 * the report (memcheck would call it an error first). */
+	VALGRIND_MAKE_MEM_DEFINED(base, reserved);
 	m->maps[m->n++] = (struct mmio_map){ (uintptr_t)base + off, base, bytes, reserved, pa,
 					     true };
 	return (uint8_t *)base + off;
@@ -119,6 +132,26 @@ PVOID MmMapIoSpaceEx(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes, ULO
 	return map(t, (uint64_t)PhysicalAddress.QuadPart, NumberOfBytes, "MmMapIoSpaceEx");
 }
 
+/* Unmapped ranges kept reserved at most (oldest released first): each is
+ * a kernel mapping, and a process has a limited number. */
+#define DEAD_KEPT 64u
+
+static void retire(struct hostos_mmio *m)
+{
+	size_t dead = 0, oldest = SIZE_MAX;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->maps[i].live && m->maps[i].base) {
+			dead++;
+			if (oldest == SIZE_MAX)
+				oldest = i;
+		}
+	if (dead > DEAD_KEPT) {
+		munmap(m->maps[oldest].base, m->maps[oldest].reserved);
+		m->maps[oldest].base = NULL;
+	}
+}
+
 VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 {
 	struct hostos_thread *t = hostos_self("MmUnmapIoSpace");
@@ -139,8 +172,10 @@ VOID MmUnmapIoSpace(PVOID BaseAddress, SIZE_T NumberOfBytes)
 				    "MmUnmapIoSpace of %llu bytes; the mapping has %llu (pass the "
 				    "same count)",
 				    (unsigned long long)NumberOfBytes, (unsigned long long)p->bytes);
-		munmap(p->base, p->reserved);
+		/* The range stays reserved (inaccessible) for a while, so a
+		 * plain access after the unmap is 0x50, not a stray fault. */
 		p->live = false;
+		retire(m);
 		hostos_sched_point(t);
 		return;
 	}
@@ -338,3 +373,52 @@ VOID WRITE_PORT_ULONG(PULONG Port, ULONG Value)
 PORT_BUFFER(UCHAR, UCHAR, 1)
 PORT_BUFFER(USHORT, USHORT, 2)
 PORT_BUFFER(ULONG, ULONG, 4)
+
+/* ---- the unload sweep (hostos/sweep.h): mappings still mapped ---- */
+
+void hostos_mmio_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const struct hostos_mmio *m = os->mmio;
+
+	for (size_t i = 0; m && i < m->n; i++)
+		if (m->maps[i].live)
+			hostos_sweep_add(sw, HOSTOS_LEFT_MAPPING, m->maps[i].va,
+					 HOSTOS_UNLOAD_LEFTOVER, 2, m->maps[i].va, m->maps[i].pa,
+					 m->maps[i].bytes,
+					 "MmMapIoSpace mapping 0x%llx of 0x%llx (%zu bytes) still mapped",
+					 (unsigned long long)m->maps[i].va,
+					 (unsigned long long)m->maps[i].pa, m->maps[i].bytes);
+}
+
+/* ---- a plain dereference of a mapping (hostos/guard.c asks) ---- */
+
+enum hostos_fault_verdict hostos_mmio_fault(struct hostos_thread *t,
+					    const struct hostos_fault_info *fi)
+{
+	const struct hostos_mmio *m = t->os->mmio;
+
+	for (size_t i = 0; m && i < m->n; i++) {
+		const struct mmio_map *mp = &m->maps[i];
+		uintptr_t base = (uintptr_t)mp->base;
+
+		if (mp->base && !mp->live && fi->addr >= base && fi->addr - base < mp->reserved) {
+			/* After MmUnmapIoSpace: an invalid address, as the
+			 * register routines report it. */
+			t->os->fault_pending.code = 0x50;
+			t->os->fault_pending.p[0] = fi->addr;
+			t->os->fault_pending.p[1] = fi->write ? 2 : 0;
+			t->os->fault_pending.p[2] = fi->ip;
+			t->os->fault_pending.p[3] = 0;
+			return HOSTOS_FAULT_BUGCHECK;
+		}
+		if (mp->live && fi->addr >= base && fi->addr - base < mp->reserved) {
+			t->os->fault_pending.code = HOSTOS_MMIO_PLAIN_ACCESS;
+			t->os->fault_pending.p[0] = fi->addr;
+			t->os->fault_pending.p[1] = fi->write;
+			t->os->fault_pending.p[2] = fi->ip;
+			t->os->fault_pending.p[3] = mp->pa - (mp->va - base) + (fi->addr - base);
+			return HOSTOS_FAULT_BUGCHECK;
+		}
+	}
+	return HOSTOS_FAULT_NOT_OURS;
+}

@@ -43,4 +43,10 @@ struct hostos_bus_ops {
  */
 int hostos_attach_bus(struct hostos *os, const struct hostos_bus_ops *ops, void *opaque);
 
+/** The mock's stop code for a plain dereference of a pointer MmMapIoSpace
+ * returned (not through the READ_/WRITE_REGISTER_* routines; spec §6.2,
+ * mock-only): P1 the address, P2 0 read / 1 write, P3 the instruction,
+ * P4 the bus address it maps. */
+#define HOSTOS_MMIO_PLAIN_ACCESS 0xA55E0006u
+
 #endif /* PCISIM_HOSTOS_MMIO_H */

@@ -167,6 +167,13 @@ struct hostos {
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 	struct hostos_io *io;            /* the I/O manager (hostos/io-*.c), lazily */
 	struct hostos_dma *dma;          /* MDLs and DMA (hostos/mdl.c, dma-*.c), lazily */
+	struct hostos_fault *fault;      /* fault.c; NULL until a hostos_fault_* call */
+	struct hostos_lookaside *lookaside; /* lookaside.c; lazily */
+	bool paged_open;                 /* pool.c: the guarded paged pool is accessible */
+	struct {                         /* guard.c: what a page fault left to raise */
+		uint32_t code;
+		uint64_t p[4];
+	} fault_pending;
 };
 
 /* ---- os.c ---- */
@@ -190,6 +197,16 @@ static inline struct hostos_cpu *hostos_cpu_of(struct hostos_thread *t)
  */
 _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t p1, uint64_t p2,
 			       uint64_t p3, uint64_t p4, const char *what, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/*
+ * Stop the machine with a bug check found outside any host OS thread (the
+ * harness's unload sweep): recorded as on CPU 0 in the "harness" context;
+ * the kernel halts (its next run returns at once). Does nothing when the
+ * machine stopped already.
+ */
+void hostos_bugcheck_outside(struct hostos *os, uint32_t code, uint64_t p1, uint64_t p2,
+			     uint64_t p3, uint64_t p4, const char *what, ...)
 	__attribute__((format(printf, 7, 8)));
 
 /* A warning through the kernel's report function, counted. */
@@ -218,6 +235,15 @@ void hostos_frame_leave(struct hostos_thread *t, struct hostos_frame *f);
 
 /* Time accounting at DISPATCH_LEVEL and above, around IRQL changes. */
 void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to);
+
+/* Force IRQL Checking (hostos/pool.c): a CPU went to DISPATCH_LEVEL or
+ * above, so guarded paged pool becomes inaccessible again. */
+void hostos_pool_paged_close(struct hostos *os);
+static inline void hostos_raised_to_dispatch(struct hostos *os)
+{
+	if (os->paged_open)
+		hostos_pool_paged_close(os);
+}
 
 /* ---- irql.c ---- */
 

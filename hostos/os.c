@@ -8,6 +8,7 @@
 #include "hostos/mmio-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/dma-internal.h"
+#include "hostos/fault-internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ void hostos_config_default(struct hostos_config *cfg)
 	cfg->storm_passes = 1000;
 	cfg->eoi_delay_ps = SIM_US(1);
 	cfg->interrupt_messages_max = 2048;
+	cfg->low_resources_per_10000 = 600;
 }
 
 /* ---- the current thread ---- */
@@ -82,6 +84,10 @@ struct hostos_thread *hostos_self(const char *routine)
 static void running_is(struct hostos_thread *t, struct hostos_thread *who)
 {
 	atomic_store_explicit(&t->os->running, who, memory_order_relaxed);
+	/* Resumed at DISPATCH_LEVEL or above while another CPU opened the
+	 * guarded paged pool: close it for this one. */
+	if (who && t->cpu->irql >= HOSTOS_DISPATCH)
+		hostos_raised_to_dispatch(t->os);
 }
 
 /* ---- reports ---- */
@@ -163,6 +169,35 @@ _Noreturn void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t 
 	running_is(t, NULL);
 	sim_halt(os->k, (int)code);
 	abort();
+}
+
+void hostos_bugcheck_outside(struct hostos *os, uint32_t code, uint64_t p1, uint64_t p2,
+			     uint64_t p3, uint64_t p4, const char *what, ...)
+{
+	struct hostos_bugcheck *b = &os->bc;
+	va_list ap;
+
+	if (os->stopped)
+		return;
+	os->stopped = true;
+	memset(b, 0, sizeof(*b));
+	b->code = code;
+	b->name = hostos_bugcheck_name(code);
+	b->p[0] = p1;
+	b->p[1] = p2;
+	b->p[2] = p3;
+	b->p[3] = p4;
+	va_start(ap, what);
+	vsnprintf(b->what, sizeof(b->what), what, ap);
+	va_end(ap);
+	b->cpu = 0;
+	b->irql = os->cpus[0].irql;
+	b->context = "harness";
+	snprintf(b->thread, sizeof(b->thread), "(none)");
+	b->when_ps = sim_now(os->k);
+	bugcheck_text(b);
+	sim_report(os->k, SIM_SEV_ERROR, "hostos: bug check\n%s", b->report);
+	sim_halt(os->k, (int)code);
 }
 
 bool hostos_bugchecked(const struct hostos *os)
@@ -247,8 +282,10 @@ void hostos_irql_changed(struct hostos_thread *t, uint8_t from, uint8_t to)
 {
 	struct hostos_cpu *cpu = t->cpu;
 
-	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH)
+	if (from < HOSTOS_DISPATCH && to >= HOSTOS_DISPATCH) {
 		cpu->dispatch_since_ps = sim_now(t->os->k);
+		hostos_raised_to_dispatch(t->os);
+	}
 	/* Lowering unmasks: a pending interrupt above the new IRQL runs now. */
 	if (to < from && cpu->intr_top > to)
 		hostos_intr_run(t);
@@ -682,6 +719,8 @@ void hostos_destroy(struct hostos *os)
 	hostos_dma_destroy(os);
 	hostos_pool_destroy(os);
 	hostos_mmio_destroy(os);
+	hostos_lookaside_destroy(os);
+	hostos_fault_destroy(os);
 	free(os->cpu_track);
 	free(os);
 }

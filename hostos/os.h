@@ -80,6 +80,17 @@ enum hostos_dpc_mode {
 	HOSTOS_DPC_EAGER = 1,
 };
 
+/** Where Special Pool puts an allocation in its page (verifier.exe's
+ * "verify end" and "verify start"). */
+enum hostos_special_pool {
+	HOSTOS_SPECIAL_POOL_OFF = 0,
+	/** The block ends at the page's end (rounded to 16 bytes): an overrun
+	 * touches the next page. */
+	HOSTOS_SPECIAL_POOL_END = 1,
+	/** The block starts at the page: an underrun touches the page before. */
+	HOSTOS_SPECIAL_POOL_START = 2,
+};
+
 /**
  * struct hostos_config - an instance's settings; start from
  * hostos_config_default().
@@ -138,6 +149,31 @@ struct hostos_config {
 	 * request (capability and MessageNumberLimit) is larger gets exactly
 	 * one, as the PnP manager does. 2048 by default. */
 	unsigned interrupt_messages_max;
+	/* Pool verification (hostos/pool.h): */
+	/** Special Pool's guard pages, used only with
+	 * HOSTOS_VERIFY_SPECIAL_POOL in @verifier: each allocation of up to a
+	 * page gets a page of its own between inaccessible pages, so an
+	 * overrun (or, in START mode, an underrun) or a use after free stops
+	 * the driver at the access. HOSTOS_SPECIAL_POOL_OFF by default: it
+	 * costs two frames and an mprotect per allocation, and a read of
+	 * freed pool (which then faults) is a bug Windows only finds with it. */
+	enum hostos_special_pool special_pool;
+	/** Force IRQL Checking's inaccessible paged pool, used only with
+	 * HOSTOS_VERIFY_FORCE_IRQL in @verifier: paged pool is opened on a
+	 * fault below DISPATCH_LEVEL and closed when a CPU raises to it, so a
+	 * touch at DISPATCH_LEVEL or above is 0xD1. False by default (paged
+	 * memory locked by an MDL must stay accessible; MmProbeAndLockPages
+	 * does not exempt it yet). */
+	bool paged_guard;
+	/** Low Resources Simulation (HOSTOS_VERIFY_LOW_RESOURCES in
+	 * @verifier): each allocation fault injection covers (hostos/fault.h)
+	 * fails with this probability in 10 000; 600 (6 %) by default, as
+	 * verifier.exe's. */
+	unsigned low_resources_per_10000;
+	/** ...but none before this simulated time since boot (verifier.exe
+	 * waits 8 minutes of uptime; 0 by default here, where a run starts
+	 * with the driver). */
+	sim_time_t low_resources_delay_ps;
 };
 
 /** hostos_config_default() - one CPU, the standard verifier set, not

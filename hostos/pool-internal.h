@@ -1,6 +1,6 @@
 /*
- * hostos/pool-internal.h - what the core and the other parts of hostos/
- * need of the pool (hostos/pool.c). Not installed.
+ * hostos/pool-internal.h - what the core, the lookaside lists, the unload
+ * sweep, MDLs and DMA need of the pool (hostos/pool.c). Not installed.
  */
 #ifndef PCISIM_HOSTOS_POOL_INTERNAL_H
 #define PCISIM_HOSTOS_POOL_INTERNAL_H
@@ -11,6 +11,7 @@
 
 struct hostos;
 struct bus_mem;
+struct hostos_thread;
 
 /* Unmap and free every arena; after every thread is gone. */
 void hostos_pool_destroy(struct hostos *os);
@@ -27,5 +28,46 @@ struct bus_mem *hostos_pool_mem(const struct hostos *os);
  */
 bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint64_t *frames,
 		      int *pool_type);
+/* An allocation on a driver's behalf, as ExAllocatePoolWithTag with the
+ * same checks (IRQL, size, tag) and fault injection, recorded as made by
+ * @site; uninitialised (the fresh byte). NULL when it fails. */
+void *hostos_pool_alloc_at(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			   const void *site, const char *routine);
+
+/* ExFreePool of @p on a driver's behalf, with its checks. */
+void hostos_pool_free_at(struct hostos_thread *t, void *p, const char *routine);
+
+/* The allocation checks of ExAllocatePoolWithTag (IRQL, zero bytes,
+ * must-succeed) and the IRQL check of a free of @va from pool @type. */
+void hostos_pool_alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			      const char *routine);
+void hostos_pool_free_irql_check(struct hostos_thread *t, unsigned type, uintptr_t va,
+				 const char *routine);
+
+/* The bad-free report of an address no allocation returned (0xC4/0x10 or
+ * 0xC2/0x99) and of a block freed already (0xC4/0x13 or 0xC2/0x07). */
+_Noreturn void hostos_pool_bad_free(struct hostos_thread *t, uintptr_t va, const char *routine);
+_Noreturn void hostos_pool_double_free(struct hostos_thread *t, uintptr_t va, uint32_t tag,
+				       const char *routine);
+
+/* Whether @va starts a live allocation; its size and tag then. */
+bool hostos_pool_is_live(const struct hostos *os, uintptr_t va, size_t *bytes, uint32_t *tag);
+
+/* The live allocation holding @addr: true with its start and size. */
+bool hostos_pool_block_of(const struct hostos *os, uintptr_t addr, uintptr_t *start,
+			  size_t *bytes);
+
+/* ---- timer.c, for the pool: an armed timer, a queued DPC inside
+ * [@start, @start + @bytes), or 0 ---- */
+uintptr_t hostos_timer_within(const struct hostos *os, uintptr_t start, size_t bytes);
+uintptr_t hostos_dpc_within(const struct hostos *os, uintptr_t start, size_t bytes);
+
+/* ---- lookaside.c, for the pool ---- */
+
+/* A live lookaside list inside [@start, @start + @bytes), or 0. */
+uintptr_t hostos_lookaside_within(const struct hostos *os, uintptr_t start, size_t bytes);
+
+/* Free the lists' records; hostos_destroy(). */
+void hostos_lookaside_destroy(struct hostos *os);
 
 #endif /* PCISIM_HOSTOS_POOL_INTERNAL_H */

@@ -8,10 +8,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "hostos/fault-internal.h"
+#include "hostos/guard-internal.h"
+#include "hostos/pool-special.h"
 #include "hostos/os-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/pool.h"
+#include "hostos/sweep-internal.h"
 
 #define UNIT 16u
 #define PAGE 4096u
@@ -20,6 +25,8 @@
 #define ARENA_PAGES 256u            /* 1 MiB of pool per arena */
 #define SHARED_MAX_PAGES 64u        /* larger blocks get an arena of their own */
 #define NONE UINT32_MAX
+#define SPECIAL (UINT32_MAX - 1)    /* a record's arena: Special Pool's */
+#define SLACK_BYTE 0x6Bu            /* a block's last 16-byte unit, past its end */
 
 struct pool_arena {
 	uint8_t *va;
@@ -27,6 +34,7 @@ struct pool_arena {
 	size_t pages;
 	uint64_t *used;             /* a bit per 16-byte unit */
 	bool dedicated;             /* one block, gone with it */
+	bool paged;                 /* guarded paged pool (Force IRQL Checking) */
 };
 
 struct pool_rec {
@@ -51,7 +59,32 @@ struct hostos_pool {
 	uint32_t index_cap;
 	uint32_t head, tail;
 	struct hostos_pool_stats stats;
+	struct hostos *os;
+	struct pool_special *special; /* Special Pool on: its allocator */
+	bool paged_guard;           /* Force IRQL Checking's paged arenas on */
 };
+
+/* Special Pool and the guarded paged pool, as the configuration asks
+ * and the host allows. */
+static void verify_setup(struct hostos *os, struct hostos_pool *p)
+{
+	const struct hostos_config *c = &os->cfg;
+	bool sp = (c->verifier & HOSTOS_VERIFY_SPECIAL_POOL) && c->special_pool;
+	bool pg = (c->verifier & HOSTOS_VERIFY_FORCE_IRQL) && c->paged_guard;
+
+	if ((sp || pg) && hostos_guard_install() != SIM_OK) {
+		hostos_warn(os, "guard pages are not available on this host: no Special Pool, no "
+				"guarded paged pool");
+		return;
+	}
+	if (sp)
+		p->special = hostos_special_create(p->mem, p->frame_flags,
+						   c->special_pool == HOSTOS_SPECIAL_POOL_START);
+	p->paged_guard = pg;
+	/* Paged arenas start accessible; closed at the first raise to
+	 * DISPATCH_LEVEL. */
+	os->paged_open = pg;
+}
 
 /* ---- attach, destroy, queries ---- */
 
@@ -70,6 +103,8 @@ int hostos_attach_memory(struct hostos *os, struct bus_mem *mem, unsigned flags)
 	p->mem = mem;
 	p->frame_flags = flags;
 	p->head = p->tail = NONE;
+	p->os = os;
+	verify_setup(os, p);
 	os->pool = p;
 	return SIM_OK;
 }
@@ -93,6 +128,8 @@ void hostos_pool_destroy(struct hostos *os)
 		return;
 	for (uint32_t i = 0; i < p->n_arenas; i++)
 		arena_release(p, &p->arenas[i]);
+	hostos_special_destroy(p->special);
+	os->paged_open = false;
 	free(p->arenas);
 	free(p->recs);
 	free(p->index);
@@ -118,7 +155,7 @@ static uint64_t pa_of(const struct hostos_pool *p, uintptr_t va)
 		if (a->va && va >= base && va - base < a->pages * PAGE)
 			return a->frames[(va - base) / PAGE] + (va - base) % PAGE;
 	}
-	return 0;
+	return hostos_special_pa(p->special, va);
 }
 
 size_t hostos_pool_live(const struct hostos *os, struct hostos_pool_block *out, size_t max)
@@ -256,7 +293,7 @@ static bool page_free(const struct pool_arena *a, size_t pg)
 	return true;
 }
 
-static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated)
+static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated, bool paged)
 {
 	struct pool_arena a = { 0 };
 	void *va;
@@ -287,6 +324,9 @@ static uint32_t arena_new(struct hostos_pool *p, size_t pages, bool dedicated)
 	a.va = va;
 	a.pages = pages;
 	a.dedicated = dedicated;
+	a.paged = paged;
+	if (paged && !p->os->paged_open)
+		mprotect(a.va, pages * PAGE, PROT_NONE);
 	p->arenas[p->n_arenas] = a;
 	p->stats.arenas++;
 	return p->n_arenas++;
@@ -319,15 +359,16 @@ static size_t arena_fit(const struct pool_arena *a, size_t units, size_t pages)
 	return SIZE_MAX;
 }
 
-/* Where a block of @bytes goes: its arena and first unit. */
-static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *unit)
+/* Where a block of @bytes goes: its arena and first unit; guarded paged
+ * pool (@paged) and the rest never share an arena. */
+static bool place(struct hostos_pool *p, size_t bytes, bool paged, uint32_t *arena, size_t *unit)
 {
 	size_t units = (bytes + UNIT - 1) / UNIT;
 	size_t pages = bytes >= PAGE ? (bytes + PAGE - 1) / PAGE : 0;
 	uint32_t i;
 
 	if (pages > SHARED_MAX_PAGES) {
-		i = arena_new(p, pages, true);
+		i = arena_new(p, pages, true, paged);
 		if (i == NONE)
 			return false;
 		*arena = i;
@@ -335,7 +376,8 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 		return true;
 	}
 	for (i = 0; i < p->n_arenas; i++) {
-		size_t u = arena_fit(&p->arenas[i], units, pages);
+		size_t u = p->arenas[i].paged == paged ? arena_fit(&p->arenas[i], units, pages)
+						       : SIZE_MAX;
 
 		if (u != SIZE_MAX) {
 			*arena = i;
@@ -343,7 +385,7 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 			return true;
 		}
 	}
-	i = arena_new(p, ARENA_PAGES, false);
+	i = arena_new(p, ARENA_PAGES, false, paged);
 	if (i == NONE)
 		return false;
 	*arena = i;
@@ -351,7 +393,83 @@ static bool place(struct hostos_pool *p, size_t bytes, uint32_t *arena, size_t *
 	return *unit != SIZE_MAX;
 }
 
+/* ---- Force IRQL Checking: the guarded paged arenas ---- */
+
+static void paged_protect(struct hostos_pool *p, int prot)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++)
+		if (p->arenas[i].paged && p->arenas[i].va)
+			mprotect(p->arenas[i].va, p->arenas[i].pages * PAGE, prot);
+}
+
+static void paged_open(struct hostos_pool *p)
+{
+	if (p->paged_guard && !p->os->paged_open) {
+		paged_protect(p, PROT_READ | PROT_WRITE);
+		p->os->paged_open = true;
+	}
+}
+
+void hostos_pool_paged_close(struct hostos *os)
+{
+	struct hostos_pool *p = os->pool;
+
+	os->paged_open = false;
+	if (p && p->paged_guard)
+		paged_protect(p, PROT_NONE);
+}
+
+static bool in_paged_arena(const struct hostos_pool *p, uintptr_t va)
+{
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		uintptr_t base = (uintptr_t)p->arenas[i].va;
+
+		if (p->arenas[i].paged && p->arenas[i].va && va >= base &&
+		    va - base < p->arenas[i].pages * PAGE)
+			return true;
+	}
+	return false;
+}
+
+/* ---- faults in guarded pool (hostos/guard.c calls, in its handler) ---- */
+
+enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
+					    const struct hostos_fault_info *fi)
+{
+	struct hostos_pool *p = t->os->pool;
+	enum hostos_special_hit hit;
+
+	if (!p)
+		return HOSTOS_FAULT_NOT_OURS;
+	if (p->paged_guard && in_paged_arena(p, fi->addr)) {
+		/* Open already: not a fault of ours (retrying would loop). */
+		if (t->os->paged_open)
+			return HOSTOS_FAULT_NOT_OURS;
+		if (t->cpu->irql < HOSTOS_DISPATCH) {
+			paged_open(p);
+			return HOSTOS_FAULT_RETRY;
+		}
+		t->os->fault_pending.code = 0xD1;
+		t->os->fault_pending.p[0] = fi->addr;
+		t->os->fault_pending.p[1] = t->cpu->irql;
+		t->os->fault_pending.p[2] = fi->write;
+		t->os->fault_pending.p[3] = fi->ip;
+		return HOSTOS_FAULT_BUGCHECK;
+	}
+	hit = hostos_special_classify(p->special, fi->addr);
+	if (hit == HOSTOS_SPECIAL_NONE)
+		return HOSTOS_FAULT_NOT_OURS;
+	t->os->fault_pending.code = hit == HOSTOS_SPECIAL_FREED ? 0xD5 : 0xD6;
+	t->os->fault_pending.p[0] = fi->addr;
+	t->os->fault_pending.p[1] = fi->write;
+	t->os->fault_pending.p[2] = fi->ip;
+	t->os->fault_pending.p[3] = 0;
+	return HOSTOS_FAULT_BUGCHECK;
+}
+
 /* ---- the checks ---- */
+
+static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
 
 static bool paged_type(unsigned type)
 {
@@ -423,6 +541,83 @@ static void alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, u
 	}
 }
 
+_Noreturn void hostos_pool_bad_free(struct hostos_thread *t, uintptr_t va, const char *routine)
+{
+	struct hostos_pool *p = t->os->pool;
+
+	/* Never handed out: not pool at all, or inside a block. */
+	if (verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x10, va, 0, 0, "%s of 0x%llx, which no allocation returned%s",
+				routine, (unsigned long long)va,
+				p && arena_of(p, va) != NONE ? " (it is inside pool)" : "");
+	hostos_bugcheck(t, 0xC2, 0x99, va, 0, 0, "%s of 0x%llx, which no allocation returned",
+			routine, (unsigned long long)va);
+}
+
+_Noreturn void hostos_pool_double_free(struct hostos_thread *t, uintptr_t va, uint32_t tag,
+				       const char *routine)
+{
+	if (verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x13, 0, va, tag, "%s of 0x%llx, freed already (tag 0x%08X)",
+				routine, (unsigned long long)va, tag);
+	hostos_bugcheck(t, 0xC2, 0x07, 0, tag, va, "%s of 0x%llx, freed already (tag 0x%08X)",
+			routine, (unsigned long long)va, tag);
+}
+
+void hostos_pool_free_irql_check(struct hostos_thread *t, unsigned type, uintptr_t va,
+				 const char *routine)
+{
+	uint8_t irql = t->cpu->irql;
+
+	if (paged_type(type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
+		if (verified(t->os))
+			hostos_bugcheck(t, 0xC4, paged_type(type) ? 0x11 : 0x12, irql, type, va,
+					"%s of %s pool at IRQL %u", routine,
+					paged_type(type) ? "paged" : "nonpaged", irql);
+		hostos_bugcheck(t, 0xC2, 0x09, irql, type, va, "%s of %s pool at IRQL %u", routine,
+				paged_type(type) ? "paged" : "nonpaged", irql);
+	}
+}
+
+void hostos_pool_alloc_checks(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			      const char *routine)
+{
+	alloc_checks(t, type, bytes, tag, routine);
+}
+
+bool hostos_pool_is_live(const struct hostos *os, uintptr_t va, size_t *bytes, uint32_t *tag)
+{
+	const struct hostos_pool *p = os->pool;
+	uint32_t ri = p ? rec_find(p, va) : NONE;
+
+	if (ri == NONE || !p->recs[ri].live)
+		return false;
+	if (bytes)
+		*bytes = p->recs[ri].bytes;
+	if (tag)
+		*tag = p->recs[ri].tag;
+	return true;
+}
+
+bool hostos_pool_block_of(const struct hostos *os, uintptr_t addr, uintptr_t *start,
+			  size_t *bytes)
+{
+	const struct hostos_pool *p = os ? os->pool : NULL;
+
+	if (!p)
+		return false;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+
+		if (addr >= r->va && addr - r->va < r->bytes) {
+			*start = r->va;
+			*bytes = r->bytes;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- allocate and free ---- */
 
 static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
@@ -432,26 +627,44 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 	uint32_t arena, ri;
 	size_t unit;
 	uint8_t *va;
+	bool guarded;
 
 	hostos_sched_point(t);
 	if (!p) {
 		hostos_warn(t->os, "pool allocation with no memory attached (hostos_attach_memory())");
 		return NULL;
 	}
-	if (!place(p, bytes, &arena, &unit)) {
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_POOL, site)) {
 		p->stats.failed++;
 		return NULL;
 	}
+	va = p->special ? hostos_special_alloc(p->special, bytes, zero) : NULL;
+	if (va) {
+		arena = SPECIAL;
+		goto record;
+	}
+	guarded = p->paged_guard && paged_type(type);
+	if (!place(p, bytes, guarded, &arena, &unit)) {
+		p->stats.failed++;
+		return NULL;
+	}
+	if (guarded)
+		paged_open(p);
 	va = p->arenas[arena].va + unit * UNIT;
+	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
+	/* Pool Tracking checks at free that nothing wrote past the end. */
+	memset(va + bytes, SLACK_BYTE, (bytes + UNIT - 1) / UNIT * UNIT - bytes);
+record:
 	ri = rec_for(p, (uintptr_t)va);
 	if (ri == NONE) {
-		if (p->arenas[arena].dedicated) {
+		if (arena == SPECIAL)
+			(void)hostos_special_free(p->special, (uintptr_t)va);
+		else if (p->arenas[arena].dedicated)
 			arena_release(p, &p->arenas[arena]);
-		}
 		p->stats.failed++;
 		return NULL;
 	}
-	if (!p->arenas[arena].dedicated)
+	if (arena != SPECIAL && !p->arenas[arena].dedicated)
 		units_mark(&p->arenas[arena], unit, (bytes + UNIT - 1) / UNIT, true);
 	p->recs[ri].bytes = bytes;
 	p->recs[ri].units = (bytes + UNIT - 1) / UNIT;
@@ -464,7 +677,6 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 	p->stats.allocs++;
 	p->stats.live++;
 	p->stats.live_bytes += bytes;
-	memset(va, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
 	return va;
 }
 
@@ -480,56 +692,98 @@ static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va)
 	return NONE;
 }
 
+/* Live kernel objects in a block being freed (spec §3.3, §5.1): an armed
+ * timer is 0xC4/0x15 with the verifier (P2 the timer, P3 the pool type,
+ * P4 the block), 0xC7 P1 = 0 without; a queued DPC 0xC7 P1 = 1 (P2 the
+ * DPC, P3/P4 the block's range). Checked always: the OS would otherwise
+ * run them from freed memory. */
+static void objects_check(struct hostos_thread *t, const struct pool_rec *r, const char *routine)
+{
+	uintptr_t obj = hostos_timer_within(t->os, r->va, r->bytes);
+
+	if (obj && verified(t->os))
+		hostos_bugcheck(t, 0xC4, 0x15, obj, r->type, r->va,
+				"%s of 0x%llx, which holds the armed timer 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+	if (obj)
+		hostos_bugcheck(t, 0xC7, 0, obj, r->va, r->va + r->bytes,
+				"%s of 0x%llx, which holds the armed timer 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+	obj = hostos_dpc_within(t->os, r->va, r->bytes);
+	if (obj)
+		hostos_bugcheck(t, 0xC7, 1, obj, r->va, r->va + r->bytes,
+				"%s of 0x%llx, which holds the queued DPC 0x%llx", routine,
+				(unsigned long long)r->va, (unsigned long long)obj);
+}
+
+/* Pool Tracking: a write past the end, within the block's last 16-byte
+ * unit, found at free (0xC4/0x51: P2 the block, P3 the first byte
+ * written past the end, P4 the bytes charged). */
+static void slack_check(struct hostos_thread *t, const struct pool_rec *r, const char *routine)
+{
+	const uint8_t *b = (const uint8_t *)r->va;
+
+	if (!(t->os->cfg.verifier & HOSTOS_VERIFY_POOL_TRACKING))
+		return;
+	for (size_t i = r->bytes; i < r->units * UNIT; i++)
+		if (b[i] != SLACK_BYTE)
+			hostos_bugcheck(t, 0xC4, 0x51, r->va, r->va + i, r->units * UNIT,
+					"%s of 0x%llx: the byte at +%zu, past the %zu bytes allocated, "
+					"was written",
+					routine, (unsigned long long)r->va, i, r->bytes);
+}
+
 static void pool_free(struct hostos_thread *t, void *ptr, uint32_t tag, bool check_tag,
 		      const char *routine)
 {
 	struct hostos_pool *p = t->os->pool;
 	uintptr_t va = (uintptr_t)ptr;
 	uint32_t ri = p ? rec_find(p, va) : NONE;
-	uint8_t irql = t->cpu->irql;
 	bool v = verified(t->os);
 	struct pool_rec *r;
 
-	if (ri == NONE) {
-		/* Never handed out: not pool at all, or inside a block. */
-		if (v)
-			hostos_bugcheck(t, 0xC4, 0x10, va, 0, 0,
-					"%s of 0x%llx, which no allocation returned%s", routine,
-					(unsigned long long)va,
-					p && arena_of(p, va) != NONE ? " (it is inside pool)" : "");
-		hostos_bugcheck(t, 0xC2, 0x99, va, 0, 0,
-				"%s of 0x%llx, which no allocation returned", routine,
-				(unsigned long long)va);
-	}
+	if (ri == NONE)
+		hostos_pool_bad_free(t, va, routine);
 	r = &p->recs[ri];
-	if (!r->live) {
-		if (v)
-			hostos_bugcheck(t, 0xC4, 0x13, 0, va, r->tag,
-					"%s of 0x%llx, freed already (tag 0x%08X)", routine,
-					(unsigned long long)va, r->tag);
-		hostos_bugcheck(t, 0xC2, 0x07, 0, r->tag, va,
-				"%s of 0x%llx, freed already (tag 0x%08X)", routine,
-				(unsigned long long)va, r->tag);
-	}
-	if (paged_type(r->type) ? irql > HOSTOS_APC : irql > HOSTOS_DISPATCH) {
-		if (v)
-			hostos_bugcheck(t, 0xC4, paged_type(r->type) ? 0x11 : 0x12, irql, r->type, va,
-					"%s of %s pool at IRQL %u", routine,
-					paged_type(r->type) ? "paged" : "nonpaged", irql);
-		hostos_bugcheck(t, 0xC2, 0x09, irql, r->type, va, "%s of %s pool at IRQL %u",
-				routine, paged_type(r->type) ? "paged" : "nonpaged", irql);
+	if (!r->live)
+		hostos_pool_double_free(t, va, r->tag, routine);
+	hostos_pool_free_irql_check(t, r->type, va, routine);
+	objects_check(t, r, routine);
+	if (t->os->lookaside && v) {
+		uintptr_t la = hostos_lookaside_within(t->os, va, r->bytes);
+
+		if (la)
+			hostos_bugcheck(t, 0xC4, 0xCC, la, va, r->bytes,
+					"%s of 0x%llx, which holds the live lookaside list 0x%llx",
+					routine, (unsigned long long)va, (unsigned long long)la);
 	}
 	if (check_tag && tag != r->tag)
 		hostos_bugcheck(t, 0xC2, 0x0A, va, r->tag, tag,
 				"%s of 0x%llx with tag 0x%08X; it was allocated with 0x%08X",
 				routine, (unsigned long long)va, tag, r->tag);
-	memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
+	if (r->arena == SPECIAL) {
+		uintptr_t bad = hostos_special_free(p->special, va);
+
+		if (bad)
+			hostos_bugcheck(t, 0xC1, va, bad, 0, 0x24,
+					"%s of 0x%llx: the byte at 0x%llx after the %zu bytes allocated "
+					"was overwritten",
+					routine, (unsigned long long)va, (unsigned long long)bad,
+					r->bytes);
+	} else {
+		if (p->arenas[r->arena].paged)
+			paged_open(p);
+		slack_check(t, r, routine);
+		memset(ptr, HOSTOS_POOL_FREED_BYTE, r->bytes);
+	}
 	r->live = false;
 	live_unlink(p, ri);
 	p->stats.frees++;
 	p->stats.live--;
 	p->stats.live_bytes -= r->bytes;
-	if (p->arenas[r->arena].dedicated)
+	if (r->arena == SPECIAL)
+		;
+	else if (p->arenas[r->arena].dedicated)
 		arena_release(p, &p->arenas[r->arena]);
 	else
 		units_mark(&p->arenas[r->arena], (va - (uintptr_t)p->arenas[r->arena].va) / UNIT,
@@ -627,4 +881,43 @@ bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint6
 		}
 	}
 	return true;
+}
+
+void *hostos_pool_alloc_at(struct hostos_thread *t, unsigned type, size_t bytes, uint32_t tag,
+			   const void *site, const char *routine)
+{
+	alloc_checks(t, type, bytes, tag, routine);
+	tag_check(t, tag, routine);
+	return pool_alloc(t, type, bytes, tag, false, site);
+}
+
+void hostos_pool_free_at(struct hostos_thread *t, void *p, const char *routine)
+{
+	pool_free(t, p, 0, false, routine);
+}
+
+/* ---- the unload sweep (hostos/sweep.h): pool still allocated ---- */
+
+void hostos_pool_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const struct hostos_pool *p = os->pool;
+
+	if (!p)
+		return;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+		char tag[5];
+
+		for (unsigned k = 0; k < 4; k++) {
+			unsigned ch = r->tag >> (8 * k) & 0xff;
+
+			tag[k] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+		}
+		tag[4] = 0;
+		hostos_sweep_add(sw, HOSTOS_LEFT_POOL, r->va, 0xC4, 0x62, 0, 0, p->stats.live,
+				 "%zu bytes of %s pool tagged '%s' (0x%08X), allocated by code at %p, "
+				 "not freed",
+				 r->bytes, paged_type(r->type) ? "paged" : "nonpaged", tag, r->tag,
+				 r->site);
+	}
 }

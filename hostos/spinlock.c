@@ -342,8 +342,10 @@ static bool acquire_fast(struct hostos_thread *t, uintptr_t addr, enum hostos_lo
 	    l->owner_cpu >= 0)
 		return false;
 	cpu->irql = HOSTOS_DISPATCH;
-	if (old < HOSTOS_DISPATCH)
+	if (old < HOSTOS_DISPATCH) {
 		cpu->dispatch_since_ps = sim_now(os->k);
+		hostos_raised_to_dispatch(os);
+	}
 	l->owner_cpu = (int)cpu->index;
 	l->owner = t;
 	l->api = api;

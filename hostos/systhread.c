@@ -20,6 +20,7 @@
  * Detection; P2 the thread).
  */
 #include "hostos/sync-internal.h"
+#include "hostos/sweep-internal.h"
 
 #include <setjmp.h>
 #include <stdlib.h>
@@ -208,4 +209,16 @@ NTSTATUS ZwClose(HANDLE Handle)
 	e->handle_open = false;
 	unref(e);
 	return STATUS_SUCCESS;
+}
+
+/* ---- the unload sweep (hostos/sweep.h): system threads still running ---- */
+
+void hostos_systhread_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	for (const struct hostos_ethread *e = os->sync ? os->sync->threads : NULL; e; e = e->next)
+		if (!e->ended)
+			hostos_sweep_add(sw, HOSTOS_LEFT_THREAD, (uint64_t)(uintptr_t)e, 0xCE,
+					 (uint64_t)(uintptr_t)e, 0, (uint64_t)(uintptr_t)e->start, 0,
+					 "system thread 0x%llx (start routine %p) still running",
+					 (unsigned long long)(uintptr_t)e, (void *)(uintptr_t)e->start);
 }

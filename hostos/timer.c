@@ -22,6 +22,8 @@
  * tick therefore fires at the next tick.
  */
 #include "hostos/sync-internal.h"
+#include "hostos/pool-internal.h"
+#include "hostos/sweep-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -270,4 +272,72 @@ BOOLEAN KeReadStateTimer(PKTIMER Timer)
 {
 	hostos_sched_point(hostos_self("KeReadStateTimer"));
 	return Timer->Header.SignalState ? TRUE : FALSE;
+}
+
+/* ---- the unload sweep (hostos/sweep.h): armed timers, queued DPCs ---- */
+
+void hostos_timer_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const struct hostos_sync *s = os->sync;
+
+	for (unsigned i = 0; s && i < s->n_armed; i++) {
+		uint64_t a = (uint64_t)(uintptr_t)s->armed[i].timer, b, e;
+
+		hostos_sweep_range(os, a, &b, &e);
+		hostos_sweep_add(sw, HOSTOS_LEFT_TIMER, a, 0xC7, 0, a, b, e,
+				 "timer 0x%llx still armed%s", (unsigned long long)a,
+				 s->armed[i].period_ps ? " (periodic)" : "");
+	}
+}
+
+void hostos_dpc_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	const void *clock = os->sync ? (const void *)&os->sync->expire_dpc : NULL;
+
+	for (unsigned c = 0; c < os->cfg.cpus; c++) {
+		const struct hostos_cpu *cpu = &os->cpus[c];
+
+		for (unsigned i = 0; i < cpu->dpcq_len; i++) {
+			const KDPC *d = cpu->dpcq[(cpu->dpcq_head + i) % cpu->dpcq_cap];
+			uint64_t a = (uint64_t)(uintptr_t)d, b, e;
+
+			if ((const void *)d == clock)
+				continue; /* the OS's own */
+			hostos_sweep_range(os, a, &b, &e);
+			hostos_sweep_add(sw, HOSTOS_LEFT_DPC, a, 0xC7, 1, a, b, e,
+					 "DPC 0x%llx (routine %p) still queued on CPU %u",
+					 (unsigned long long)a, (void *)(uintptr_t)d->DeferredRoutine,
+					 c);
+		}
+	}
+}
+
+/* ---- for the pool (hostos/pool-internal.h): objects in freed memory ---- */
+
+uintptr_t hostos_timer_within(const struct hostos *os, uintptr_t start, size_t bytes)
+{
+	const struct hostos_sync *s = os->sync;
+
+	for (unsigned i = 0; s && i < s->n_armed; i++) {
+		uintptr_t a = (uintptr_t)s->armed[i].timer;
+
+		if (a >= start && a - start < bytes)
+			return a;
+	}
+	return 0;
+}
+
+uintptr_t hostos_dpc_within(const struct hostos *os, uintptr_t start, size_t bytes)
+{
+	for (unsigned c = 0; c < os->cfg.cpus; c++) {
+		const struct hostos_cpu *cpu = &os->cpus[c];
+
+		for (unsigned i = 0; i < cpu->dpcq_len; i++) {
+			uintptr_t a = (uintptr_t)cpu->dpcq[(cpu->dpcq_head + i) % cpu->dpcq_cap];
+
+			if (a >= start && a - start < bytes)
+				return a;
+		}
+	}
+	return 0;
 }

@@ -29,6 +29,7 @@
  *                             routine, P3 KernelApcDisable, P4 = 1)
  */
 #include "hostos/sync-internal.h"
+#include "hostos/sweep-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -239,4 +240,15 @@ VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 		IoWorkItem->all_next->all_prev = IoWorkItem->all_prev;
 	free(IoWorkItem);
 	hostos_sched_point(t);
+}
+
+/* ---- the unload sweep (hostos/sweep.h): queued work items ---- */
+
+void hostos_workitem_sweep(struct hostos *os, struct hostos_sweep *sw)
+{
+	for (const struct _IO_WORKITEM *w = os->sync ? os->sync->wq_head : NULL; w; w = w->next)
+		hostos_sweep_add(sw, HOSTOS_LEFT_WORK_ITEM, (uint64_t)(uintptr_t)w, 0xCE,
+				 (uint64_t)(uintptr_t)w, 0, (uint64_t)(uintptr_t)w->routine, 0,
+				 "work item 0x%llx (routine %p) still queued",
+				 (unsigned long long)(uintptr_t)w, (void *)(uintptr_t)w->routine);
 }

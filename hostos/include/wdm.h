@@ -1398,5 +1398,6 @@ FORCEINLINE VOID IoRequestDpc(PDEVICE_OBJECT DeviceObject, PIRP Irp,
 #include "wdm-memory.h"
 #include "wdm-io.h"
 #include "wdm-dma.h"
+#include "wdm-lookaside.h"
 
 #endif /* PCISIM_HOSTOS_WDM_H */

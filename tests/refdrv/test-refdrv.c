@@ -13,7 +13,9 @@
  * 32-bit device whose buffers lie above 4 GiB (map registers with bounce
  * buffers); every interrupt mode works (message per cause, one message,
  * the line, a line shared by two devices); removal and unload leave the
- * verifier nothing to report.
+ * verifier nothing to report; every allocation the driver asks for (pool,
+ * its common buffer, map registers) may fail once, and the driver handles
+ * it and still leaves nothing behind.
  *
  * Scenarios run on a host OS thread (the application) and record what
  * they see; the test asserts after the run.
@@ -29,9 +31,11 @@
 #include <cmocka.h>
 
 #include "bus/hostmem.h"
+#include "hostos/fault.h"
 #include "hostos/include/win32.h"
 #include "hostos/io.h"
 #include "hostos/os.h"
+#include "hostos/sweep.h"
 #include "hostos/test-cmocka.h"
 #include "model/refdev.h"
 #include "platform/system.h"
@@ -226,6 +230,17 @@ static void basic_app(void *arg)
 	CHECK(!hostos_driver_loaded(drv));
 }
 
+/* After removal and unload: nothing left (the verifier's unload sweep). */
+static void assert_nothing_left(void)
+{
+	struct hostos_unload_report rep;
+
+	assert_int_equal(hostos_unload_sweep(os, &rep), 0);
+	if (rep.count)
+		fail_msg("left behind: %s", rep.item[0].what);
+	hostos_assert_no_bugcheck(os);
+}
+
 static void check_mode(const struct setup *s, ULONG mode, ULONG messages)
 {
 	struct basic b = { .want_mode = mode, .want_messages = messages };
@@ -234,6 +249,7 @@ static void check_mode(const struct setup *s, ULONG mode, ULONG messages)
 	run_app(basic_app, &b);
 	assert_true(b.info.Interrupts > 0);
 	assert_true(b.info.Dpcs > 0);
+	assert_nothing_left();
 	down();
 }
 
@@ -344,6 +360,120 @@ static void test_shared_intx(void **state)
 	down();
 }
 
+/* ---- every allocation site failing once ---- */
+
+/* A short life: load (start), ECHO, DMA both ways, close, remove. Any
+ * step may fail when an allocation is refused; none may crash or bug
+ * check, and nothing may be left. */
+static void short_app(void *arg)
+{
+	struct refdev *rd = platform_system_refdev(sys, 0);
+	uint8_t *buf = aligned_alloc(4096, 3 * 4096);
+	REFDRV_RANGE r = { .DeviceOffset = 0, .Length = 0 };
+	ULONG v = 7, res = 0;
+	DWORD got = 0;
+	HANDLE h;
+
+	(void)arg;
+	(void)rd;
+	if (!buf)
+		return;
+	memset(buf, 0x5A, 3 * 4096);
+	(void)load();
+	h = open_dev(0);
+	if (h != INVALID_HANDLE_VALUE) {
+		if (ioctl(h, IOCTL_REFDRV_ECHO, &v, sizeof(v), &res, sizeof(res), NULL))
+			CHECK(res == ~7u);
+		(void)ioctl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r), buf + 100, 8000, &got);
+		(void)ioctl(h, IOCTL_REFDRV_DMA_FROM_DEVICE, &r, sizeof(r), buf + 100, 8000, &got);
+		CloseHandle(h);
+	}
+	if (hostos_device_fdo(platform_system_pdo_device(sys, 0)) !=
+	    hostos_device_pdo(platform_system_pdo_device(sys, 0)))
+		CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+	free(buf);
+}
+
+static int fault_body(struct hostos_fault_plan *plan, void *arg)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true };
+	struct hostos_unload_report rep;
+	int bad;
+
+	(void)arg;
+	up(&s);
+	if (hostos_fault_use_plan(os, plan)) {
+		down();
+		return 1;
+	}
+	assert_int_equal(hostos_thread_start(os, "app", short_app, NULL, 0, NULL), SIM_OK);
+	hostos_run(os);
+	bad = hostos_last_bugcheck(os) != NULL || fail_line != 0;
+	if (!bad) {
+		hostos_unload_sweep(os, &rep);
+		bad = rep.count != 0;
+		if (bad)
+			fprintf(stderr, "left behind: %s\n", rep.item[0].what);
+	}
+	down();
+	return bad;
+}
+
+static void test_every_fault_site(void **state)
+{
+	struct hostos_fault_sweep_result r;
+
+	(void)state;
+	assert_int_equal(hostos_for_fault_sites(HOSTOS_FAULT_ALL, 0, fault_body, NULL, &r), 0);
+	assert_int_equal(r.failed_run, -1);
+	/* the page table's common buffer and the lists' map registers at least */
+	assert_true(r.sites >= 2);
+	assert_true(r.injected >= 2);
+	print_message("refdrv: %u allocation sites, %u runs, %u injected\n", r.sites, r.runs,
+		      r.injected);
+}
+
+/* Fewer map registers than a 1 MiB transfer needs: the large request
+ * fails cleanly (the driver does not split), smaller ones still work. */
+static void few_regs_app(void *arg)
+{
+	struct refdev *rd = platform_system_refdev(sys, 0);
+	uint8_t *buf = aligned_alloc(4096, 1024 * 1024);
+	REFDRV_RANGE r = { .DeviceOffset = 0, .Length = 0 };
+	REFDRV_INFO info;
+	DWORD got = 0;
+	HANDLE h;
+
+	(void)arg;
+	CHECK(load() == 0);
+	h = open_dev(0);
+	CHECK(h != INVALID_HANDLE_VALUE && buf);
+	if (h == INVALID_HANDLE_VALUE || !buf) {
+		free(buf);
+		return;
+	}
+	CHECK(ioctl(h, IOCTL_REFDRV_INFO, NULL, 0, &info, sizeof(info), NULL));
+	CHECK(info.MapRegisters == 16);
+	CHECK(!ioctl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r), buf, 1024 * 1024, &got));
+	CHECK(GetLastError() != ERROR_SUCCESS);
+	dma_round_trip(h, rd, 8192, 0, 0, 9);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+	free(buf);
+}
+
+static void test_few_map_registers(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true };
+
+	(void)state;
+	up(&s);
+	assert_int_equal(hostos_fault_set_map_registers(os, 16), SIM_OK);
+	run_app(few_regs_app, NULL);
+	assert_nothing_left();
+	down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_dma_sizes),
 		cmocka_unit_test(test_dma32_bounce),
 		cmocka_unit_test(test_shared_intx),
+		cmocka_unit_test(test_every_fault_site),
+		cmocka_unit_test(test_few_map_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

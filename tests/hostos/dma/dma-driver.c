@@ -1303,3 +1303,26 @@ void mdl_user_buffer(void *arg)
 	MmUnlockPages(m);
 	IoFreeMdl(m);
 }
+
+/* A driver that unloads holding its adapter, a common buffer and an MDL:
+ * the unload sweep's DMA leftovers. */
+void dma_leave_behind(void *arg)
+{
+	PDMA_ADAPTER a;
+	PHYSICAL_ADDRESS la;
+	PVOID va;
+
+	UNREFERENCED_PARAMETER(arg);
+	a = adapter();
+	if (!a)
+		return;
+	va = a->DmaOperations->AllocateCommonBuffer(a, 4096, &la, FALSE);
+	dma_obs.va = va;
+	dma_obs.logical = (ULONG64)la.QuadPart;
+	if (va) {
+		PMDL m = IoAllocateMdl(va, 4096, FALSE, FALSE, NULL);
+
+		if (m)
+			MmBuildMdlForNonPagedPool(m);
+	}
+}

@@ -26,6 +26,7 @@
 #include "hostos/dma.h"
 #include "hostos/os.h"
 #include "hostos/pool.h"
+#include "hostos/sweep.h"
 #include "hostos/test-cmocka.h"
 #include "sim/kernel.h"
 
@@ -270,6 +271,44 @@ static void test_common_buffer_32(void **state)
 	assert_int_equal(seen.bad_bytes, 0);      /* the device sees the driver's bytes */
 	assert_int_equal(dma_obs.pfn[0], dma_obs.logical >> 12); /* MDL over it */
 	assert_int_equal(hostos_dma_live_common_buffers(os, NULL, 0), 0);
+	shutdown();
+}
+
+/* The unload sweep finds an adapter never put, its common buffer and an
+ * MDL: the adapter first (the mock's leftover code, P1 = 3), the common
+ * buffer as PutDmaAdapter would report it (0xE6/0x07), the MDL (P1 = 4). */
+static void test_sweep_dma_leftovers(void **state)
+{
+	struct hostos_unload_report rep;
+	bool adapter = false, common = false, mdl = false;
+
+	(void)state;
+	run(dma_leave_behind, BELOW);
+	hostos_assert_no_bugcheck(os);
+	assert_non_null(dma_obs.va);
+	assert_true(hostos_unload_sweep(os, &rep) != 0);
+	for (size_t i = 0; i < rep.kept; i++) {
+		const struct hostos_leftover *l = &rep.item[i];
+
+		if (l->kind == HOSTOS_LEFT_ADAPTER) {
+			adapter = true;
+			assert_int_equal(l->code, HOSTOS_UNLOAD_LEFTOVER);
+			assert_int_equal(l->p[0], 3);
+		} else if (l->kind == HOSTOS_LEFT_COMMON_BUFFER) {
+			common = true;
+			assert_int_equal(l->code, 0xE6);
+			assert_int_equal(l->p[0], 0x07);
+			assert_int_equal(l->p[2], 1);
+			assert_ptr_equal((void *)(uintptr_t)l->addr, dma_obs.va);
+		} else if (l->kind == HOSTOS_LEFT_MDL) {
+			mdl = true;
+			assert_int_equal(l->code, HOSTOS_UNLOAD_LEFTOVER);
+			assert_int_equal(l->p[0], 4);
+			assert_int_equal(l->p[3], 1);
+		}
+	}
+	assert_true(adapter && common && mdl);
+	hostos_assert_bugcheck(os, HOSTOS_UNLOAD_LEFTOVER, 3, HOSTOS_ANY, HOSTOS_ANY, 0);
 	shutdown();
 }
 
@@ -650,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_v3),
 		cmocka_unit_test(test_common_buffer_32),
 		cmocka_unit_test(test_common_buffer_iommu),
+		cmocka_unit_test(test_sweep_dma_leftovers),
 		cmocka_unit_test(test_sg_64_above),
 		cmocka_unit_test(test_sg_32_below),
 		cmocka_unit_test(test_sg_32_above_bounce),
