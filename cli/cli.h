@@ -28,6 +28,10 @@
  */
 int cli_demo(int argc, char **argv);
 
+/** cli_kernel_demo() - `pcisim kernel-demo`: the kernel alone, a
+ * producer/consumer model (cli/kernel-demo.c). */
+int cli_kernel_demo(int argc, char **argv);
+
 /** cli_link() - `pcisim link [options]`: the PCIe link throughput model (cli/link.c). */
 int cli_link(int argc, char **argv);
 

@@ -24,7 +24,8 @@ struct cli_command {
 
 /* In the order they are listed by --help. */
 static const struct cli_command commands[] = {
-	{ "demo", "run the demo model and write its traces (the main job)", cli_demo },
+	{ "demo", "the reference device and driver at work, with traces (the main job)", cli_demo },
+	{ "kernel-demo", "the simulation kernel alone: a producer/consumer model", cli_kernel_demo },
 	{ "link", "PCIe link throughput model", cli_link },
 	{ "dma", "DMA engine throughput sweep", cli_dma },
 	{ "run", "run a scenario file (machine, devices, workload)", cli_run },

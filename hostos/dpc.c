@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostos/latency-internal.h"
 #include "hostos/os-internal.h"
 
 /* Object types of the KDPC Type field (ReactOS and Wine use these). */
@@ -116,10 +117,14 @@ static void run_one(struct hostos_thread *t, KDPC *dpc)
 			     dpc->SystemArgument2);
 	hostos_frame_leave(t, &f);
 	ran = sim_now(os->k) - f.start_ps;
+	hostos_latency_dpc_ran(os, dpc, f.start_ps, ran);
 	if (os->trace) {
+		char name[96];
 		const struct sim_ctrace_arg args[] = {
-			SIM_CTRACE_ARG_HEX("routine", (uintptr_t)dpc->DeferredRoutine),
+			SIM_CTRACE_ARG_STR("routine", name),
 		};
+
+		hostos_code_name((const void *)(uintptr_t)dpc->DeferredRoutine, name, sizeof(name));
 
 		sim_ctrace_complete_args(os->trace, os->cpu_track[t->cpu->index], "DPC",
 					 f.start_ps, ran, args, 1);
@@ -207,6 +212,8 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 	Dpc->SystemArgument2 = SystemArgument2;
 	Dpc->DpcData = cpu;
 	ring_push(cpu, Dpc, Dpc->Importance == HighImportance);
+	if (t->frame && t->frame->kind == HOSTOS_CTX_ISR)
+		hostos_latency_dpc_queued(t->os, Dpc, t->cpu->irq_ps);
 	if (!hostos_dpc_ready(cpu)) {
 		hostos_clock_needed(t); /* a Low one runs at the next tick */
 		return TRUE;

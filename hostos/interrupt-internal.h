@@ -59,6 +59,7 @@ struct hostos_vec {
 	struct _KINTERRUPT *chain;
 	/* storm detection */
 	bool redelivered;                 /* the pending delivery is a redelivery */
+	sim_time_t delivered_ps;          /* when the pending delivery came */
 	unsigned streak;
 	const struct _KINTERRUPT *claim, *prev_claim; /* last passes' claimer, NULL: none */
 };

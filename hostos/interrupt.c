@@ -5,6 +5,7 @@
  * ISR checks (0xC4/0x111, time), and the mock-only checks of who claims.
  */
 #include "hostos/interrupt-internal.h"
+#include "hostos/latency-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,7 @@ int hostos_interrupt_deliver(struct hostos *os, unsigned cpu, unsigned vector, b
 	}
 	*p |= bit;
 	in->vec[vector].redelivered = redelivery;
+	in->vec[vector].delivered_ps = sim_now(os->k);
 	update_top(in, &os->cpus[cpu]);
 	/* The CPU notices at its next scheduling point, or now if it waits
 	 * (busy, spinning, idle). */
@@ -280,13 +282,16 @@ static bool call_isr(struct hostos_thread *t, struct hostos_intr *in, struct _KI
 	if (r)
 		in->st.claimed++;
 	ran = sim_now(os->k) - f.start_ps;
+	hostos_latency_isr(os, ran);
 	if (os->trace) {
+		char name[96];
 		const struct sim_ctrace_arg args[] = {
-			SIM_CTRACE_ARG_HEX("routine", (uintptr_t)isr),
+			SIM_CTRACE_ARG_STR("routine", name),
 			SIM_CTRACE_ARG_U64("vector", obj->vector),
 			SIM_CTRACE_ARG_U64("claimed", r ? 1 : 0),
 		};
 
+		hostos_code_name(isr, name, sizeof(name));
 		sim_ctrace_complete_args(os->trace, os->cpu_track[cpu->index], "ISR", f.start_ps,
 					 ran, args, 3);
 	}
@@ -410,12 +415,15 @@ static void dispatch(struct hostos_thread *t, struct hostos_intr *in, unsigned v
 	struct hostos_vec *vc = &in->vec[v];
 	uint8_t old = cpu->irql;
 	const struct _KINTERRUPT *claim;
+	sim_time_t saved_irq_ps;
 
 	cpu->irql = vc->irql;
 	if (old < HOSTOS_DISPATCH) {
 		cpu->dispatch_since_ps = sim_now(t->os->k);
 		hostos_raised_to_dispatch(t->os);
 	}
+	saved_irq_ps = cpu->irq_ps;
+	cpu->irq_ps = vc->delivered_ps;
 	in->st.dispatches++;
 	if (!vc->edge)
 		storm_check(t, vc, v);
@@ -431,6 +439,7 @@ static void dispatch(struct hostos_thread *t, struct hostos_intr *in, unsigned v
 		in->st.eois++;
 	else
 		eoi_later(t, in, cpu->index, v);
+	cpu->irq_ps = saved_irq_ps;
 	cpu->irql = old;
 }
 

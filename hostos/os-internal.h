@@ -107,6 +107,7 @@ struct hostos_cpu {
 	sim_time_t dispatch_since_ps;    /* when it went to DISPATCH or above */
 	bool tick;                       /* a clock tick came: Low DPCs run too */
 	uint8_t intr_top;                /* DIRQL of the highest pending interrupt; 0: none */
+	sim_time_t irq_ps;               /* delivery of the interrupt being dispatched */
 };
 
 struct hostos_thread {
@@ -167,6 +168,7 @@ struct hostos {
 	struct hostos_mmio *mmio;        /* mmio.c; NULL until a bus is attached */
 	struct hostos_io *io;            /* the I/O manager (hostos/io-*.c), lazily */
 	struct hostos_dma *dma;          /* MDLs and DMA (hostos/mdl.c, dma-*.c), lazily */
+	struct hostos_latency *latency;  /* latency.c: ISR and DPC times, lazily */
 	struct hostos_fault *fault;      /* fault.c; NULL until a hostos_fault_* call */
 	struct hostos_lookaside *lookaside; /* lookaside.c; lazily */
 	bool paged_open;                 /* pool.c: the guarded paged pool is accessible */
@@ -175,6 +177,11 @@ struct hostos {
 		uint64_t p[4];
 	} fault_pending;
 };
+
+/* ---- code-name.c ---- */
+
+/* @addr as "module+0xoffset" into @buf: stable across runs, for traces. */
+void hostos_code_name(const void *addr, char *buf, size_t len);
 
 /* ---- os.c ---- */
 

@@ -8,6 +8,7 @@
 #include "hostos/mmio-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/dma-internal.h"
+#include "hostos/latency-internal.h"
 #include "hostos/fault-internal.h"
 
 #include <stdarg.h>
@@ -717,6 +718,7 @@ void hostos_destroy(struct hostos *os)
 	hostos_intr_destroy(os);
 	hostos_locks_destroy(os);
 	hostos_dma_destroy(os);
+	hostos_latency_destroy(os);
 	hostos_pool_destroy(os);
 	hostos_mmio_destroy(os);
 	hostos_lookaside_destroy(os);

@@ -171,14 +171,16 @@ static VOID expire_dpc(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 				   (PVOID)(ULONG_PTR)(st >> 32));
 		hostos_frame_leave(t, &f);
 		if (os->trace) {
+			char name[96];
 			const struct sim_ctrace_arg args[] = {
-				SIM_CTRACE_ARG_HEX("routine", (uintptr_t)d->DeferredRoutine),
-				SIM_CTRACE_ARG_HEX("timer", (uintptr_t)s->expiring[i].timer),
+				SIM_CTRACE_ARG_STR("routine", name),
 			};
 
+			hostos_code_name((const void *)(uintptr_t)d->DeferredRoutine, name,
+					 sizeof(name));
 			sim_ctrace_complete_args(os->trace, os->cpu_track[t->cpu->index],
 						 "timer DPC", f.start_ps, sim_now(os->k) - f.start_ps,
-						 args, 2);
+						 args, 1);
 		}
 	}
 }

@@ -109,10 +109,12 @@ static void worker_main(void *arg)
 					t->n_mutex);
 		hostos_frame_leave(t, &f);
 		if (t->os->trace) {
+			char name[96];
 			const struct sim_ctrace_arg args[] = {
-				SIM_CTRACE_ARG_HEX("routine", (uintptr_t)routine),
+				SIM_CTRACE_ARG_STR("routine", name),
 			};
 
+			hostos_code_name((const void *)(uintptr_t)routine, name, sizeof(name));
 			sim_ctrace_complete_args(t->os->trace, t->os->cpu_track[t->cpu->index],
 						 "work item", f.start_ps,
 						 sim_now(t->os->k) - f.start_ps, args, 1);

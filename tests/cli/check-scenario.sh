@@ -1,10 +1,11 @@
 #!/bin/sh
 # tests/cli/check-scenario.sh - `pcisim run` and `pcisim sweep` on small
-# scenario files: results with verified data, the output files, byte-equal
-# reruns (same seed, same bytes), errors that name the file, line and key
+# scenario files, and `pcisim demo`: results with verified data, the output
+# files, byte-equal reruns (same seed, same bytes), errors that name the
+# file, line and key
 # with exit status 2, --set, --json, and a sweep whose shards concatenate
 # to the unsharded output.
-# Usage: check-scenario.sh CHECK PCISIM; CHECK one of run, errors, sweep.
+# Usage: check-scenario.sh CHECK PCISIM; CHECK one of run, errors, sweep, demo.
 set -eu
 
 check=$1
@@ -147,6 +148,26 @@ sweep)
 	[ "$(grep -c '^gen4x4,gen4x4,small,4,4,' links.csv)" -eq 4 ] || fail "Gen4 x4 device rows"
 	run sweep small.ini --vary machine.mps=128,256 --json
 	[ "$(wc -l <out)" -eq 2 ] || fail "sweep --json: a line per point"
+	;;
+demo)
+	# the main job: the reference driver on the reference device
+	run demo --out d1
+	[ "$rc" -eq 0 ] || fail "demo exited $rc"
+	grep -q '^interrupt: a message per cause, 8 message(s)' out || fail "interrupt mode"
+	grep -q 'CHECKSUM "123456789" -> 0xCBF43926' out || fail "CHECKSUM"
+	[ "$(grep -c ' verified$' out)" -eq 10 ] || fail "10 verified sweep rows"
+	grep -q '^verifier: no violation' out || fail "verifier verdict"
+	grep -q '^  interrupt to DPC ' out || fail "latency lines"
+	for f in demo.csv demo.svg demo.vcd demo.json; do
+		[ -s "d1/$f" ] || fail "d1/$f missing"
+	done
+	run demo --out d2 --quiet
+	[ "$rc" -eq 0 ] || fail "demo --quiet exited $rc"
+	for f in demo.csv demo.svg demo.vcd demo.json; do
+		cmp -s "d1/$f" "d2/$f" || fail "$f differs between two runs"
+	done
+	run demo --count 0
+	[ "$rc" -eq 2 ] || fail "demo --count 0 exited $rc"
 	;;
 *)
 	echo "unknown check $check" >&2

@@ -41,7 +41,7 @@
 #include "platform/system.h"
 
 #include "examples/refdrv/refdrv.h"
-#include "refdrv-entry.h"
+#include "examples/refdrv/refdrv-entry.h"
 
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
