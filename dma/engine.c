@@ -718,7 +718,7 @@ static void end_transfer(struct dma_channel *ch)
  * that took no time never goes on here, so a callback restarting failing
  * transfers forever still meets the kernel's runaway-delta guard.
  */
-static bool go_on(struct dma_channel *ch, sim_time_t now)
+static bool go_on(struct dma_channel *ch, sim_time_t now, sim_time_t *horizon)
 {
 	struct dma_engine *e = ch->e;
 	bool took_time = ch->res.start_ps < now;
@@ -733,8 +733,11 @@ static bool go_on(struct dma_channel *ch, sim_time_t now)
 	ch->restarted = false;
 	if (!ch->active || ch->finishing)
 		return false;
-	if (!e->cfg.per_tlp && took_time && sim_next_activity_time(e->k) > now)
-		return true;
+	if (!e->cfg.per_tlp && took_time) {
+		*horizon = sim_next_activity_time(e->k);
+		if (*horizon > now)
+			return true;
+	}
 	rc = sim_event_schedule(&ch->ev, 0);
 	if (rc) {
 		/* What dma_channel_start() would have returned; the start is
@@ -755,9 +758,12 @@ static void ch_event(struct sim_kernel *k, void *opaque)
 
 	if (!ch->active)
 		return;
-	if (ch->finishing && !go_on(ch, now))
-		return;
-	horizon = e->cfg.per_tlp ? now : sim_next_activity_time(k);
+	if (ch->finishing) {
+		if (!go_on(ch, now, &horizon))
+			return;
+	} else {
+		horizon = e->cfg.per_tlp ? now : sim_next_activity_time(k);
+	}
 	for (;;) {
 		enum action a = next_action(ch, &t);
 		int rc;
