@@ -436,6 +436,8 @@ static int write_run(struct dma_channel *ch, sim_time_t t, sim_time_t horizon)
 	struct dma_port *p = e->port;
 	const struct dma_sg *el = &ch->sg[ch->si];
 	const uint64_t mps = p->link.mps_bytes;
+	/* MPS is a power of two (PCIe 7.5.3.4): shifts, not divisions. */
+	const unsigned mps_log2 = (unsigned)__builtin_ctzll(mps);
 	uint64_t a = el->addr + ch->soff, moved = 0, tlps = 0;
 	const bool high = a > ADDR32_LIMIT;
 	const uint32_t ovh = e->mwr_ovh[high];
@@ -445,9 +447,9 @@ static int write_run(struct dma_channel *ch, sim_time_t t, sim_time_t horizon)
 	for (;;) {
 		uint64_t left = el->len - ch->soff - moved, full, n;
 
-		full = (a & (mps - 1)) ? 0 : min_u64(left, ch->run_end - a) / mps;
+		full = (a & (mps - 1)) ? 0 : min_u64(left, ch->run_end - a) >> mps_log2;
 		if (!high && full)
-			full = min_u64(full, (ADDR32_LIMIT - a) / mps + 1);
+			full = min_u64(full, ((ADDR32_LIMIT - a) >> mps_log2) + 1);
 		if (full >= 2) {
 			uint64_t sent;
 
