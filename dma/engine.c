@@ -402,7 +402,9 @@ static enum dma_status new_run(struct dma_channel *ch, uint64_t a, uint32_t n, u
 	*haddr = h;
 	if (run > n && access(e, write, h, ch->buf + ch->boff, (uint32_t)run, &r) == DMA_OK) {
 		ch->run_ok = true;
-		ch->run_lat_ps = latency(p, &r);
+		/* Only a read waits for the completer; a write lands after
+		 * mem_ps. */
+		ch->run_lat_ps = write ? 0 : latency(p, &r);
 	}
 	return DMA_OK;
 }
