@@ -230,12 +230,9 @@ int dma_channel_start(struct dma_channel *ch, enum dma_dir dir, const struct dma
 	ch->run_delta = 0;
 	ch->run_ok = false;
 	ch->run_lat_ps = 0;
-	if (ch->in_done) {
-		/* From its own completion callback: ch_event() goes on once the
-		 * callback has returned (see go_on()). */
-		ch->restarted = true;
-		return SIM_OK;
-	}
+	/* From its own completion callback, ch_event() may go on at once
+	 * when the callback has returned (see go_on()). */
+	ch->restarted = ch->in_done;
 	/* The next delta: a start from a register model's callback never
 	 * issues anything inside that callback. */
 	return sim_event_schedule(&ch->ev, 0);
@@ -717,16 +714,17 @@ static void end_transfer(struct dma_channel *ch)
 /*
  * End the transfer with its callback; true when the callback started the
  * channel again and the new transfer may go on in this event at once. It
- * may when nothing else is due now, not even in a delta: its own event, in
- * the next delta, would then run alone and see the same kernel. A transfer
- * that took no time never goes on here, so a callback restarting failing
+ * may when its start's event is the only thing due now
+ * (sim_event_due_alone()): that event would run alone in the next delta
+ * and see the same kernel. Otherwise the event stays where the start put
+ * it, in order with whatever else the callback scheduled. A transfer that
+ * took no time never goes on here, so a callback restarting failing
  * transfers forever still meets the kernel's runaway-delta guard.
  */
 static bool go_on(struct dma_channel *ch, sim_time_t now, sim_time_t *horizon)
 {
 	struct dma_engine *e = ch->e;
 	bool took_time = ch->res.start_ps < now;
-	int rc;
 
 	ch->in_done = true;
 	ch->restarted = false;
@@ -735,22 +733,12 @@ static bool go_on(struct dma_channel *ch, sim_time_t now, sim_time_t *horizon)
 	if (!ch->restarted)
 		return false;
 	ch->restarted = false;
-	if (!ch->active || ch->finishing)
+	if (e->cfg.per_tlp || !took_time || !ch->active || ch->finishing ||
+	    !sim_event_due_alone(&ch->ev))
 		return false;
-	if (!e->cfg.per_tlp && took_time) {
-		*horizon = sim_next_activity_time(e->k);
-		if (*horizon > now)
-			return true;
-	}
-	rc = sim_event_schedule(&ch->ev, 0);
-	if (rc) {
-		/* What dma_channel_start() would have returned; the start is
-		 * undone so the channel is not left active with no event. */
-		sim_report(e->k, SIM_SEV_ERROR, "%s: channel %u: restart from the callback: %s",
-			   e->cfg.name, ch->id, sim_strerror(rc));
-		ch->active = false;
-	}
-	return false;
+	sim_event_cancel(&ch->ev);
+	*horizon = sim_next_activity_time(e->k);
+	return true;
 }
 
 static void ch_event(struct sim_kernel *k, void *opaque)

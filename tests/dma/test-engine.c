@@ -1060,6 +1060,62 @@ START_TEST(restart_failing_forever)
 }
 END_TEST
 
+/* The first transfer's callback restarts channel 0, then starts channel 1. */
+struct pair {
+	struct dma_engine *e;
+	struct dma_sg sg0, sg1;
+	uint8_t *buf;
+	unsigned n0;
+	struct dma_result r0, r1;
+};
+
+static void pair_done1(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	(void)ch;
+	((struct pair *)opaque)->r1 = *r;
+}
+
+static void pair_done0(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	struct pair *pr = opaque;
+
+	pr->r0 = *r;
+	if (pr->n0++)
+		return;
+	ck_assert_int_eq(dma_channel_start(ch, DMA_DIR_WRITE, &pr->sg0, 1, pr->buf, pair_done0, pr),
+			 0);
+	ck_assert_int_eq(dma_channel_start(dma_engine_channel(pr->e, 1), DMA_DIR_WRITE, &pr->sg1, 1,
+					   pr->buf + 4096, pair_done1, pr), 0);
+}
+
+START_TEST(restart_keeps_order)
+{
+	/* Starts in one callback take effect in the order they were made:
+	 * channel 0's restart goes first on the link, then the two alternate
+	 * TLP by TLP; so channel 0 ends one TLP before channel 1, in both
+	 * modes. */
+	static uint8_t buf[2 * 4096];
+	sim_time_t o = occ(&F.lc, 256 + 12 + 8), t1 = 16 * o + MEM_PS;
+
+	for (int per_tlp = 0; per_tlp < 2; per_tlp++) {
+		struct pair pr = { .sg0 = { 0x10000, 4096 }, .sg1 = { 0x20000, 4096 }, .buf = buf };
+
+		teardown();
+		setup();
+		dma_engine_destroy(&F.e);
+		engine_up(&F, 2, 32, per_tlp != 0);
+		pr.e = &F.e;
+		ck_assert_int_eq(dma_channel_start(dma_engine_channel(&F.e, 0), DMA_DIR_WRITE, &pr.sg0,
+						   1, buf, pair_done0, &pr), 0);
+		sim_run(&F.k);
+		ck_assert_uint_eq(pr.n0, 2);
+		ck_assert_uint_eq(pr.r0.start_ps, t1);
+		ck_assert_uint_eq(pr.r0.end_ps, t1 + 31 * o + MEM_PS);
+		ck_assert_uint_eq(pr.r1.end_ps, t1 + 32 * o + MEM_PS);
+	}
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
 	struct dma_sg sg = { 0, 0 };
@@ -1115,6 +1171,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, restart_from_callback);
 	tcase_add_test(tc, restart_from_callback_per_tlp);
 	tcase_add_test(tc, restart_failing_forever);
+	tcase_add_test(tc, restart_keeps_order);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;
