@@ -498,7 +498,7 @@ int bus_link_dir_send_burst(struct bus_link_dir *d, sim_time_t now_ps, uint32_t 
 			    sim_time_t *done_ps)
 {
 	sim_time_t start, occ, span, end, busy;
-	uint64_t k;
+	uint64_t k, wire;
 	int err;
 
 	if (!d || !sent || count == 0)
@@ -512,26 +512,28 @@ int bus_link_dir_send_burst(struct bus_link_dir *d, sim_time_t now_ps, uint32_t 
 	}
 	/* Packet 0 starts at start; packet j >= 1 is offered when j - 1
 	 * leaves, at start + j * occ, which is also when the direction is
-	 * free again: it goes while start + j * occ < until_ps. */
+	 * free again: it goes while start + j * occ < until_ps. A division
+	 * only when they do not all go (it costs more than the rest: a
+	 * requester alone passes SIM_TIME_MAX or a far horizon). */
 	start = now_ps > d->free_at_ps ? now_ps : d->free_at_ps;
 	k = count;
 	if (until_ps <= start) {
 		k = 1;
-	} else if ((until_ps - start - 1) / occ + 1 < k) {
+	} else if (occ != 0 && (__builtin_mul_overflow(k - 1, occ, &span) ||
+				span >= until_ps - start)) {
 		k = (until_ps - start - 1) / occ + 1;
 	}
-	if (occ && k > SIM_TIME_MAX / occ)
-		return SIM_ERR_OVERFLOW;
-	span = k * occ;
-	if (!sim_time_add(start, span, &end) || !sim_time_add(d->busy_ps, span, &busy) ||
-	    (uint64_t)wire_bytes > (UINT64_MAX - d->wire_bytes) / k)
+	if (__builtin_mul_overflow(k, occ, &span) || !sim_time_add(start, span, &end) ||
+	    !sim_time_add(d->busy_ps, span, &busy) ||
+	    __builtin_mul_overflow(k, (uint64_t)wire_bytes, &wire) ||
+	    wire > UINT64_MAX - d->wire_bytes)
 		return SIM_ERR_OVERFLOW;
 	d->memo_wire = wire_bytes;
 	d->memo_ps = occ;
 	d->free_at_ps = end;
 	d->busy_ps = busy;
 	d->tlps += k;
-	d->wire_bytes += k * wire_bytes;
+	d->wire_bytes += wire;
 	*sent = k;
 	if (done_ps)
 		*done_ps = end;

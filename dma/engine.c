@@ -230,6 +230,9 @@ int dma_channel_start(struct dma_channel *ch, enum dma_dir dir, const struct dma
 	ch->run_delta = 0;
 	ch->run_ok = false;
 	ch->run_lat_ps = 0;
+	/* From its own completion callback, ch_event() may go on at once
+	 * when the callback has returned (see go_on()). */
+	ch->restarted = ch->in_done;
 	/* The next delta: a start from a register model's callback never
 	 * issues anything inside that callback. */
 	return sim_event_schedule(&ch->ev, 0);
@@ -396,7 +399,9 @@ static enum dma_status new_run(struct dma_channel *ch, uint64_t a, uint32_t n, u
 	*haddr = h;
 	if (run > n && access(e, write, h, ch->buf + ch->boff, (uint32_t)run, &r) == DMA_OK) {
 		ch->run_ok = true;
-		ch->run_lat_ps = latency(p, &r);
+		/* Only a read waits for the completer; a write lands after
+		 * mem_ps. */
+		ch->run_lat_ps = write ? 0 : latency(p, &r);
 	}
 	return DMA_OK;
 }
@@ -411,6 +416,76 @@ static void report_drop(struct dma_channel *ch, uint64_t addr, enum dma_status s
 	sim_report(ch->e->k, SIM_SEV_WARNING,
 		   "%s: posted write to 0x%llx dropped by the fabric (%s); the device sees success",
 		   ch->e->cfg.name, (unsigned long long)addr, dma_status_name(st));
+}
+
+/*
+ * The MWr of a write run whose data has moved, from the current offset:
+ * the first at @t, each next one when the one before has left, while it is
+ * offered before @horizon (nothing else can offer a TLP to the link or
+ * touch Bus Master Enable, the IOMMU or the address map before then, so
+ * the checks of issue() would all pass), to the end of the element, of the
+ * run, or of one side of 4 GiB (the header size changes there). Exactly
+ * what one call of issue() per TLP would do. Runs of MPS-aligned full-size
+ * TLPs (none crosses 4 KiB: MPS divides it) go in one burst, summed in
+ * closed form: the same picoseconds as one by one.
+ */
+static int write_run(struct dma_channel *ch, sim_time_t t, sim_time_t horizon)
+{
+	struct dma_engine *e = ch->e;
+	struct dma_port *p = e->port;
+	const struct dma_sg *el = &ch->sg[ch->si];
+	const uint64_t mps = p->link.mps_bytes;
+	/* MPS is a power of two (PCIe 7.5.3.4): shifts, not divisions. */
+	const unsigned mps_log2 = (unsigned)__builtin_ctzll(mps);
+	uint64_t a = el->addr + ch->soff, moved = 0, tlps = 0;
+	const bool high = a > ADDR32_LIMIT;
+	const uint32_t ovh = e->mwr_ovh[high];
+	sim_time_t at = t, done;
+	int rc;
+
+	for (;;) {
+		uint64_t left = el->len - ch->soff - moved, full, n;
+
+		full = (a & (mps - 1)) ? 0 : min_u64(left, ch->run_end - a) >> mps_log2;
+		if (!high && full)
+			full = min_u64(full, ((ADDR32_LIMIT - a) >> mps_log2) + 1);
+		if (full >= 2) {
+			uint64_t sent;
+
+			/* Packet 0 always goes: the first at @t, or one
+			 * offered before the horizon. */
+			rc = bus_link_dir_send_burst(p->up, at, ovh + (uint32_t)mps, full, horizon,
+						     &sent, &done);
+			if (rc)
+				break;
+			n = sent * mps;
+			tlps += sent;
+		} else {
+			n = min_u64(min_u64(left, to_boundary(a, PAGE_4K)), mps);
+			rc = bus_link_dir_send(p->up, at, ovh + (uint32_t)n, &done);
+			if (rc)
+				break;
+			tlps++;
+		}
+		at = done;
+		moved += n;
+		a += n;
+		if (moved == el->len - ch->soff || at >= horizon || a >= ch->run_end ||
+		    (a > ADDR32_LIMIT) != high)
+			break;
+	}
+	/* What went before an error counts, as one by one. */
+	if (tlps) {
+		ch->res.tlps += tlps;
+		ch->next_issue_ps = at;
+		ch->good_bytes += moved;
+		ch->boff += moved;
+		ch->soff += moved;
+		if (!sim_time_add(at, p->mem_ps, &done))
+			return SIM_ERR_OVERFLOW;
+		ch->last_done_ps = max_t(ch->last_done_ps, done);
+	}
+	return rc;
 }
 
 static int issue(struct dma_channel *ch, sim_time_t t, sim_time_t horizon)
@@ -452,95 +527,51 @@ static int issue(struct dma_channel *ch, sim_time_t t, sim_time_t horizon)
 	} else {
 		h = a + ch->run_delta;
 	}
-	if (ch->run_ok) {
-		lat = ch->run_lat_ps;
+	if (write && ch->run_ok) {
+		rc = write_run(ch, t, horizon);
+		if (rc)
+			return rc;
 	} else {
-		st = access(e, write, h, ch->buf + ch->boff, (uint32_t)n, &r);
-		lat = r.timeout ? r.delay_ps : latency(p, &r);
-	}
-	rc = bus_link_dir_send(p->up, t,
-			       write ? e->mwr_ovh[a > ADDR32_LIMIT] + (uint32_t)n
-				     : e->mrd_bytes[a > ADDR32_LIMIT],
-			       &done);
-	if (rc)
-		return rc;
-	ch->res.tlps++;
-	ch->next_issue_ps = done;
-	if (write) {
-		/* A poisoned write was delivered, bad data and all. */
-		if (st != DMA_OK && st != DMA_ERR_POISONED)
-			report_drop(ch, a, st);
-		ch->good_bytes += n;
-		if (!sim_time_add(done, p->mem_ps, &done))
-			return SIM_ERR_OVERFLOW;
-		ch->last_done_ps = max_t(ch->last_done_ps, done);
-	} else {
-		struct dma_ord *o = &ch->ord[(ch->ord_head + ch->ord_count) % e->cfg.tags];
-
-		if (!sim_time_add(done, lat, &o->ready_ps))
-			return SIM_ERR_OVERFLOW;
-		o->bytes = (uint32_t)n;
-		o->haddr = h;
-		o->status = (uint8_t)st;
-		o->timeout = st == DMA_ERR_TIMEOUT;
-		ch->ord_count++;
-		e->tags_out++;
-		if (st != DMA_OK)
-			fail(ch, st, a);
-		else
-			ch->good_bytes += n;
-	}
-	ch->boff += n;
-	ch->soff += n;
-	/*
-	 * The rest of a write run whose data has moved, before the horizon:
-	 * exactly what the outer loop would do one action at a time (a write
-	 * has no other action, and nothing else can touch Bus Master Enable,
-	 * the IOMMU or the link before the horizon), without its checks.
-	 */
-	if (write && ch->run_ok && st == DMA_OK) {
-		uint32_t mps = p->link.mps_bytes;
-		uint32_t ovh = e->mwr_ovh[a > ADDR32_LIMIT];
-		bool high = a > ADDR32_LIMIT;
-
-		while (ch->soff < el->len && ch->next_issue_ps < horizon) {
-			uint64_t full, sent;
-
-			a = el->addr + ch->soff;
-			if (a >= ch->run_end || (a > ADDR32_LIMIT) != high)
-				break;
-			/* MPS-aligned, full-size TLPs (none crosses 4 KiB: MPS
-			 * divides it) on one side of 4 GiB: one burst, summed in
-			 * closed form, the same picoseconds as one by one. */
-			full = (a & (mps - 1)) ? 0
-					       : min_u64(el->len - ch->soff, ch->run_end - a) / mps;
-			if (!high && full)
-				full = min_u64(full, (ADDR32_LIMIT - a) / mps + 1);
-			if (full >= 2) {
-				rc = bus_link_dir_send_burst(p->up, ch->next_issue_ps, ovh + mps, full,
-							     horizon, &sent, &done);
-				if (rc)
-					return rc;
-				ch->res.tlps += sent;
-				ch->next_issue_ps = done;
-				ch->good_bytes += sent * mps;
-				ch->boff += sent * mps;
-				ch->soff += sent * mps;
-				continue;
-			}
-			n = min_u64(min_u64(el->len - ch->soff, to_boundary(a, PAGE_4K)), mps);
-			rc = bus_link_dir_send(p->up, ch->next_issue_ps, ovh + (uint32_t)n, &done);
-			if (rc)
-				return rc;
-			ch->res.tlps++;
-			ch->next_issue_ps = done;
-			ch->good_bytes += n;
-			ch->boff += n;
-			ch->soff += n;
+		if (ch->run_ok) {
+			lat = ch->run_lat_ps;
+		} else {
+			st = access(e, write, h, ch->buf + ch->boff, (uint32_t)n, &r);
+			lat = r.timeout ? r.delay_ps : latency(p, &r);
 		}
-		if (!sim_time_add(ch->next_issue_ps, p->mem_ps, &done))
-			return SIM_ERR_OVERFLOW;
-		ch->last_done_ps = max_t(ch->last_done_ps, done);
+		rc = bus_link_dir_send(p->up, t,
+				       write ? e->mwr_ovh[a > ADDR32_LIMIT] + (uint32_t)n
+					     : e->mrd_bytes[a > ADDR32_LIMIT],
+				       &done);
+		if (rc)
+			return rc;
+		ch->res.tlps++;
+		ch->next_issue_ps = done;
+		if (write) {
+			/* A poisoned write was delivered, bad data and all. */
+			if (st != DMA_OK && st != DMA_ERR_POISONED)
+				report_drop(ch, a, st);
+			ch->good_bytes += n;
+			if (!sim_time_add(done, p->mem_ps, &done))
+				return SIM_ERR_OVERFLOW;
+			ch->last_done_ps = max_t(ch->last_done_ps, done);
+		} else {
+			struct dma_ord *o = &ch->ord[(ch->ord_head + ch->ord_count) % e->cfg.tags];
+
+			if (!sim_time_add(done, lat, &o->ready_ps))
+				return SIM_ERR_OVERFLOW;
+			o->bytes = (uint32_t)n;
+			o->haddr = h;
+			o->status = (uint8_t)st;
+			o->timeout = st == DMA_ERR_TIMEOUT;
+			ch->ord_count++;
+			e->tags_out++;
+			if (st != DMA_OK)
+				fail(ch, st, a);
+			else
+				ch->good_bytes += n;
+		}
+		ch->boff += n;
+		ch->soff += n;
 	}
 	if (ch->soff == el->len) {
 		ch->si++;
@@ -680,6 +711,36 @@ static void end_transfer(struct dma_channel *ch)
 	sim_event_schedule_at(&ch->ev, end);
 }
 
+/*
+ * End the transfer with its callback; true when the callback started the
+ * channel again and the new transfer may go on in this event at once. It
+ * may when its start's event is the only thing due now
+ * (sim_event_due_alone()): that event would run alone in the next delta
+ * and see the same kernel. Otherwise the event stays where the start put
+ * it, in order with whatever else the callback scheduled. A transfer that
+ * took no time never goes on here, so a callback restarting failing
+ * transfers forever still meets the kernel's runaway-delta guard.
+ */
+static bool go_on(struct dma_channel *ch, sim_time_t now, sim_time_t *horizon)
+{
+	struct dma_engine *e = ch->e;
+	bool took_time = ch->res.start_ps < now;
+
+	ch->in_done = true;
+	ch->restarted = false;
+	finish(ch);
+	ch->in_done = false;
+	if (!ch->restarted)
+		return false;
+	ch->restarted = false;
+	if (e->cfg.per_tlp || !took_time || !ch->active || ch->finishing ||
+	    !sim_event_due_alone(&ch->ev))
+		return false;
+	sim_event_cancel(&ch->ev);
+	*horizon = sim_next_activity_time(e->k);
+	return true;
+}
+
 static void ch_event(struct sim_kernel *k, void *opaque)
 {
 	struct dma_channel *ch = opaque;
@@ -690,10 +751,11 @@ static void ch_event(struct sim_kernel *k, void *opaque)
 	if (!ch->active)
 		return;
 	if (ch->finishing) {
-		finish(ch);
-		return;
+		if (!go_on(ch, now, &horizon))
+			return;
+	} else {
+		horizon = e->cfg.per_tlp ? now : sim_next_activity_time(k);
 	}
-	horizon = e->cfg.per_tlp ? now : sim_next_activity_time(k);
 	for (;;) {
 		enum action a = next_action(ch, &t);
 		int rc;

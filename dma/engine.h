@@ -32,7 +32,10 @@
  * runs, it computes every TLP it would offer before the kernel's next
  * pending activity (sim_next_activity_time()), since nothing else can
  * offer a TLP to the link before then, and schedules one event to go on.
- * With nothing else pending a whole transfer costs two events; with
+ * With nothing else pending a whole transfer costs two events, and one
+ * when the completion callback starts the channel again (the new transfer
+ * goes on in the callback's event once it returns, when nothing else is
+ * due at that time, which is what its own event would have done); with
  * several requesters the result is the same, to the picosecond, as with
  * one event per TLP (struct dma_engine_cfg.per_tlp, the reference mode).
  *
@@ -213,6 +216,9 @@ struct dma_channel {
 	bool run_ok;                    /* moved at once */
 	sim_time_t run_lat_ps;
 	uint32_t trace_track;
+	/* a start from the channel's own completion callback */
+	bool in_done;                   /* the callback is running */
+	bool restarted;                 /* it started the channel again */
 };
 
 /** dma_channel_gbps() - payload Gb/s of @s over its busy time (0 when never busy). */

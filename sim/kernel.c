@@ -583,6 +583,18 @@ sim_time_t sim_next_activity_time(struct sim_kernel *k)
 	return top ? top->when : SIM_TIME_MAX;
 }
 
+bool sim_event_due_alone(const struct sim_event *ev)
+{
+	struct sim_kernel *k = ev ? ev->k : NULL;
+	struct sim_tq_entry *top;
+
+	if (!k || ev->pending != SIM_EV_DELTA || k->delta_live != 1 || !runq_empty(k) ||
+	    k->upd_head)
+		return false;
+	top = sim_tq_top(k);
+	return !top || top->when > k->now_ps;
+}
+
 /*
  * Advance to the time of @top, the earliest live entry, and trigger
  * everything due then, in sequence order (all of it is in the queue's

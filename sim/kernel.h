@@ -633,4 +633,15 @@ static inline int sim_kernel_halt_code(const struct sim_kernel *k)
  */
 sim_time_t sim_next_activity_time(struct sim_kernel *k);
 
+/**
+ * sim_event_due_alone() - true when @ev's notification for the next delta
+ * cycle is the only thing due at the current time: no runnable process or
+ * callback, no pending update, no other delta notification, no timed
+ * notification at this time. Its owner may then cancel it and do at once
+ * what its callback would do, for the callback would run alone and see the
+ * same kernel (dma/ does, for a transfer restarted from its completion
+ * callback). False for NULL, a timed or no notification.
+ */
+bool sim_event_due_alone(const struct sim_event *ev);
+
 #endif /* PCISIM_SIM_KERNEL_H */

@@ -647,6 +647,34 @@ START_TEST(test_server_burst_refusals)
 	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, UINT64_MAX, SIM_TIME_MAX, &sent, NULL),
 			 SIM_ERR_OVERFLOW);
 	ck_assert_mem_eq(&d, &saved, sizeof(d));
+	/* The wire-byte counter would wrap. */
+	d.wire_bytes = UINT64_MAX - 100;
+	saved = d;
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, 2, SIM_TIME_MAX, &sent, NULL),
+			 SIM_ERR_OVERFLOW);
+	ck_assert_mem_eq(&d, &saved, sizeof(d));
+}
+END_TEST
+
+/* A count whose whole span would overflow, before a near horizon: only the
+ * packets offered before it go, no overflow. */
+START_TEST(test_server_burst_huge_count)
+{
+	struct bus_link_cfg c;
+	struct bus_link_dir d, one;
+	sim_time_t occ, done;
+	uint64_t sent = 0;
+
+	bus_link_cfg_default(&c);
+	ck_assert_int_eq(bus_link_dir_init(&d, &c, 0), SIM_OK);
+	one = d;
+	ck_assert_int_eq(bus_link_dir_send(&one, 0, 64, &occ), SIM_OK);
+	ck_assert_int_eq(bus_link_dir_send_burst(&d, 0, 64, UINT64_MAX, 100 * occ + 1, &sent, &done),
+			 SIM_OK);
+	ck_assert_uint_eq(sent, 101);
+	ck_assert_uint_eq(done, 101 * occ);
+	ck_assert_uint_eq(d.tlps, 101);
+	ck_assert_uint_eq(d.wire_bytes, 101 * 64);
 }
 END_TEST
 
@@ -1091,6 +1119,7 @@ static Suite *link_suite(void)
 	tcase_add_test(srv, test_server_refusals);
 	tcase_add_test(srv, test_server_burst_equals_sends);
 	tcase_add_test(srv, test_server_burst_refusals);
+	tcase_add_test(srv, test_server_burst_huge_count);
 	suite_add_tcase(s, srv);
 
 	tcase_add_test(fc, test_fc_slow_receiver);

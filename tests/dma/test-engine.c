@@ -793,7 +793,13 @@ static void runner_done(void *opaque, struct dma_channel *ch, const struct dma_r
 	rn->ends[rn->next] = r->end_ps;
 	rn->tlps[rn->next] = r->tlps + r->cpl_tlps;
 	rn->next++;
-	if (rn->next < rn->njobs)
+	if (rn->next >= rn->njobs)
+		return;
+	/* No gap: every other time straight from the callback (the fast
+	 * path may go on in this event), else from an event a delta later. */
+	if (rn->jobs[rn->next].at_ps == 0 && rn->next % 2)
+		runner_kick(NULL, rn);
+	else
 		sim_event_schedule(&rn->ev, rn->jobs[rn->next].at_ps);
 }
 
@@ -912,6 +918,204 @@ START_TEST(fast_path_few_events)
 }
 END_TEST
 
+/* Back-to-back 4 KiB writes, each started from the previous one's callback. */
+struct chain {
+	struct dma_channel *ch;
+	struct sim_kernel *k;
+	struct dma_sg sg;
+	uint8_t *buf;
+	unsigned n, done;
+	struct sim_event *other; /* notified a delta after transfer 3 ends */
+	sim_time_t ends[64];
+	enum dma_status st[64];
+};
+
+static void chain_done(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	struct chain *c = opaque;
+
+	ck_assert_uint_eq(sim_now(c->k), r->end_ps);
+	c->ends[c->done] = r->end_ps;
+	c->st[c->done] = r->status;
+	if (++c->done == c->n)
+		return;
+	if (c->other && c->done == 4)
+		ck_assert_int_eq(sim_event_schedule(c->other, 0), 0);
+	c->sg.addr += 4096;
+	ck_assert_int_eq(dma_channel_start(ch, DMA_DIR_WRITE, &c->sg, 1, c->buf + c->done * 4096,
+					   chain_done, c), 0);
+}
+
+static void chain_run(struct fix *f, struct chain *c, unsigned n, uint8_t *buf,
+		      struct sim_event *other)
+{
+	memset(c, 0, sizeof(*c));
+	c->other = other;
+	c->ch = dma_engine_channel(&f->e, 0);
+	c->k = &f->k;
+	c->sg = (struct dma_sg){ 0x10000, 4096 };
+	c->buf = buf;
+	c->n = n;
+	ck_assert_int_eq(dma_channel_start(c->ch, DMA_DIR_WRITE, &c->sg, 1, buf, chain_done, c), 0);
+	sim_run(&f->k);
+	ck_assert_uint_eq(c->done, n);
+}
+
+static void count_event(struct sim_kernel *k, void *opaque)
+{
+	(void)k;
+	(*(unsigned *)opaque)++;
+}
+
+START_TEST(restart_from_callback)
+{
+	/* Alone, each transfer started from the callback goes on in the
+	 * callback's event: one kernel event per transfer, same times. */
+	static uint8_t buf[64 * 4096];
+	struct chain c;
+	struct sim_event other;
+	sim_time_t one = 16 * occ(&F.lc, 256 + 12 + 8) + MEM_PS;
+	uint64_t before = F.k.stats.callbacks_run, alone;
+	unsigned others = 0;
+
+	fill(buf, sizeof(buf), 11);
+	chain_run(&F, &c, 64, buf, NULL);
+	/* The first start's event, then one per transfer. */
+	alone = F.k.stats.callbacks_run - before;
+	ck_assert_uint_eq(alone, 64 + 1);
+	for (unsigned i = 0; i < 64; i++) {
+		ck_assert_int_eq(c.st[i], DMA_OK);
+		ck_assert_uint_eq(c.ends[i], (i + 1) * one);
+	}
+	ck_assert_int_eq(memcmp(F.ram0.data + 0x10000, buf, sizeof(buf)), 0);
+
+	/* Something else due in the next delta when transfer 3 ends: the
+	 * restart waits for its own event, in that delta; the times stay. */
+	sim_event_init(&F.k, &other, "other", count_event, &others);
+	memset(F.ram0.data + 0x10000, 0, sizeof(buf));
+	before = F.k.stats.callbacks_run;
+	chain_run(&F, &c, 64, buf, &other);
+	ck_assert_uint_eq(others, 1);
+	/* One more for the other event, one for the restart's own. */
+	ck_assert_uint_eq(F.k.stats.callbacks_run - before, alone + 2);
+	for (unsigned i = 0; i < 64; i++)
+		ck_assert_uint_eq(c.ends[i], 64 * one + (i + 1) * one);
+	ck_assert_int_eq(memcmp(F.ram0.data + 0x10000, buf, sizeof(buf)), 0);
+	sim_event_destroy(&other);
+}
+END_TEST
+
+START_TEST(restart_from_callback_per_tlp)
+{
+	/* The reference mode ends the same transfers at the same times. */
+	static uint8_t buf[64 * 4096];
+	struct chain c;
+	sim_time_t one = 16 * occ(&F.lc, 256 + 12 + 8) + MEM_PS;
+
+	dma_engine_destroy(&F.e);
+	engine_up(&F, 1, 32, true);
+	chain_run(&F, &c, 64, buf, NULL);
+	for (unsigned i = 0; i < 64; i++)
+		ck_assert_uint_eq(c.ends[i], (i + 1) * one);
+}
+END_TEST
+
+static void refail_done(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	static const struct dma_sg sg = { 4 * GIB, 8 };
+	static uint8_t b[8];
+	unsigned *n = opaque;
+
+	ck_assert_int_eq(r->status, DMA_ERR_ADDR_LIMIT);
+	(*n)++;
+	ck_assert_int_eq(dma_channel_start(ch, DMA_DIR_WRITE, &sg, 1, b, refail_done, n), 0);
+}
+
+START_TEST(restart_failing_forever)
+{
+	/* A callback that restarts a transfer failing at once, forever, takes
+	 * no simulated time: it meets the kernel's runaway-delta guard, as a
+	 * start from anywhere else would, and never loops inside one event. */
+	static const struct dma_sg sg = { 4 * GIB, 8 };
+	static uint8_t b[8];
+	struct sim_kernel_config kc;
+	unsigned n = 0;
+
+	teardown();
+	memset(&F, 0, sizeof(F));
+	fix_init(&F, NULL);
+	sim_kernel_destroy(&F.k);
+	sim_kernel_config_default(&kc);
+	kc.report = quiet;
+	kc.max_deltas = 1000;
+	ck_assert_int_eq(sim_kernel_init(&F.k, &kc), 0);
+	engine_up(&F, 1, 32, false);
+	F.port.addr_bits = 32;
+	ck_assert_int_eq(dma_channel_start(dma_engine_channel(&F.e, 0), DMA_DIR_WRITE, &sg, 1, b,
+					   refail_done, &n), 0);
+	ck_assert_int_eq(sim_run(&F.k), SIM_STOP_ERROR);
+	ck_assert_uint_eq(sim_now(&F.k), 0);
+	ck_assert_uint_gt(n, 100);
+	ck_assert_uint_le(n, 1000);
+}
+END_TEST
+
+/* The first transfer's callback restarts channel 0, then starts channel 1. */
+struct pair {
+	struct dma_engine *e;
+	struct dma_sg sg0, sg1;
+	uint8_t *buf;
+	unsigned n0;
+	struct dma_result r0, r1;
+};
+
+static void pair_done1(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	(void)ch;
+	((struct pair *)opaque)->r1 = *r;
+}
+
+static void pair_done0(void *opaque, struct dma_channel *ch, const struct dma_result *r)
+{
+	struct pair *pr = opaque;
+
+	pr->r0 = *r;
+	if (pr->n0++)
+		return;
+	ck_assert_int_eq(dma_channel_start(ch, DMA_DIR_WRITE, &pr->sg0, 1, pr->buf, pair_done0, pr),
+			 0);
+	ck_assert_int_eq(dma_channel_start(dma_engine_channel(pr->e, 1), DMA_DIR_WRITE, &pr->sg1, 1,
+					   pr->buf + 4096, pair_done1, pr), 0);
+}
+
+START_TEST(restart_keeps_order)
+{
+	/* Starts in one callback take effect in the order they were made:
+	 * channel 0's restart goes first on the link, then the two alternate
+	 * TLP by TLP; so channel 0 ends one TLP before channel 1, in both
+	 * modes. */
+	static uint8_t buf[2 * 4096];
+	sim_time_t o = occ(&F.lc, 256 + 12 + 8), t1 = 16 * o + MEM_PS;
+
+	for (int per_tlp = 0; per_tlp < 2; per_tlp++) {
+		struct pair pr = { .sg0 = { 0x10000, 4096 }, .sg1 = { 0x20000, 4096 }, .buf = buf };
+
+		teardown();
+		setup();
+		dma_engine_destroy(&F.e);
+		engine_up(&F, 2, 32, per_tlp != 0);
+		pr.e = &F.e;
+		ck_assert_int_eq(dma_channel_start(dma_engine_channel(&F.e, 0), DMA_DIR_WRITE, &pr.sg0,
+						   1, buf, pair_done0, &pr), 0);
+		sim_run(&F.k);
+		ck_assert_uint_eq(pr.n0, 2);
+		ck_assert_uint_eq(pr.r0.start_ps, t1);
+		ck_assert_uint_eq(pr.r0.end_ps, t1 + 31 * o + MEM_PS);
+		ck_assert_uint_eq(pr.r1.end_ps, t1 + 32 * o + MEM_PS);
+	}
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
 	struct dma_sg sg = { 0, 0 };
@@ -964,6 +1168,10 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, stats_and_trace);
 	tcase_add_loop_test(tc, fast_equals_per_tlp, 0, 14);
 	tcase_add_test(tc, fast_path_few_events);
+	tcase_add_test(tc, restart_from_callback);
+	tcase_add_test(tc, restart_from_callback_per_tlp);
+	tcase_add_test(tc, restart_failing_forever);
+	tcase_add_test(tc, restart_keeps_order);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;

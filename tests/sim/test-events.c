@@ -983,6 +983,48 @@ static void nop_method(void *opaque)
 	(void)opaque;
 }
 
+START_TEST(test_event_due_alone)
+{
+	/* kernel.h, sim_event_due_alone(): a delta notification that is the
+	 * only thing due now; not with another delta notification, a timed
+	 * one at this time, a runnable process or callback; never for a timed
+	 * or no notification. */
+	struct sim_kernel k;
+	struct log log = { .n = 0 };
+	struct tev a, b;
+	struct sim_proc m;
+
+	kinit(&k);
+	tev_init(&k, &a, 1, &log);
+	tev_init(&k, &b, 2, &log);
+	ck_assert(!sim_event_due_alone(NULL));
+	ck_assert(!sim_event_due_alone(&a.ev));
+	sim_event_schedule(&a.ev, SIM_NS(1));
+	ck_assert(!sim_event_due_alone(&a.ev)); /* timed */
+	sim_event_schedule(&a.ev, 0);
+	ck_assert(sim_event_due_alone(&a.ev));
+	sim_event_schedule(&b.ev, SIM_NS(2));
+	ck_assert(sim_event_due_alone(&a.ev)); /* a later timed one is not due now */
+	sim_event_schedule(&b.ev, 0);
+	ck_assert(!sim_event_due_alone(&a.ev));
+	ck_assert(!sim_event_due_alone(&b.ev));
+	sim_event_cancel(&b.ev);
+	ck_assert(sim_event_due_alone(&a.ev));
+	ck_assert_int_eq(sim_run(&k), SIM_STOP_FINISHED);
+	ck_assert_uint_eq(log.n, 1);
+	/* After a run to a time, with a timed notification later. */
+	sim_event_schedule_at(&b.ev, SIM_NS(9));
+	ck_assert_int_eq(sim_run_until(&k, SIM_NS(6)), SIM_STOP_TIME);
+	sim_event_schedule(&a.ev, 0);
+	ck_assert(sim_event_due_alone(&a.ev));
+	sim_event_cancel(&b.ev);
+	/* A runnable process is due now too. */
+	ck_assert_int_eq(sim_method_init(&k, &m, "m", nop_method, NULL, 0), SIM_OK);
+	ck_assert(!sim_event_due_alone(&a.ev));
+	sim_kernel_destroy(&k);
+}
+END_TEST
+
 START_TEST(test_next_activity_time)
 {
 	struct sim_kernel k;
@@ -1061,6 +1103,7 @@ static Suite *events_suite(void)
 	tcase_add_test(misc, test_periodic_timer);
 	tcase_add_test(misc, test_callback_context);
 	tcase_add_test(misc, test_next_activity_time);
+	tcase_add_test(misc, test_event_due_alone);
 	suite_add_tcase(s, misc);
 
 	tcase_add_test(destroy, test_destroy_pending);
