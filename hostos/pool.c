@@ -13,6 +13,7 @@
 #include "hostos/fault-internal.h"
 #include "hostos/guard-internal.h"
 #include "hostos/pool-special.h"
+#include "hostos/dma-internal.h"
 #include "hostos/os-internal.h"
 #include "hostos/pool-internal.h"
 #include "hostos/pool.h"
@@ -841,6 +842,14 @@ PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
 	PHYSICAL_ADDRESS pa;
 
 	pa.QuadPart = t->os->pool ? (LONGLONG)pa_of(t->os->pool, (uintptr_t)BaseAddress) : 0;
+	if (!pa.QuadPart) {
+		/* common buffers, mapped MDLs and user buffers: their frames */
+		uint64_t frame;
+		bool paged;
+
+		if (hostos_dma_va_frames(t->os, BaseAddress, 1, &frame, &paged))
+			pa.QuadPart = (LONGLONG)(frame + ((uintptr_t)BaseAddress & 0xfffu));
+	}
 	return pa;
 }
 

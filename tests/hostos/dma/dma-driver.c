@@ -432,6 +432,7 @@ void dma_common_buffer(void *arg)
 				MmBuildMdlForNonPagedPool(m);
 				dma_obs.pfn[0] = MmGetMdlPfnArray(m)[0];
 				IoFreeMdl(m);
+				dma_obs.pa[0] = (ULONG64)MmGetPhysicalAddress(va + 5).QuadPart;
 			}
 		}
 		a->DmaOperations->FreeCommonBuffer(a, len, la, va, FALSE);

@@ -270,6 +270,8 @@ static void test_common_buffer_32(void **state)
 	assert_int_equal(seen.calls, 1);
 	assert_int_equal(seen.bad_bytes, 0);      /* the device sees the driver's bytes */
 	assert_int_equal(dma_obs.pfn[0], dma_obs.logical >> 12); /* MDL over it */
+	/* MmGetPhysicalAddress of a common buffer: its frame, not 0 */
+	assert_int_equal(dma_obs.pa[0], dma_obs.logical + 5);
 	assert_int_equal(hostos_dma_live_common_buffers(os, NULL, 0), 0);
 	shutdown();
 }
