@@ -496,9 +496,16 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 
 			/* the originator's own routine: the IRP is back with
 			 * it, which may free it there */
+			uint8_t irql = t->cpu->irql;
+
 			if (!dev)
 				h->stopped = true;
 			r = routine(dev, Irp, ctx);
+			if (verify && t->cpu->irql != irql)
+				hostos_bugcheck(t, HOSTOS_COMPLETION_IRQL,
+						(uint64_t)(uintptr_t)routine, (uint64_t)(uintptr_t)Irp,
+						irql, t->cpu->irql,
+						"a completion routine returned at another IRQL");
 
 			if (r == STATUS_MORE_PROCESSING_REQUIRED) {
 				/* back with its owner, who may free it here */

@@ -152,6 +152,12 @@ int32_t hostos_pnp_remove(struct hostos_device *dev);
  */
 int32_t hostos_pnp_surprise_remove(struct hostos_device *dev);
 
+/** The mock's stop code for a completion routine that returns at another
+ * IRQL than IoCompleteRequest called it at (Windows documents no code for
+ * it), with I/O Verification. P1: the routine, P2: the IRP, P3: the IRQL
+ * before, P4: after. */
+#define HOSTOS_COMPLETION_IRQL 0xA55E0010u
+
 /* ---- registry ---- */
 
 /**

@@ -343,6 +343,19 @@ static void sc_transfers(void *arg)
 		CHECK(DeviceIoControl(h, IOCTL_IODRV_FORWARD, NULL, 0, st, sizeof(st), &n, NULL));
 		CHECK(st[0] == (int32_t)0xC0000010 && st[1] == (int32_t)0xC0000010);
 	}
+	/* one IRP reused; a synchronous FSD read of the driver's own memory
+	 * at offset 8, compared with what ReadFile returns there */
+	{
+		int32_t st[4] = { 0, 0, 0, 0 };
+		unsigned char want[8];
+
+		memset(&ov, 0, sizeof(ov));
+		ov.Offset = 8;
+		CHECK(ReadFile(h, want, 8, &n, &ov) && n == 8);
+		CHECK(DeviceIoControl(h, IOCTL_IODRV_REUSE, NULL, 0, st, sizeof(st), &n, NULL));
+		CHECK(st[0] == (int32_t)0xC0000010 && st[1] == (int32_t)0xC0000010);
+		CHECK(!memcmp(&st[2], want, 8));
+	}
 	CloseHandle(h);
 	CHECK(!CloseHandle(h) && GetLastError() == ERROR_INVALID_HANDLE);
 	CHECK(hostos_pnp_remove(dev) == 0);
@@ -793,6 +806,14 @@ static void test_bug_free_in_use(void **state)
 	shutdown();
 }
 
+static void test_bug_completion_irql(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_COMPLETION_IRQL);
+	hostos_assert_bugcheck(os, HOSTOS_COMPLETION_IRQL, HOSTOS_ANY, HOSTOS_ANY, 0, 2);
+	shutdown();
+}
+
 static void test_bug_keep_initializing(void **state)
 {
 	char path[256];
@@ -863,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_bug_not_completed),
 		cmocka_unit_test(test_bug_complete_high_irql),
 		cmocka_unit_test(test_bug_free_in_use),
+		cmocka_unit_test(test_bug_completion_irql),
 		cmocka_unit_test(test_bug_keep_initializing),
 		cmocka_unit_test(test_bug_remove_not_deleted),
 		cmocka_unit_test(test_bug_unverified),

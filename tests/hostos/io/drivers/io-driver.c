@@ -648,6 +648,59 @@ static NTSTATUS Forward(PDEVICE_EXTENSION x, PLONG Out)
 	return STATUS_SUCCESS;
 }
 
+static NTSTATUS NTAPI KeepIt(PDEVICE_OBJECT Dev, PIRP Irp, PVOID Context)
+{
+	UNREFERENCED_PARAMETER(Dev);
+	*(PLONG)Context = Irp->IoStatus.Status;
+	return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+/* One IRP of its own used twice (IoReuseIrp), then a synchronous read of
+ * its own device through IoBuildSynchronousFsdRequest. */
+static NTSTATUS Reuse(PDEVICE_OBJECT Dev, PDEVICE_EXTENSION x, PLONG Out)
+{
+	IO_STATUS_BLOCK iosb;
+	LARGE_INTEGER off;
+	KEVENT ev;
+	PIRP irp;
+	NTSTATUS st;
+
+	irp = IoAllocateIrp(x->Lower->StackSize, FALSE);
+	if (!irp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			IoReuseIrp(irp, STATUS_NOT_SUPPORTED);
+		else
+			irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
+		IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+		IoSetCompletionRoutine(irp, KeepIt, &Out[i], TRUE, TRUE, TRUE);
+		IoCallDriver(x->Lower, irp);
+	}
+	IoFreeIrp(irp);
+
+	KeInitializeEvent(&ev, NotificationEvent, FALSE);
+	off.QuadPart = 8;
+	irp = IoBuildSynchronousFsdRequest(IRP_MJ_READ, Dev, &Out[2], 8, &off, &ev, &iosb);
+	if (!irp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	st = IoCallDriver(Dev, irp);
+	if (st == STATUS_PENDING)
+		KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
+	return iosb.Status;
+}
+
+static NTSTATUS NTAPI RaiseInCompletion(PDEVICE_OBJECT Dev, PIRP Irp, PVOID Context)
+{
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(Dev);
+	UNREFERENCED_PARAMETER(Irp);
+	UNREFERENCED_PARAMETER(Context);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
 static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 {
 	KIRQL old;
@@ -688,6 +741,15 @@ static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 		mine->AssociatedIrp.SystemBuffer = &old;
 		IoCallDriver(Dev, mine); /* pended in the wait queue */
 		IoFreeIrp(mine);
+		return Complete(Irp, STATUS_SUCCESS, 0);
+	}
+	case IODRV_BUG_COMPLETION_IRQL: {
+		PDEVICE_EXTENSION x = Dev->DeviceExtension;
+		PIRP mine = IoAllocateIrp(x->Lower->StackSize, FALSE);
+
+		IoGetNextIrpStackLocation(mine)->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+		IoSetCompletionRoutine(mine, RaiseInCompletion, NULL, TRUE, TRUE, TRUE);
+		IoCallDriver(x->Lower, mine);
 		return Complete(Irp, STATUS_SUCCESS, 0);
 	}
 	default:
@@ -753,6 +815,10 @@ static NTSTATUS NTAPI IodrvDeviceControl(PDEVICE_OBJECT Dev, PIRP Irp)
 		if (out < 2 * sizeof(LONG))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
 		return Complete(Irp, Forward(x, buf), 2 * sizeof(LONG));
+	case IOCTL_IODRV_REUSE:
+		if (out < 4 * sizeof(LONG))
+			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+		return Complete(Irp, Reuse(Dev, x, buf), 4 * sizeof(LONG));
 	case IOCTL_IODRV_BUG:
 		if (in < sizeof(ULONG))
 			return Complete(Irp, STATUS_INVALID_PARAMETER, 0);

@@ -31,6 +31,11 @@
  * (IoBuildDeviceIoControlRequest + event; IoAllocateIrp + completion
  * routine + IoFreeIrp): out two LONG statuses the PDO returned */
 #define IOCTL_IODRV_FORWARD CTL_CODE(IODRV_TYPE, 0x830, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* requests of its own: an IoAllocateIrp IRP sent down twice with
+ * IoReuseIrp between (out: two LONG statuses), then an
+ * IoBuildSynchronousFsdRequest read of its own memory (out: 8 bytes of it
+ * from offset 8, after the statuses) */
+#define IOCTL_IODRV_REUSE CTL_CODE(IODRV_TYPE, 0x831, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* a rule violation chosen by the input ULONG (enum iodrv_bug) */
 #define IOCTL_IODRV_BUG CTL_CODE(IODRV_TYPE, 0x8F0, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
@@ -44,6 +49,7 @@ enum iodrv_bug {
 	IODRV_BUG_NOT_COMPLETED = 7,
 	IODRV_BUG_COMPLETE_HIGH_IRQL = 8,
 	IODRV_BUG_FREE_IN_USE = 9,
+	IODRV_BUG_COMPLETION_IRQL = 10,
 };
 
 struct iodrv_info {
