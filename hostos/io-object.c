@@ -126,6 +126,21 @@ struct hostos_devobj *hostos_devobj_of(struct hostos_io *io, PDEVICE_OBJECT dev)
 	/* the OS's bus driver never queues packets on a PDO (and this may
 	 * run outside a host OS thread: no KeInitializeSpinLock) */
 	InitializeListHead(&dev->DeviceQueue.DeviceListHead);
+	/* the INF's interrupt settings, where Windows keeps them: under the
+	 * hardware key, Interrupt Management\MessageSignaledInterruptProperties */
+	{
+		char path[320];
+		size_t n;
+
+		hostos_reg_device_path(d, PLUGPLAY_REGKEY_DEVICE, path, sizeof(path));
+		n = strlen(path);
+		snprintf(path + n, sizeof(path) - n,
+			 "\\Interrupt Management\\MessageSignaledInterruptProperties");
+		hostos_reg_set_dword(io->os, path, "MSISupported", pd->desc.msi_supported);
+		if (pd->desc.message_number_limit)
+			hostos_reg_set_dword(io->os, path, "MessageNumberLimit",
+					     pd->desc.message_number_limit);
+	}
 	return d;
 }
 

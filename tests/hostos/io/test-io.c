@@ -233,6 +233,7 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.reg_param, 4096);
 	assert_int_equal(seen.dev_param, 42);
 	assert_int_equal(seen.cfg_id, 0x56781234);
+	assert_int_equal(seen.msi_supported, 1 + 1); /* MSISupported = 1 */
 	assert_int_equal(iodrv_obs.creates, 1);
 	assert_int_equal(iodrv_obs.cleanups, 1);
 	assert_int_equal(iodrv_obs.closes, 1);

@@ -298,6 +298,33 @@ static ULONG DeviceParam(PDEVICE_OBJECT Pdo, PCWSTR Name)
 	return v;
 }
 
+/* MSISupported of the INF's interrupt settings under the hardware key,
+ * + 1 (0: absent): a key opened relative to another. */
+static ULONG MsiSupported(PDEVICE_OBJECT Pdo)
+{
+	UNICODE_STRING sub = RTL_CONSTANT_STRING(
+		L"Interrupt Management\\MessageSignaledInterruptProperties");
+	UNICODE_STRING name = RTL_CONSTANT_STRING(L"MSISupported");
+	UCHAR buf[sizeof(KEY_VALUE_PARTIAL_INFORMATION) + sizeof(ULONG)];
+	PKEY_VALUE_PARTIAL_INFORMATION p = (PKEY_VALUE_PARTIAL_INFORMATION)buf;
+	OBJECT_ATTRIBUTES oa;
+	HANDLE key, msi;
+	ULONG len, v = 0;
+
+	if (!NT_SUCCESS(IoOpenDeviceRegistryKey(Pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, &key)))
+		return 0;
+	InitializeObjectAttributes(&oa, &sub, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, key, NULL);
+	if (NT_SUCCESS(ZwOpenKey(&msi, KEY_READ, &oa))) {
+		if (NT_SUCCESS(ZwQueryValueKey(msi, &name, KeyValuePartialInformation, p,
+					       sizeof(buf), &len)) &&
+		    p->Type == REG_DWORD)
+			v = *(PULONG)p->Data + 1;
+		ZwClose(msi);
+	}
+	ZwClose(key);
+	return v;
+}
+
 static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Pdo)
 {
 	UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\IoDrv0");
@@ -315,6 +342,7 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 	x->Pdo = Pdo;
 	x->Info.reg_param = RegParam;
 	x->Info.dev_param = DeviceParam(Pdo, L"Knob");
+	x->Info.msi_supported = MsiSupported(Pdo);
 	iodrv_obs.bug_keep_init = DeviceParam(Pdo, L"BugKeepInit");
 	iodrv_obs.bug_no_delete = DeviceParam(Pdo, L"BugNoDelete");
 	iodrv_obs.direct_io = DeviceParam(Pdo, L"DirectIo");

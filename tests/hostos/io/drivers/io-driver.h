@@ -59,6 +59,7 @@ struct iodrv_info {
 	uint32_t started;
 	uint32_t raw_int_count;
 	uint32_t cfg_id;         /* config dword 0 by BUS_INTERFACE_STANDARD */
+	uint32_t msi_supported;  /* the hardware key's MSISupported (+1: 0 absent) */
 };
 
 /* What the driver saw (the harness reads it). */
