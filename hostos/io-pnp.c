@@ -231,6 +231,19 @@ static NTSTATUS pnp(struct hostos_io *io, struct hostos_devobj *pdo, UCHAR minor
 	return hostos_pnp_send(io, pdo->dev, IRP_MJ_PNP, minor, &p, NULL);
 }
 
+/* IRP_MN_SET_POWER of a device power state down the stack, as the power
+ * manager sends it (D0 after a start, D3 before a removal). */
+static NTSTATUS set_power(struct hostos_io *io, struct hostos_devobj *pdo, DEVICE_POWER_STATE d)
+{
+	IO_STACK_LOCATION p;
+
+	memset(&p, 0, sizeof(p));
+	p.Parameters.Power.Type = DevicePowerState;
+	p.Parameters.Power.State.DeviceState = d;
+	p.Parameters.Power.ShutdownType = PowerActionNone;
+	return hostos_pnp_send(io, pdo->dev, IRP_MJ_POWER, IRP_MN_SET_POWER, &p, NULL);
+}
+
 /* Every PnP driver that had devices and has none left is unloaded. */
 static void unload_idle(struct hostos_io *io)
 {
@@ -327,10 +340,12 @@ void hostos_pnp_add_start(struct hostos_io *io, struct hostos_driver *drv, struc
 		return;
 	}
 	st = pnp(io, pdo, IRP_MN_START_DEVICE);
-	if (NT_SUCCESS(st))
+	if (NT_SUCCESS(st)) {
 		pdo->pnp_started = true;
-	else
+		set_power(io, pdo, PowerDeviceD0);
+	} else {
 		remove_final(io, pdo);
+	}
 }
 
 bool hostos_device_started(const struct hostos_device *dev)
@@ -380,6 +395,26 @@ int32_t hostos_pnp_stop(struct hostos_device *dev)
 	return st;
 }
 
+int32_t hostos_pnp_set_power(struct hostos_device *dev, unsigned d_state)
+{
+	struct hostos_thread *t = hostos_self("hostos_pnp_set_power");
+	struct hostos_devobj *pdo = pdo_for(t, dev);
+
+	if (!pdo || !pdo->pnp_started || d_state < PowerDeviceD0 || d_state > PowerDeviceD3)
+		return STATUS_INVALID_DEVICE_STATE;
+	return set_power(t->os->io, pdo, (DEVICE_POWER_STATE)d_state);
+}
+
+unsigned hostos_device_power(const struct hostos_device *dev)
+{
+	const struct hostos_devobj *d;
+
+	if (!dev || !dev->os->io)
+		return PowerDeviceD0;
+	d = (const struct hostos_devobj *)dev->pdo.DeviceObjectExtension;
+	return d && d->magic == HOSTOS_DEVOBJ_MAGIC ? (unsigned)d->power : PowerDeviceD0;
+}
+
 int32_t hostos_pnp_remove(struct hostos_device *dev)
 {
 	struct hostos_thread *t = hostos_self("hostos_pnp_remove");
@@ -397,6 +432,8 @@ int32_t hostos_pnp_remove(struct hostos_device *dev)
 			pnp(io, pdo, IRP_MN_CANCEL_REMOVE_DEVICE);
 			return st;
 		}
+		if (pdo->pnp_started)
+			set_power(io, pdo, PowerDeviceD3);
 	}
 	return remove_final(io, pdo);
 }

@@ -158,6 +158,22 @@ int32_t hostos_pnp_surprise_remove(struct hostos_device *dev);
  * before, P4: after. */
 #define HOSTOS_COMPLETION_IRQL 0xA55E0010u
 
+/**
+ * hostos_pnp_set_power() - IRP_MJ_POWER IRP_MN_SET_POWER of device power
+ * state D@d_state (1 = D0 ... 4 = D3, DEVICE_POWER_STATE's values) down
+ * @dev's started stack, as the power manager sends it; the OS's bus
+ * driver records it (hostos_device_power()). The OS itself sends D0 after
+ * each successful start and D3 before an orderly removal. No system power
+ * states and no wait-wake. From a host OS thread.
+ * Return: the IRP's NTSTATUS; STATUS_INVALID_DEVICE_STATE when not
+ * started or a bad state.
+ */
+int32_t hostos_pnp_set_power(struct hostos_device *dev, unsigned d_state);
+
+/** hostos_device_power() - the device power state the bus driver last
+ * set (1 = D0 ... 4 = D3); D0 before any. */
+unsigned hostos_device_power(const struct hostos_device *dev);
+
 /* ---- registry ---- */
 
 /**

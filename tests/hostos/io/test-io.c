@@ -193,7 +193,12 @@ static void sc_load_remove(void *arg)
 	CHECK(h != INVALID_HANDLE_VALUE);
 	seen = info(h);
 	CHECK(CloseHandle(h));
+	CHECK(hostos_device_power(dev) == 1); /* D0 after the start */
+	CHECK(hostos_pnp_set_power(dev, 4) == 0 && hostos_device_power(dev) == 4);
+	CHECK(hostos_pnp_set_power(dev, 1) == 0 && hostos_device_power(dev) == 1);
+	CHECK(hostos_pnp_set_power(dev, 7) == (int32_t)0xC0000184);
 	CHECK(hostos_pnp_remove(dev) == 0);
+	CHECK(hostos_device_power(dev) == 4); /* D3 before the removal */
 	CHECK(!hostos_device_started(dev));
 	CHECK(!hostos_driver_loaded(drv));
 	/* gone: the link went with the device */
@@ -240,6 +245,8 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(iodrv_obs.query_removes, 1);
 	assert_int_equal(iodrv_obs.removes, 1);
 	assert_int_equal(iodrv_obs.unload_calls, 1);
+	/* D0 after the start, D3, D0, D3 before the removal */
+	assert_int_equal(iodrv_obs.power_irps, 4);
 	hostos_io_stats(os, &st);
 	assert_int_equal(st.irps_live, 0);
 	shutdown();
