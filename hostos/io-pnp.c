@@ -287,19 +287,50 @@ static NTSTATUS remove_final(struct hostos_io *io, struct hostos_devobj *pdo)
 	return st;
 }
 
-/* AddDevice of @drv for @dd's PDO, with the DO_DEVICE_INITIALIZING check. */
+/* The checks of a device object AddDevice made (Enhanced I/O
+ * Verification, part of I/O Verification since Vista): initialised,
+ * one transfer type, and for a filter what it must copy from the device
+ * it attached to. */
+static void check_added(struct hostos_thread *t, struct hostos_io *io, struct hostos_driver *drv,
+			PDEVICE_OBJECT d)
+{
+	const void *where = (const void *)(uintptr_t)drv->ext.AddDevice;
+	struct hostos_devobj *rec = hostos_devobj_of(io, d);
+	PDEVICE_OBJECT lower = rec ? rec->lower : NULL;
+	const ULONG xfer = DO_BUFFERED_IO | DO_DIRECT_IO;
+
+	if (d->Flags & DO_DEVICE_INITIALIZING)
+		hostos_io_violation(t, 0x243, where, NULL, d,
+				    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	if ((d->Flags & xfer) == xfer)
+		hostos_io_violation(t, 0x245, where, NULL, d,
+				    "a device object with both DO_BUFFERED_IO and DO_DIRECT_IO");
+	if (drv->desc.role == HOSTOS_DRIVER_FUNCTION || !lower)
+		return;
+	if ((d->Flags & xfer) != (lower->Flags & xfer))
+		hostos_io_violation(t, 0x244, where, NULL, d,
+				    "a filter did not copy DO_BUFFERED_IO / DO_DIRECT_IO from the device below");
+	if (d->DeviceType != lower->DeviceType)
+		hostos_io_violation(t, 0x246, where, NULL, d,
+				    "a filter did not copy DeviceType from the device below");
+	if ((d->Flags & DO_POWER_PAGABLE) != (lower->Flags & DO_POWER_PAGABLE))
+		hostos_io_violation(t, 0x23F, where, NULL, d,
+				    "a filter did not inherit DO_POWER_PAGABLE from the device below");
+}
+
+/* AddDevice of @drv for @dd's PDO, with the checks above. */
 static NTSTATUS add_device(struct hostos_thread *t, struct hostos_driver *drv,
 			   struct hostos_device *dd)
 {
 	PDEVICE_OBJECT before = drv->obj.DeviceObject;
+	struct hostos_io *io = t->os->io;
 	NTSTATUS st;
 
 	drv->instances++;
 	st = drv->ext.AddDevice(&drv->obj, &dd->pdo);
-	for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
-		if ((d->Flags & DO_DEVICE_INITIALIZING) && hostos_io_verify(t))
-			hostos_io_violation(t, 0x243, (const void *)(uintptr_t)drv->ext.AddDevice, NULL, d,
-					    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	if (hostos_io_verify(t))
+		for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
+			check_added(t, io, drv, d);
 	return st;
 }
 

@@ -706,6 +706,7 @@ static void test_upper_filter(void **state)
 	(void)state;
 	boot(HOSTOS_VERIFY_STANDARD);
 	memset(&iofilt_obs, 0, sizeof(iofilt_obs));
+	iofilt_bug = 0;
 	run(sc_filter);
 	hostos_assert_no_bugcheck(os);
 	assert_int_equal(fail_line, 0);
@@ -717,6 +718,26 @@ static void test_upper_filter(void **state)
 	assert_int_equal(iofilt_obs.unload_calls, 1);
 	assert_int_equal(iodrv_obs.unload_calls, 1);
 	shutdown();
+}
+
+/* A filter's AddDevice mistakes (the filter attaches after iodrv). */
+static void filter_bug(int which, uint32_t code)
+{
+	boot(HOSTOS_VERIFY_STANDARD);
+	memset(&iofilt_obs, 0, sizeof(iofilt_obs));
+	iofilt_bug = which;
+	run(sc_filter);
+	iofilt_bug = 0;
+	hostos_assert_bugcheck(os, 0xC9, code, HOSTOS_ANY, 0, HOSTOS_ANY);
+	shutdown();
+}
+
+static void test_bug_filter_flags(void **state)
+{
+	(void)state;
+	filter_bug(1, 0x244);
+	filter_bug(2, 0x246);
+	filter_bug(3, 0x245);
 }
 
 /* ---- violations ---- */
@@ -883,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_timer_stop_restart_veto),
 		cmocka_unit_test(test_surprise_removal_outstanding),
 		cmocka_unit_test(test_upper_filter),
+		cmocka_unit_test(test_bug_filter_flags),
 		cmocka_unit_test(test_bug_double_complete),
 		cmocka_unit_test(test_bug_pending_unmarked),
 		cmocka_unit_test(test_bug_marked_not_pending),
