@@ -581,6 +581,43 @@ static void test_startio_cancel(void **state)
 	shutdown();
 }
 
+/* Sorted packets: started in key order (the first at once). */
+static void sc_startio_keys(void *arg)
+{
+	static const uint32_t keys[4] = { 7, 5, 2, 9 };
+	OVERLAPPED ov[4];
+	uint32_t v[4] = { 0, 0, 0, 0 };
+	DWORD n;
+	HANDLE h;
+
+	(void)arg;
+	load();
+	h = open_dev(true);
+	memset(ov, 0, sizeof(ov));
+	for (int i = 0; i < 4; i++)
+		CHECK(!DeviceIoControl(h, IOCTL_IODRV_QUEUE_KEYED, (void *)&keys[i], 4, &v[i], 4, &n,
+				       &ov[i]));
+	for (int i = 0; i < 4; i++)
+		irq_in(10 + 10 * (unsigned)i);
+	for (int i = 0; i < 4; i++)
+		CHECK(GetOverlappedResult(h, &ov[i], &n, TRUE) && n == 4);
+	/* 7 first (the device was idle), then 2, 5, 9 */
+	CHECK(v[0] == 1 && v[2] == 2 && v[1] == 3 && v[3] == 4);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(dev) == 0);
+}
+
+static void test_startio_sort_keys(void **state)
+{
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	run(sc_startio_keys);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	assert_int_equal(iodrv_obs.startio_calls, 4);
+	shutdown();
+}
+
 /* ---- PnP ---- */
 
 static void sc_timer_stop_restart(void *arg)
@@ -901,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_inverted_call_sync),
 		cmocka_unit_test(test_overlapped_and_cancel),
 		cmocka_unit_test(test_startio_cancel),
+		cmocka_unit_test(test_startio_sort_keys),
 		cmocka_unit_test(test_timer_stop_restart_veto),
 		cmocka_unit_test(test_surprise_removal_outstanding),
 		cmocka_unit_test(test_upper_filter),

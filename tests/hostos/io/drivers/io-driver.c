@@ -829,11 +829,19 @@ static NTSTATUS NTAPI IodrvDeviceControl(PDEVICE_OBJECT Dev, PIRP Irp)
 		IoCsqInsertIrp(&x->Csq, Irp, NULL);
 		return STATUS_PENDING;
 	case IOCTL_IODRV_QUEUE:
+	case IOCTL_IODRV_QUEUE_KEYED: {
+		ULONG key = in >= sizeof(ULONG) ? *(PULONG)buf : 0;
+
 		if (out < sizeof(ULONG))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
 		IoMarkIrpPending(Irp);
-		IoStartPacket(Dev, Irp, NULL, IodrvCancelQueued);
+		IoStartPacket(Dev, Irp,
+			      sl->Parameters.DeviceIoControl.IoControlCode == IOCTL_IODRV_QUEUE_KEYED
+				      ? &key
+				      : NULL,
+			      IodrvCancelQueued);
 		return STATUS_PENDING;
+	}
 	case IOCTL_IODRV_INFO:
 		if (out < sizeof(struct iodrv_info))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);

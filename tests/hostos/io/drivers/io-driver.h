@@ -25,6 +25,8 @@
  * the "transfer", the next interrupt's DPC completes it (a ULONG: its
  * sequence number) and starts the next packet */
 #define IOCTL_IODRV_QUEUE CTL_CODE(IODRV_TYPE, 0x811, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* as IOCTL_IODRV_QUEUE, with the input ULONG as IoStartPacket's sort key */
+#define IOCTL_IODRV_QUEUE_KEYED CTL_CODE(IODRV_TYPE, 0x812, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* struct iodrv_info */
 #define IOCTL_IODRV_INFO CTL_CODE(IODRV_TYPE, 0x820, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* a request of the driver's own down its stack, both ways
