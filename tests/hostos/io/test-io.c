@@ -33,6 +33,7 @@
 
 #include "drivers/io-driver.h"
 #include "drivers/io-filter.h"
+#include "drivers/io-legacy.h"
 
 #define SERVICES "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\iodrv"
 
@@ -301,6 +302,57 @@ static void test_hardware_id_mismatch(void **state)
 	assert_int_equal(iodrv_obs.entry_calls, 1);
 	assert_int_equal(iodrv_obs.add_calls, 0);
 	assert_int_equal(iodrv_obs.unload_calls, 1);
+	shutdown();
+}
+
+/* ---- a legacy driver ---- */
+
+static void sc_legacy(void *arg)
+{
+	struct hostos_driver_desc dd = { .service = "iolegacy",
+					 .entry = HOSTOS_DRIVER_ENTRY(iolegacy_entry) };
+	struct hostos_driver *l = NULL;
+	unsigned char out[8];
+	DWORD n;
+	HANDLE h, h2;
+
+	(void)arg;
+	CHECK(hostos_driver_load(os, &dd, &l) == 0);
+	h = CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	/* an exclusive device: one handle at a time */
+	h2 = CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+	CHECK(h2 == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED);
+	memset(out, 0, sizeof(out));
+	CHECK(DeviceIoControl(h, CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_NEITHER, FILE_ANY_ACCESS),
+			      NULL, 0, out, sizeof(out), &n, NULL));
+	CHECK(n == 8 && out[0] == 0x5A && out[7] == 0x5A);
+	CloseHandle(h);
+	CHECK(hostos_driver_unload(l) == 0);
+	CHECK(!hostos_driver_loaded(l));
+	CHECK(hostos_driver_unload(l) == (int32_t)0xC0000184);
+	/* its link and device went with it */
+	CHECK(CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) ==
+	      INVALID_HANDLE_VALUE);
+}
+
+static void test_legacy_driver(void **state)
+{
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	memset(&iolegacy_obs, 0, sizeof(iolegacy_obs));
+	run(sc_legacy);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	assert_int_equal(iolegacy_obs.entry_calls, 1);
+	assert_int_equal(iolegacy_obs.creates, 1);
+	assert_int_equal(iolegacy_obs.closes, 1);
+	assert_int_equal(iolegacy_obs.controls, 1);
+	assert_int_equal(iolegacy_obs.unload_calls, 1);
+	/* DO_DEVICE_INITIALIZING (0x80) cleared after DriverEntry, DO_EXCLUSIVE (0x8) kept */
+	assert_int_equal(iolegacy_obs.flags_after_entry & 0x88, 0x08);
+	/* the PnP device was never touched */
+	assert_int_equal(iodrv_obs.add_calls, 0);
 	shutdown();
 }
 
@@ -933,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_load_start_remove),
 		cmocka_unit_test(test_registry_default),
 		cmocka_unit_test(test_hardware_id_mismatch),
+		cmocka_unit_test(test_legacy_driver),
 		cmocka_unit_test(test_transfers),
 		cmocka_unit_test(test_direct_io),
 		cmocka_unit_test(test_inverted_call_sync),
