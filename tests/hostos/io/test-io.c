@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,6 +29,7 @@
 #include "hostos/io.h"
 #include "hostos/os.h"
 #include "hostos/pool.h"
+#include "hostos/seeds.h"
 #include "hostos/test-cmocka.h"
 #include "sim/kernel.h"
 
@@ -45,6 +47,9 @@ static struct hostos_driver *drv;
 static struct sim_event irq_ev[8];
 static unsigned n_irq;
 static int fail_line;
+/* the machine of the multi-CPU runs: CPUs, schedule seed, the app's CPU */
+static unsigned boot_cpus = 1, app_cpu;
+static uint64_t boot_seed;
 static int32_t bug_status;
 
 #define CHECK(c)                                      \
@@ -125,6 +130,8 @@ static void boot(uint32_t verifier)
 	assert_int_equal(sim_kernel_init(&kern, &kc), SIM_OK);
 	hostos_config_default(&cfg);
 	cfg.verifier = verifier;
+	cfg.cpus = boot_cpus;
+	cfg.seed = boot_seed;
 	assert_int_equal(hostos_create(&os, &kern, &cfg), SIM_OK);
 	assert_int_equal(bus_mem_init(&mem, &mc), SIM_OK);
 	/* pool (and direct I/O's locked pages) in the machine's memory */
@@ -149,7 +156,7 @@ static void shutdown(void)
 
 static void run(void (*fn)(void *))
 {
-	assert_int_equal(hostos_thread_start(os, "app", fn, NULL, 0, NULL), SIM_OK);
+	assert_int_equal(hostos_thread_start(os, "app", fn, NULL, app_cpu, NULL), SIM_OK);
 	/* bounded: a device left started keeps its IoTimer ticking */
 	sim_run_until(&kern, SIM_MS(100000));
 }
@@ -829,6 +836,51 @@ static void test_bug_filter_flags(void **state)
 	filter_bug(3, 0x245);
 }
 
+/* ---- two CPUs, perturbed schedules ---- */
+
+/* The scenarios whose completions come from a DPC: the app on CPU 1, the
+ * MSI, its ISR and DPC on CPU 0, under one seed. */
+static int seeded(uint64_t seed, void *arg)
+{
+	static void (*const scenarios[])(void *) = { sc_inverted_sync, sc_overlapped, sc_startio,
+						     sc_startio_keys, sc_surprise, sc_direct };
+	int bad = 0;
+
+	(void)arg;
+	boot_cpus = 2;
+	app_cpu = 1;
+	boot_seed = seed;
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]) && !bad; i++) {
+		char path[256];
+
+		boot(HOSTOS_VERIFY_STANDARD);
+		if (scenarios[i] == sc_direct) {
+			hostos_device_reg_path(dev, 1, path, sizeof(path));
+			hostos_reg_set_dword(os, path, "DirectIo", 1);
+		}
+		run(scenarios[i]);
+		if (hostos_bugchecked(os) || fail_line) {
+			fprintf(stderr, "scenario %zu: %s (line %d)\n", i,
+				hostos_bugchecked(os) ? hostos_last_bugcheck(os)->report : "failed",
+				fail_line);
+			bad = 1;
+		}
+		shutdown();
+	}
+	boot_cpus = 1;
+	app_cpu = 0;
+	boot_seed = 0;
+	return bad;
+}
+
+static void test_two_cpus_seeds(void **state)
+{
+	uint64_t failed = 0;
+
+	(void)state;
+	assert_int_equal(hostos_for_seeds(1, 12, seeded, NULL, &failed), 0);
+}
+
 /* ---- violations ---- */
 
 static void sc_bug(void *arg)
@@ -995,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_timer_stop_restart_veto),
 		cmocka_unit_test(test_surprise_removal_outstanding),
 		cmocka_unit_test(test_upper_filter),
+		cmocka_unit_test(test_two_cpus_seeds),
 		cmocka_unit_test(test_bug_filter_flags),
 		cmocka_unit_test(test_bug_double_complete),
 		cmocka_unit_test(test_bug_pending_unmarked),
