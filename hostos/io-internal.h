@@ -63,6 +63,8 @@ struct hostos_irp {
 	bool stopped;              /* back with its owner: completed to the top, or a
 				    * completion routine returned MORE_PROCESSING_REQUIRED */
 	struct hostos_call_frame *frame; /* innermost IoCallDriver of it */
+	int complete_loc;          /* CurrentLocation of the last IoCompleteRequest, 0: none */
+	NTSTATUS complete_status;  /* IoStatus.Status it completed with */
 	uint8_t stack_size;
 	uint8_t pend_seen[64];     /* SL_PENDING_RETURNED of each location, kept at completion */
 	void *req;                 /* the request of a HOSTOS_IRP_USER or _PNP */

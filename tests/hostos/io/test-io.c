@@ -984,6 +984,14 @@ static void test_bug_completion_irql(void **state)
 	shutdown();
 }
 
+static void test_bug_status_after_complete(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_STATUS_AFTER_COMPLETE);
+	hostos_assert_bugcheck(os, 0xC9, 0x224, HOSTOS_ANY, HOSTOS_ANY, HOSTOS_ANY);
+	shutdown();
+}
+
 static void test_bug_keep_initializing(void **state)
 {
 	char path[256];
@@ -1059,6 +1067,7 @@ int main(void)
 		cmocka_unit_test(test_bug_complete_high_irql),
 		cmocka_unit_test(test_bug_free_in_use),
 		cmocka_unit_test(test_bug_completion_irql),
+		cmocka_unit_test(test_bug_status_after_complete),
 		cmocka_unit_test(test_bug_keep_initializing),
 		cmocka_unit_test(test_bug_remove_not_deleted),
 		cmocka_unit_test(test_bug_unverified),

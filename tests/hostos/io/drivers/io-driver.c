@@ -771,6 +771,11 @@ static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 		IoFreeIrp(mine);
 		return Complete(Irp, STATUS_SUCCESS, 0);
 	}
+	case IODRV_BUG_STATUS_AFTER_COMPLETE:
+		/* the IRP is not the driver's any more */
+		Irp->IoStatus.Status = STATUS_SUCCESS;
+		IoCompleteRequest(Irp, IO_NO_INCREMENT);
+		return Irp->IoStatus.Status;
 	case IODRV_BUG_COMPLETION_IRQL: {
 		PDEVICE_EXTENSION x = Dev->DeviceExtension;
 		PIRP mine = IoAllocateIrp(x->Lower->StackSize, FALSE);
