@@ -231,6 +231,18 @@ static inline bool hostos_io_verify(struct hostos_thread *t)
 {
 	return (t->os->cfg.verifier & HOSTOS_VERIFY_IO) != 0;
 }
+/* A routine that the DDI compliance rules IrqlIoPassive1..5 allow at
+ * PASSIVE_LEVEL only: 0xC4 with P1 = @rule (0x2000A, 0x2000C, 0x2000D,
+ * 0x2000E), P2 the IRQL, P3 @obj, with DDI compliance checking. */
+static inline void hostos_io_passive(struct hostos_thread *t, uint32_t rule, const char *routine,
+				     const void *obj)
+{
+	if (t->cpu->irql != HOSTOS_PASSIVE && (t->os->cfg.verifier & HOSTOS_VERIFY_DDI))
+		hostos_bugcheck(t, 0xC4, rule, t->cpu->irql, (uint64_t)(uintptr_t)obj, 0,
+				"%s at IRQL %u (DDI rule IrqlIoPassive%u)", routine, t->cpu->irql,
+				rule == 0x2000A ? 1u : rule - 0x20009u);
+}
+
 _Noreturn void hostos_io_violation(struct hostos_thread *t, uint32_t code, const void *where,
 				   const void *irp, const void *dev, const char *what);
 

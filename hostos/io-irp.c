@@ -237,6 +237,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
 	PIRP irp;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000A, "IoBuildDeviceIoControlRequest", DeviceObject);
 	if (!DeviceObject || DeviceObject->StackSize < 1)
 		return NULL;
 	irp = hostos_irp_alloc(io, (unsigned)DeviceObject->StackSize, HOSTOS_IRP_BUILT);

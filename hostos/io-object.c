@@ -215,6 +215,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 	size_t ext = (DeviceExtensionSize + 15u) & ~(size_t)15;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000A, "IoCreateDevice", DriverObject);
 	if (DeviceObject)
 		*DeviceObject = NULL;
 	if (!DriverObject || !DeviceObject)
@@ -308,6 +309,7 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
 	USHORT off;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000C, "IoCreateSymbolicLink", SymbolicLinkName);
 	if (!SymbolicLinkName || !DeviceName || !SymbolicLinkName->Buffer || !DeviceName->Buffer ||
 	    !DeviceName->Length)
 		return STATUS_INVALID_PARAMETER;
@@ -341,6 +343,7 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 	USHORT off;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000D, "IoDeleteSymbolicLink", SymbolicLinkName);
 	if (!SymbolicLinkName || !SymbolicLinkName->Buffer ||
 	    !link_strip(SymbolicLinkName->Buffer, SymbolicLinkName->Length, &off))
 		return STATUS_OBJECT_NAME_INVALID;
@@ -390,6 +393,7 @@ VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 	struct hostos_devobj *up_rec;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000C, "IoDetachDevice", TargetDevice);
 	if (!TargetDevice || !TargetDevice->AttachedDevice) {
 		if (hostos_io_verify(t))
 			hostos_io_violation(t, 0x202, __builtin_return_address(0), NULL, TargetDevice,

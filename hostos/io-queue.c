@@ -267,6 +267,7 @@ NTSTATUS IoInitializeTimer(PDEVICE_OBJECT DeviceObject, PIO_TIMER_ROUTINE TimerR
 	struct hostos_devobj *d = hostos_devobj_of(hostos_io_get(t->os), DeviceObject);
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000E, "IoInitializeTimer", DeviceObject);
 	if (!d || !TimerRoutine)
 		return STATUS_INVALID_PARAMETER;
 	if (d->timer_init && hostos_io_verify(t))

@@ -992,6 +992,14 @@ static void test_bug_status_after_complete(void **state)
 	shutdown();
 }
 
+static void test_bug_create_at_dispatch(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_CREATE_AT_DISPATCH);
+	hostos_assert_bugcheck(os, 0xC4, 0x2000A, 2, HOSTOS_ANY, 0);
+	shutdown();
+}
+
 static void test_bug_keep_initializing(void **state)
 {
 	char path[256];
@@ -1068,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(test_bug_free_in_use),
 		cmocka_unit_test(test_bug_completion_irql),
 		cmocka_unit_test(test_bug_status_after_complete),
+		cmocka_unit_test(test_bug_create_at_dispatch),
 		cmocka_unit_test(test_bug_keep_initializing),
 		cmocka_unit_test(test_bug_remove_not_deleted),
 		cmocka_unit_test(test_bug_unverified),

@@ -776,6 +776,14 @@ static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 		Irp->IoStatus.Status = STATUS_SUCCESS;
 		IoCompleteRequest(Irp, IO_NO_INCREMENT);
 		return Irp->IoStatus.Status;
+	case IODRV_BUG_CREATE_AT_DISPATCH: {
+		PDEVICE_OBJECT other;
+
+		KeRaiseIrql(DISPATCH_LEVEL, &old);
+		IoCreateDevice(Dev->DriverObject, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &other);
+		KeLowerIrql(old);
+		return Complete(Irp, STATUS_SUCCESS, 0);
+	}
 	case IODRV_BUG_COMPLETION_IRQL: {
 		PDEVICE_EXTENSION x = Dev->DeviceExtension;
 		PIRP mine = IoAllocateIrp(x->Lower->StackSize, FALSE);
