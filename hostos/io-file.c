@@ -504,7 +504,8 @@ void *hostos_file_open(const char *path, bool overlapped, bool read, bool write,
 	PDEVICE_OBJECT dev;
 
 	*status = STATUS_OBJECT_NAME_INVALID;
-	if (!path || strncmp(path, "\\\\.\\", 4) || strlen(path) >= 250)
+	if (!path || (strncmp(path, "\\\\.\\", 4) && strncmp(path, "\\\\?\\", 4)) ||
+	    strlen(path) >= 250)
 		return NULL;
 	n = hostos_a_to_w(path + 4, name, 256);
 	for (k = 0; k < n && name[k] != '\\'; k++)

@@ -150,6 +150,15 @@ struct hostos_symlink {
 	struct hostos_symlink *next;
 };
 
+/* A registered device interface (io-interface.c). */
+struct hostos_iface {
+	WCHAR name[200];   /* \??\PCI#...#{guid}[\ref] */
+	USHORT name_len;   /* bytes */
+	struct hostos_devobj *pdo;
+	bool enabled;
+	struct hostos_iface *next;
+};
+
 struct hostos_regval {
 	char name[64];
 	uint32_t type;
@@ -189,6 +198,7 @@ struct hostos_io {
 	struct hostos_io_stats st;
 	struct hostos_file *files;          /* open user handles (io-file.c) */
 	struct hostos_uevent *uevents;      /* user events (io-user.c) */
+	struct hostos_iface *ifaces;        /* device interfaces (io-interface.c) */
 };
 
 /* The instance's I/O manager, created on first use; NULL when the host
@@ -273,5 +283,9 @@ void hostos_io_timers_stop(struct hostos_io *io, struct hostos_devobj *d);
 
 /* io-file.c */
 void hostos_files_destroy(struct hostos_io *io);
+
+/* io-interface.c: disable @pdo's interfaces (removal); free them all. */
+void hostos_ifaces_disable(struct hostos_io *io, struct hostos_devobj *pdo);
+void hostos_ifaces_destroy(struct hostos_io *io);
 
 #endif /* PCISIM_HOSTOS_IO_INTERNAL_H */

@@ -118,6 +118,19 @@ struct hostos_devobj *hostos_devobj_of(struct hostos_io *io, PDEVICE_OBJECT dev)
 	d->magic = HOSTOS_DEVOBJ_MAGIC;
 	d->dev = dev;
 	d->pdo_of = pd;
+	/* its name (DevicePropertyPhysicalDeviceObjectName), which device
+	 * interface links point to */
+	{
+		char a[48];
+		WCHAR w[48];
+		size_t n;
+
+		snprintf(a, sizeof(a), "\\Device\\PCI%02x%02x%x", pd->desc.bus, pd->desc.device,
+			 pd->desc.function);
+		n = hostos_a_to_w(a, w, 48);
+		d->name = name_dup(w, (USHORT)(n * 2));
+		d->name_len = d->name ? (USHORT)(n * 2) : 0;
+	}
 	d->power = PowerDeviceD0;
 	d->all_next = io->devobjs;
 	io->devobjs = d;
@@ -569,6 +582,7 @@ void hostos_io_destroy(struct hostos *os)
 	if (!io)
 		return;
 	hostos_files_destroy(io);
+	hostos_ifaces_destroy(io);
 	for (struct hostos_devobj *d = io->devobjs, *n; d; d = n) {
 		n = d->all_next;
 		if (d->pdo_of)

@@ -268,6 +268,7 @@ static NTSTATUS remove_final(struct hostos_io *io, struct hostos_devobj *pdo)
 
 	for (PDEVICE_OBJECT a = pdo->dev->AttachedDevice; a && n < 16; a = a->AttachedDevice)
 		above[n++] = a;
+	hostos_ifaces_disable(io, pdo);
 	st = pnp(io, pdo, IRP_MN_REMOVE_DEVICE);
 	pdo->pnp_removed = true;
 	pdo->pnp_started = false;
@@ -499,6 +500,7 @@ int32_t hostos_pnp_surprise_remove(struct hostos_device *dev)
 		return STATUS_INVALID_DEVICE_STATE;
 	pdo->surprise_removed = true;
 	pdo->pnp_started = false;
+	hostos_ifaces_disable(io, pdo);
 	st = pnp(io, pdo, IRP_MN_SURPRISE_REMOVAL);
 	if (!pdo->open_files)
 		remove_final(io, pdo);

@@ -174,6 +174,16 @@ int32_t hostos_pnp_set_power(struct hostos_device *dev, unsigned d_state);
  * set (1 = D0 ... 4 = D3); D0 before any. */
 unsigned hostos_device_power(const struct hostos_device *dev);
 
+/**
+ * hostos_device_interface() - the path of @dev's @index-th enabled device
+ * interface (IoRegisterDeviceInterface + IoSetDeviceInterfaceState), as
+ * SetupDi gives it to an application for CreateFile:
+ * "\\?\PCI#VEN_vvvv&DEV_dddd#b_d_f#{guid}[\ref]".
+ * Return: 0; SIM_ERR_STATE when there is no such interface;
+ * SIM_ERR_LIMIT (@n too small); SIM_ERR_INVALID.
+ */
+int hostos_device_interface(struct hostos_device *dev, unsigned index, char *buf, size_t n);
+
 /* ---- registry ---- */
 
 /**

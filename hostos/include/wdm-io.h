@@ -33,6 +33,9 @@
 #define IO_TYPE_CSQ 2
 #define IO_TYPE_CSQ_EX 3
 
+/* IoSetDeviceInterfaceState of an interface enabled already. */
+#define STATUS_OBJECT_NAME_EXISTS ((NTSTATUS)0x40000000L)
+
 /* Priority boosts for IoCompleteRequest (ignored: no thread priorities). */
 #define IO_CD_ROM_INCREMENT 1
 #define IO_DISK_INCREMENT 1
@@ -741,6 +744,16 @@ NTKERNELAPI PDEVICE_OBJECT NTAPI IoAttachDeviceToDeviceStack(PDEVICE_OBJECT Sour
 NTKERNELAPI VOID NTAPI IoDetachDevice(PDEVICE_OBJECT TargetDevice);
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject);
+
+/* Device interfaces (PASSIVE_LEVEL); the name IoRegisterDeviceInterface
+ * returns is freed with RtlFreeUnicodeString. */
+NTKERNELAPI NTSTATUS NTAPI IoRegisterDeviceInterface(PDEVICE_OBJECT PhysicalDeviceObject,
+						     CONST GUID *InterfaceClassGuid,
+						     PUNICODE_STRING ReferenceString,
+						     PUNICODE_STRING SymbolicLinkName);
+NTKERNELAPI NTSTATUS NTAPI IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLinkName,
+						     BOOLEAN Enable);
+NTSYSAPI VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
 
 /* IRPs. */
 NTKERNELAPI PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);

@@ -201,12 +201,29 @@ static void sc_load_remove(void *arg)
 	CHECK(h != INVALID_HANDLE_VALUE);
 	seen = info(h);
 	CHECK(CloseHandle(h));
+	/* the same device through its device interface */
+	{
+		char path[256];
+
+		CHECK(hostos_device_interface(dev, 0, path, sizeof(path)) == 0);
+		CHECK(!strcmp(path, "\\\\?\\PCI#VEN_1234&DEV_5678#2_3_1#"
+				    "{5d3a7e21-6c1b-4f0e-9a44-1e278063b50c}"));
+		CHECK(hostos_device_interface(dev, 1, path, sizeof(path)) == SIM_ERR_STATE);
+		h = CreateFile(path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+		CHECK(h != INVALID_HANDLE_VALUE && info(h).started == 1);
+		CHECK(CloseHandle(h));
+	}
 	CHECK(hostos_device_power(dev) == 1); /* D0 after the start */
 	CHECK(hostos_pnp_set_power(dev, 4) == 0 && hostos_device_power(dev) == 4);
 	CHECK(hostos_pnp_set_power(dev, 1) == 0 && hostos_device_power(dev) == 1);
 	CHECK(hostos_pnp_set_power(dev, 7) == (int32_t)0xC0000184);
 	CHECK(hostos_pnp_remove(dev) == 0);
 	CHECK(hostos_device_power(dev) == 4); /* D3 before the removal */
+	{
+		char path[256];
+
+		CHECK(hostos_device_interface(dev, 0, path, sizeof(path)) == SIM_ERR_STATE);
+	}
 	CHECK(!hostos_device_started(dev));
 	CHECK(!hostos_driver_loaded(drv));
 	/* gone: the link went with the device */
@@ -247,9 +264,10 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.dev_param, 42);
 	assert_int_equal(seen.cfg_id, 0x56781234);
 	assert_int_equal(seen.msi_supported, 1 + 1); /* MSISupported = 1 */
-	assert_int_equal(iodrv_obs.creates, 1);
-	assert_int_equal(iodrv_obs.cleanups, 1);
-	assert_int_equal(iodrv_obs.closes, 1);
+	/* by the symbolic link, then by the device interface */
+	assert_int_equal(iodrv_obs.creates, 2);
+	assert_int_equal(iodrv_obs.cleanups, 2);
+	assert_int_equal(iodrv_obs.closes, 2);
 	assert_int_equal(iodrv_obs.query_removes, 1);
 	assert_int_equal(iodrv_obs.removes, 1);
 	assert_int_equal(iodrv_obs.unload_calls, 1);

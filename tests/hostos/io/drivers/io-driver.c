@@ -25,6 +25,7 @@ typedef struct _DEVICE_EXTENSION {
 	PDEVICE_OBJECT Pdo;
 	UNICODE_STRING Link;
 	WCHAR LinkBuffer[32];
+	UNICODE_STRING Interface;
 	IO_CSQ Csq;
 	LIST_ENTRY Waiters;
 	KSPIN_LOCK WaitersLock;
@@ -38,6 +39,11 @@ typedef struct _DEVICE_EXTENSION {
 } DEVICE_EXTENSION, *PDEVICE_EXTENSION;
 
 static ULONG RegParam;
+
+/* Its device interface class. */
+static const GUID GUID_DEVINTERFACE_IODRV = {
+	0x5d3a7e21, 0x6c1b, 0x4f0e, { 0x9a, 0x44, 0x1e, 0x27, 0x80, 0x63, 0xb5, 0x0c }
+};
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD IodrvUnload;
@@ -353,6 +359,9 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 		IoDeleteDevice(dev);
 		return st;
 	}
+	if (!NT_SUCCESS(IoRegisterDeviceInterface(Pdo, &GUID_DEVINTERFACE_IODRV, NULL,
+						  &x->Interface)))
+		x->Interface.Buffer = NULL;
 	InitializeListHead(&x->Waiters);
 	KeInitializeSpinLock(&x->WaitersLock);
 	IoCsqInitialize(&x->Csq, CsqInsert, CsqRemove, CsqPeek, CsqAcquire, CsqRelease,
@@ -489,6 +498,8 @@ static NTSTATUS StartDevice(PDEVICE_EXTENSION x, PIO_STACK_LOCATION sl)
 			return st;
 	}
 	IoStartTimer(x->Self);
+	if (x->Interface.Buffer)
+		IoSetDeviceInterfaceState(&x->Interface, TRUE);
 	x->Started = TRUE;
 	x->Info.started = 1;
 	return STATUS_SUCCESS;
@@ -547,6 +558,11 @@ static NTSTATUS NTAPI IodrvPnp(PDEVICE_OBJECT Dev, PIRP Irp)
 		iodrv_obs.removes++;
 		x->Gone = TRUE;
 		StopDevice(x);
+		if (x->Interface.Buffer) {
+			/* disabled by the PnP manager already: not found */
+			IoSetDeviceInterfaceState(&x->Interface, FALSE);
+			RtlFreeUnicodeString(&x->Interface);
+		}
 		DrainWaiters(x, NULL, STATUS_NO_SUCH_DEVICE);
 		if (!iodrv_obs.surprises)
 			IoDeleteSymbolicLink(&x->Link);
