@@ -74,10 +74,20 @@ NTSTATUS IoRegisterDeviceInterface(PDEVICE_OBJECT PhysicalDeviceObject, CONST GU
 		i->next = io->ifaces;
 		io->ifaces = i;
 	}
-	/* the caller's copy, freed with RtlFreeUnicodeString */
-	SymbolicLinkName->Buffer = malloc((k + 1) * sizeof(WCHAR));
-	if (!SymbolicLinkName->Buffer)
-		return STATUS_INSUFFICIENT_RESOURCES;
+	/* the caller's copy, freed with RtlFreeUnicodeString (or with the
+	 * machine, when the driver never does) */
+	{
+		struct hostos_strbuf *b = malloc(sizeof(*b));
+
+		SymbolicLinkName->Buffer = b ? malloc((k + 1) * sizeof(WCHAR)) : NULL;
+		if (!SymbolicLinkName->Buffer) {
+			free(b);
+			return STATUS_INSUFFICIENT_RESOURCES;
+		}
+		b->p = SymbolicLinkName->Buffer;
+		b->next = io->strbufs;
+		io->strbufs = b;
+	}
 	memcpy(SymbolicLinkName->Buffer, w, (k + 1) * sizeof(WCHAR));
 	SymbolicLinkName->Length = (USHORT)(k * 2);
 	SymbolicLinkName->MaximumLength = (USHORT)((k + 1) * 2);
@@ -151,9 +161,21 @@ NTSTATUS IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLinkName, BOOLEAN Ena
 
 VOID RtlFreeUnicodeString(PUNICODE_STRING UnicodeString)
 {
-	if (!UnicodeString)
+	struct hostos_thread *t = hostos_self("RtlFreeUnicodeString");
+	struct hostos_io *io = hostos_io_get(t->os);
+
+	if (!UnicodeString || !UnicodeString->Buffer)
 		return;
-	free(UnicodeString->Buffer);
+	/* only strings the OS allocated; anything else is left alone */
+	for (struct hostos_strbuf **pb = &io->strbufs; *pb; pb = &(*pb)->next)
+		if ((*pb)->p == UnicodeString->Buffer) {
+			struct hostos_strbuf *b = *pb;
+
+			*pb = b->next;
+			free(b->p);
+			free(b);
+			break;
+		}
 	UnicodeString->Buffer = NULL;
 	UnicodeString->Length = UnicodeString->MaximumLength = 0;
 }
@@ -167,6 +189,11 @@ void hostos_ifaces_disable(struct hostos_io *io, struct hostos_devobj *pdo)
 
 void hostos_ifaces_destroy(struct hostos_io *io)
 {
+	for (struct hostos_strbuf *b = io->strbufs, *n; b; b = n) {
+		n = b->next;
+		free(b->p);
+		free(b);
+	}
 	for (struct hostos_iface *i = io->ifaces, *n; i; i = n) {
 		n = i->next;
 		free(i);

@@ -150,6 +150,12 @@ struct hostos_symlink {
 	struct hostos_symlink *next;
 };
 
+/* A string buffer the OS gave a driver (RtlFreeUnicodeString). */
+struct hostos_strbuf {
+	void *p;
+	struct hostos_strbuf *next;
+};
+
 /* A registered device interface (io-interface.c). */
 struct hostos_iface {
 	WCHAR name[200];   /* \??\PCI#...#{guid}[\ref] */
@@ -199,6 +205,7 @@ struct hostos_io {
 	struct hostos_file *files;          /* open user handles (io-file.c) */
 	struct hostos_uevent *uevents;      /* user events (io-user.c) */
 	struct hostos_iface *ifaces;        /* device interfaces (io-interface.c) */
+	struct hostos_strbuf *strbufs;      /* strings handed to drivers, to free */
 };
 
 /* The instance's I/O manager, created on first use; NULL when the host
