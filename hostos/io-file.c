@@ -475,6 +475,22 @@ int hostos_file_cancel(void *file, const uint64_t *ov_status)
 
 /* ---- open and close ---- */
 
+/* Forget a file whose requests are all done: out of the list, freed with
+ * its request records (a stale handle is then simply invalid). */
+static void file_free(struct hostos_io *io, struct hostos_file *f)
+{
+	for (struct hostos_file **pp = &io->files; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	for (struct ureq *r = f->all, *rn; r; r = rn) {
+		rn = r->all_next;
+		free(r);
+	}
+	free(f);
+}
+
 void *hostos_file_open(const char *path, bool overlapped, bool read, bool write,
 		       int32_t *status)
 {
@@ -488,7 +504,8 @@ void *hostos_file_open(const char *path, bool overlapped, bool read, bool write,
 	PDEVICE_OBJECT dev;
 
 	*status = STATUS_OBJECT_NAME_INVALID;
-	if (!path || strncmp(path, "\\\\.\\", 4) || strlen(path) >= 250)
+	if (!path || (strncmp(path, "\\\\.\\", 4) && strncmp(path, "\\\\?\\", 4)) ||
+	    strlen(path) >= 250)
 		return NULL;
 	n = hostos_a_to_w(path + 4, name, 256);
 	for (k = 0; k < n && name[k] != '\\'; k++)
@@ -537,7 +554,7 @@ void *hostos_file_open(const char *path, bool overlapped, bool read, bool write,
 	st = simple(io, f, IRP_MJ_CREATE);
 	*status = st;
 	if (!NT_SUCCESS(st)) {
-		f->closed = true;
+		file_free(io, f);
 		return NULL;
 	}
 	f->drec->open_files++;
@@ -550,6 +567,7 @@ int32_t hostos_file_close(void *file)
 {
 	struct hostos_io *io = io_here(NULL, "CloseHandle");
 	struct hostos_file *f = file_of(io, file);
+	struct hostos_devobj *pdo;
 	NTSTATUS st;
 
 	if (!f)
@@ -562,8 +580,10 @@ int32_t hostos_file_close(void *file)
 	f->drec->open_files--;
 	if (f->pdo && f->pdo != f->drec)
 		f->pdo->open_files--;
-	if (f->pdo)
-		hostos_pnp_last_close(io, f->pdo);
+	pdo = f->pdo;
+	file_free(io, f);
+	if (pdo)
+		hostos_pnp_last_close(io, pdo);
 	return st;
 }
 

@@ -63,6 +63,8 @@ struct hostos_irp {
 	bool stopped;              /* back with its owner: completed to the top, or a
 				    * completion routine returned MORE_PROCESSING_REQUIRED */
 	struct hostos_call_frame *frame; /* innermost IoCallDriver of it */
+	int complete_loc;          /* CurrentLocation of the last IoCompleteRequest, 0: none */
+	NTSTATUS complete_status;  /* IoStatus.Status it completed with */
 	uint8_t stack_size;
 	uint8_t pend_seen[64];     /* SL_PENDING_RETURNED of each location, kept at completion */
 	void *req;                 /* the request of a HOSTOS_IRP_USER or _PNP */
@@ -148,6 +150,21 @@ struct hostos_symlink {
 	struct hostos_symlink *next;
 };
 
+/* A string buffer the OS gave a driver (RtlFreeUnicodeString). */
+struct hostos_strbuf {
+	void *p;
+	struct hostos_strbuf *next;
+};
+
+/* A registered device interface (io-interface.c). */
+struct hostos_iface {
+	WCHAR name[200];   /* \??\PCI#...#{guid}[\ref] */
+	USHORT name_len;   /* bytes */
+	struct hostos_devobj *pdo;
+	bool enabled;
+	struct hostos_iface *next;
+};
+
 struct hostos_regval {
 	char name[64];
 	uint32_t type;
@@ -187,6 +204,8 @@ struct hostos_io {
 	struct hostos_io_stats st;
 	struct hostos_file *files;          /* open user handles (io-file.c) */
 	struct hostos_uevent *uevents;      /* user events (io-user.c) */
+	struct hostos_iface *ifaces;        /* device interfaces (io-interface.c) */
+	struct hostos_strbuf *strbufs;      /* strings handed to drivers, to free */
 };
 
 /* The instance's I/O manager, created on first use; NULL when the host
@@ -229,6 +248,18 @@ static inline bool hostos_io_verify(struct hostos_thread *t)
 {
 	return (t->os->cfg.verifier & HOSTOS_VERIFY_IO) != 0;
 }
+/* A routine that the DDI compliance rules IrqlIoPassive1..5 allow at
+ * PASSIVE_LEVEL only: 0xC4 with P1 = @rule (0x2000A, 0x2000C, 0x2000D,
+ * 0x2000E), P2 the IRQL, P3 @obj, with DDI compliance checking. */
+static inline void hostos_io_passive(struct hostos_thread *t, uint32_t rule, const char *routine,
+				     const void *obj)
+{
+	if (t->cpu->irql != HOSTOS_PASSIVE && (t->os->cfg.verifier & HOSTOS_VERIFY_DDI))
+		hostos_bugcheck(t, 0xC4, rule, t->cpu->irql, (uint64_t)(uintptr_t)obj, 0,
+				"%s at IRQL %u (DDI rule IrqlIoPassive%u)", routine, t->cpu->irql,
+				rule == 0x2000A ? 1u : rule - 0x20009u);
+}
+
 _Noreturn void hostos_io_violation(struct hostos_thread *t, uint32_t code, const void *where,
 				   const void *irp, const void *dev, const char *what);
 
@@ -259,5 +290,9 @@ void hostos_io_timers_stop(struct hostos_io *io, struct hostos_devobj *d);
 
 /* io-file.c */
 void hostos_files_destroy(struct hostos_io *io);
+
+/* io-interface.c: disable @pdo's interfaces (removal); free them all. */
+void hostos_ifaces_disable(struct hostos_io *io, struct hostos_devobj *pdo);
+void hostos_ifaces_destroy(struct hostos_io *io);
 
 #endif /* PCISIM_HOSTOS_IO_INTERNAL_H */

@@ -74,6 +74,8 @@ PIRP hostos_irp_alloc(struct hostos_io *io, unsigned stack, enum hostos_irp_kind
 	h->ever_called = false;
 	h->stopped = true;
 	h->frame = NULL;
+	h->complete_loc = 0;
+	h->complete_status = 0;
 	h->stack_size = (uint8_t)stack;
 	memset(h->pend_seen, 0, stack + 2 < sizeof(h->pend_seen) ? stack + 2 : sizeof(h->pend_seen));
 	h->req = NULL;
@@ -235,6 +237,7 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
 	PIRP irp;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000A, "IoBuildDeviceIoControlRequest", DeviceObject);
 	if (!DeviceObject || DeviceObject->StackSize < 1)
 		return NULL;
 	irp = hostos_irp_alloc(io, (unsigned)DeviceObject->StackSize, HOSTOS_IRP_BUILT);
@@ -406,6 +409,12 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 		    (unsigned)Irp->CurrentLocation <= loc)
 			hostos_io_violation(t, 0x226, (const void *)(uintptr_t)fn, Irp, DeviceObject,
 					    "dispatch routine returned without completing, passing down or pending the IRP");
+		/* completed at this location (by this driver, or by one it
+		 * skipped to): the return must be what it completed with */
+		if (status != STATUS_PENDING && h->complete_loc == (int)loc &&
+		    status != h->complete_status)
+			hostos_io_violation(t, 0x224, (const void *)(uintptr_t)fn, Irp, DeviceObject,
+					    "dispatch routine returned a status other than the IRP's IoStatus.Status");
 	}
 	if (frame.outer)
 		frame.outer->inner_pending = status == STATUS_PENDING;
@@ -470,6 +479,8 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 	}
 	io->st.completions++;
 	status = Irp->IoStatus.Status;
+	h->complete_loc = Irp->CurrentLocation;
+	h->complete_status = status;
 	while (Irp->CurrentLocation <= Irp->StackCount) {
 		PIO_STACK_LOCATION sl = Irp->Tail.Overlay.CurrentStackLocation;
 		PIO_COMPLETION_ROUTINE routine = sl->CompletionRoutine;
@@ -496,9 +507,16 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 
 			/* the originator's own routine: the IRP is back with
 			 * it, which may free it there */
+			uint8_t irql = t->cpu->irql;
+
 			if (!dev)
 				h->stopped = true;
 			r = routine(dev, Irp, ctx);
+			if (verify && t->cpu->irql != irql)
+				hostos_bugcheck(t, HOSTOS_COMPLETION_IRQL,
+						(uint64_t)(uintptr_t)routine, (uint64_t)(uintptr_t)Irp,
+						irql, t->cpu->irql,
+						"a completion routine returned at another IRQL");
 
 			if (r == STATUS_MORE_PROCESSING_REQUIRED) {
 				/* back with its owner, who may free it here */
@@ -525,7 +543,15 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 		break;
 	case HOSTOS_IRP_DRIVER:
 		/* left to its owner: IoFreeIrp or IoReuseIrp */
-		break;
+		return;
+	}
+	/* Still here (an IoCallDriver of it is on a stack, so its release
+	 * waits): it is the I/O manager's again, and a driver reading its
+	 * status now reads garbage; returning that is caught as 0x224. (A
+	 * released IRP may be another's already: left alone.) */
+	if (h->state == HOSTOS_IRP_DONE) {
+		Irp->IoStatus.Status = (NTSTATUS)0xDDDDDDDD;
+		Irp->IoStatus.Information = (ULONG_PTR)0xDDDDDDDDDDDDDDDDull;
 	}
 }
 

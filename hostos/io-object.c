@@ -118,6 +118,19 @@ struct hostos_devobj *hostos_devobj_of(struct hostos_io *io, PDEVICE_OBJECT dev)
 	d->magic = HOSTOS_DEVOBJ_MAGIC;
 	d->dev = dev;
 	d->pdo_of = pd;
+	/* its name (DevicePropertyPhysicalDeviceObjectName), which device
+	 * interface links point to */
+	{
+		char a[48];
+		WCHAR w[48];
+		size_t n;
+
+		snprintf(a, sizeof(a), "\\Device\\PCI%02x%02x%x", pd->desc.bus, pd->desc.device,
+			 pd->desc.function);
+		n = hostos_a_to_w(a, w, 48);
+		d->name = name_dup(w, (USHORT)(n * 2));
+		d->name_len = d->name ? (USHORT)(n * 2) : 0;
+	}
 	d->power = PowerDeviceD0;
 	d->all_next = io->devobjs;
 	io->devobjs = d;
@@ -126,6 +139,21 @@ struct hostos_devobj *hostos_devobj_of(struct hostos_io *io, PDEVICE_OBJECT dev)
 	/* the OS's bus driver never queues packets on a PDO (and this may
 	 * run outside a host OS thread: no KeInitializeSpinLock) */
 	InitializeListHead(&dev->DeviceQueue.DeviceListHead);
+	/* the INF's interrupt settings, where Windows keeps them: under the
+	 * hardware key, Interrupt Management\MessageSignaledInterruptProperties */
+	{
+		char path[320];
+		size_t n;
+
+		hostos_reg_device_path(d, PLUGPLAY_REGKEY_DEVICE, path, sizeof(path));
+		n = strlen(path);
+		snprintf(path + n, sizeof(path) - n,
+			 "\\Interrupt Management\\MessageSignaledInterruptProperties");
+		hostos_reg_set_dword(io->os, path, "MSISupported", pd->desc.msi_supported);
+		if (pd->desc.message_number_limit)
+			hostos_reg_set_dword(io->os, path, "MessageNumberLimit",
+					     pd->desc.message_number_limit);
+	}
 	return d;
 }
 
@@ -200,6 +228,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
 	size_t ext = (DeviceExtensionSize + 15u) & ~(size_t)15;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000A, "IoCreateDevice", DriverObject);
 	if (DeviceObject)
 		*DeviceObject = NULL;
 	if (!DriverObject || !DeviceObject)
@@ -293,6 +322,7 @@ NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
 	USHORT off;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000C, "IoCreateSymbolicLink", SymbolicLinkName);
 	if (!SymbolicLinkName || !DeviceName || !SymbolicLinkName->Buffer || !DeviceName->Buffer ||
 	    !DeviceName->Length)
 		return STATUS_INVALID_PARAMETER;
@@ -326,6 +356,7 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 	USHORT off;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000D, "IoDeleteSymbolicLink", SymbolicLinkName);
 	if (!SymbolicLinkName || !SymbolicLinkName->Buffer ||
 	    !link_strip(SymbolicLinkName->Buffer, SymbolicLinkName->Length, &off))
 		return STATUS_OBJECT_NAME_INVALID;
@@ -375,6 +406,7 @@ VOID IoDetachDevice(PDEVICE_OBJECT TargetDevice)
 	struct hostos_devobj *up_rec;
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000C, "IoDetachDevice", TargetDevice);
 	if (!TargetDevice || !TargetDevice->AttachedDevice) {
 		if (hostos_io_verify(t))
 			hostos_io_violation(t, 0x202, __builtin_return_address(0), NULL, TargetDevice,
@@ -550,6 +582,7 @@ void hostos_io_destroy(struct hostos *os)
 	if (!io)
 		return;
 	hostos_files_destroy(io);
+	hostos_ifaces_destroy(io);
 	for (struct hostos_devobj *d = io->devobjs, *n; d; d = n) {
 		n = d->all_next;
 		if (d->pdo_of)

@@ -231,6 +231,19 @@ static NTSTATUS pnp(struct hostos_io *io, struct hostos_devobj *pdo, UCHAR minor
 	return hostos_pnp_send(io, pdo->dev, IRP_MJ_PNP, minor, &p, NULL);
 }
 
+/* IRP_MN_SET_POWER of a device power state down the stack, as the power
+ * manager sends it (D0 after a start, D3 before a removal). */
+static NTSTATUS set_power(struct hostos_io *io, struct hostos_devobj *pdo, DEVICE_POWER_STATE d)
+{
+	IO_STACK_LOCATION p;
+
+	memset(&p, 0, sizeof(p));
+	p.Parameters.Power.Type = DevicePowerState;
+	p.Parameters.Power.State.DeviceState = d;
+	p.Parameters.Power.ShutdownType = PowerActionNone;
+	return hostos_pnp_send(io, pdo->dev, IRP_MJ_POWER, IRP_MN_SET_POWER, &p, NULL);
+}
+
 /* Every PnP driver that had devices and has none left is unloaded. */
 static void unload_idle(struct hostos_io *io)
 {
@@ -255,6 +268,7 @@ static NTSTATUS remove_final(struct hostos_io *io, struct hostos_devobj *pdo)
 
 	for (PDEVICE_OBJECT a = pdo->dev->AttachedDevice; a && n < 16; a = a->AttachedDevice)
 		above[n++] = a;
+	hostos_ifaces_disable(io, pdo);
 	st = pnp(io, pdo, IRP_MN_REMOVE_DEVICE);
 	pdo->pnp_removed = true;
 	pdo->pnp_started = false;
@@ -274,19 +288,50 @@ static NTSTATUS remove_final(struct hostos_io *io, struct hostos_devobj *pdo)
 	return st;
 }
 
-/* AddDevice of @drv for @dd's PDO, with the DO_DEVICE_INITIALIZING check. */
+/* The checks of a device object AddDevice made (Enhanced I/O
+ * Verification, part of I/O Verification since Vista): initialised,
+ * one transfer type, and for a filter what it must copy from the device
+ * it attached to. */
+static void check_added(struct hostos_thread *t, struct hostos_io *io, struct hostos_driver *drv,
+			PDEVICE_OBJECT d)
+{
+	const void *where = (const void *)(uintptr_t)drv->ext.AddDevice;
+	struct hostos_devobj *rec = hostos_devobj_of(io, d);
+	PDEVICE_OBJECT lower = rec ? rec->lower : NULL;
+	const ULONG xfer = DO_BUFFERED_IO | DO_DIRECT_IO;
+
+	if (d->Flags & DO_DEVICE_INITIALIZING)
+		hostos_io_violation(t, 0x243, where, NULL, d,
+				    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	if ((d->Flags & xfer) == xfer)
+		hostos_io_violation(t, 0x245, where, NULL, d,
+				    "a device object with both DO_BUFFERED_IO and DO_DIRECT_IO");
+	if (drv->desc.role == HOSTOS_DRIVER_FUNCTION || !lower)
+		return;
+	if ((d->Flags & xfer) != (lower->Flags & xfer))
+		hostos_io_violation(t, 0x244, where, NULL, d,
+				    "a filter did not copy DO_BUFFERED_IO / DO_DIRECT_IO from the device below");
+	if (d->DeviceType != lower->DeviceType)
+		hostos_io_violation(t, 0x246, where, NULL, d,
+				    "a filter did not copy DeviceType from the device below");
+	if ((d->Flags & DO_POWER_PAGABLE) != (lower->Flags & DO_POWER_PAGABLE))
+		hostos_io_violation(t, 0x23F, where, NULL, d,
+				    "a filter did not inherit DO_POWER_PAGABLE from the device below");
+}
+
+/* AddDevice of @drv for @dd's PDO, with the checks above. */
 static NTSTATUS add_device(struct hostos_thread *t, struct hostos_driver *drv,
 			   struct hostos_device *dd)
 {
 	PDEVICE_OBJECT before = drv->obj.DeviceObject;
+	struct hostos_io *io = t->os->io;
 	NTSTATUS st;
 
 	drv->instances++;
 	st = drv->ext.AddDevice(&drv->obj, &dd->pdo);
-	for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
-		if ((d->Flags & DO_DEVICE_INITIALIZING) && hostos_io_verify(t))
-			hostos_io_violation(t, 0x243, (const void *)(uintptr_t)drv->ext.AddDevice, NULL, d,
-					    "AddDevice returned without clearing DO_DEVICE_INITIALIZING");
+	if (hostos_io_verify(t))
+		for (PDEVICE_OBJECT d = drv->obj.DeviceObject; d && d != before; d = d->NextDevice)
+			check_added(t, io, drv, d);
 	return st;
 }
 
@@ -327,10 +372,12 @@ void hostos_pnp_add_start(struct hostos_io *io, struct hostos_driver *drv, struc
 		return;
 	}
 	st = pnp(io, pdo, IRP_MN_START_DEVICE);
-	if (NT_SUCCESS(st))
+	if (NT_SUCCESS(st)) {
 		pdo->pnp_started = true;
-	else
+		set_power(io, pdo, PowerDeviceD0);
+	} else {
 		remove_final(io, pdo);
+	}
 }
 
 bool hostos_device_started(const struct hostos_device *dev)
@@ -380,6 +427,26 @@ int32_t hostos_pnp_stop(struct hostos_device *dev)
 	return st;
 }
 
+int32_t hostos_pnp_set_power(struct hostos_device *dev, unsigned d_state)
+{
+	struct hostos_thread *t = hostos_self("hostos_pnp_set_power");
+	struct hostos_devobj *pdo = pdo_for(t, dev);
+
+	if (!pdo || !pdo->pnp_started || d_state < PowerDeviceD0 || d_state > PowerDeviceD3)
+		return STATUS_INVALID_DEVICE_STATE;
+	return set_power(t->os->io, pdo, (DEVICE_POWER_STATE)d_state);
+}
+
+unsigned hostos_device_power(const struct hostos_device *dev)
+{
+	const struct hostos_devobj *d;
+
+	if (!dev || !dev->os->io)
+		return PowerDeviceD0;
+	d = (const struct hostos_devobj *)dev->pdo.DeviceObjectExtension;
+	return d && d->magic == HOSTOS_DEVOBJ_MAGIC ? (unsigned)d->power : PowerDeviceD0;
+}
+
 int32_t hostos_pnp_remove(struct hostos_device *dev)
 {
 	struct hostos_thread *t = hostos_self("hostos_pnp_remove");
@@ -397,6 +464,8 @@ int32_t hostos_pnp_remove(struct hostos_device *dev)
 			pnp(io, pdo, IRP_MN_CANCEL_REMOVE_DEVICE);
 			return st;
 		}
+		if (pdo->pnp_started)
+			set_power(io, pdo, PowerDeviceD3);
 	}
 	return remove_final(io, pdo);
 }
@@ -431,6 +500,7 @@ int32_t hostos_pnp_surprise_remove(struct hostos_device *dev)
 		return STATUS_INVALID_DEVICE_STATE;
 	pdo->surprise_removed = true;
 	pdo->pnp_started = false;
+	hostos_ifaces_disable(io, pdo);
 	st = pnp(io, pdo, IRP_MN_SURPRISE_REMOVAL);
 	if (!pdo->open_files)
 		remove_final(io, pdo);

@@ -50,6 +50,64 @@ BOOLEAN KeInsertDeviceQueue(PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY Dev
 	return inserted;
 }
 
+BOOLEAN KeInsertByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue, PKDEVICE_QUEUE_ENTRY DeviceQueueEntry,
+				 ULONG SortKey)
+{
+	struct hostos_thread *t = hostos_self("KeInsertByKeyDeviceQueue");
+	BOOLEAN inserted;
+
+	at_dispatch(t, "KeInsertByKeyDeviceQueue");
+	KeAcquireSpinLockAtDpcLevel(&DeviceQueue->Lock);
+	DeviceQueueEntry->SortKey = SortKey;
+	if (!DeviceQueue->Busy) {
+		DeviceQueue->Busy = TRUE;
+		DeviceQueueEntry->Inserted = FALSE;
+		inserted = FALSE;
+	} else {
+		PLIST_ENTRY e = DeviceQueue->DeviceListHead.Flink;
+
+		/* ascending keys; equal keys keep their arrival order */
+		while (e != &DeviceQueue->DeviceListHead &&
+		       CONTAINING_RECORD(e, KDEVICE_QUEUE_ENTRY, DeviceListEntry)->SortKey <= SortKey)
+			e = e->Flink;
+		InsertTailList(e, &DeviceQueueEntry->DeviceListEntry);
+		DeviceQueueEntry->Inserted = TRUE;
+		inserted = TRUE;
+	}
+	KeReleaseSpinLockFromDpcLevel(&DeviceQueue->Lock);
+	return inserted;
+}
+
+PKDEVICE_QUEUE_ENTRY KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue, ULONG SortKey)
+{
+	struct hostos_thread *t = hostos_self("KeRemoveByKeyDeviceQueue");
+	PKDEVICE_QUEUE_ENTRY found = NULL;
+
+	at_dispatch(t, "KeRemoveByKeyDeviceQueue");
+	KeAcquireSpinLockAtDpcLevel(&DeviceQueue->Lock);
+	if (IsListEmpty(&DeviceQueue->DeviceListHead)) {
+		DeviceQueue->Busy = FALSE;
+	} else {
+		/* the first with a key >= SortKey; none: the first of all */
+		for (PLIST_ENTRY e = DeviceQueue->DeviceListHead.Flink;
+		     e != &DeviceQueue->DeviceListHead; e = e->Flink) {
+			PKDEVICE_QUEUE_ENTRY q = CONTAINING_RECORD(e, KDEVICE_QUEUE_ENTRY, DeviceListEntry);
+
+			if (q->SortKey >= SortKey) {
+				found = q;
+				break;
+			}
+		}
+		if (!found)
+			found = CONTAINING_RECORD(DeviceQueue->DeviceListHead.Flink, KDEVICE_QUEUE_ENTRY,
+						  DeviceListEntry);
+		RemoveEntryList(&found->DeviceListEntry);
+		found->Inserted = FALSE;
+	}
+	KeReleaseSpinLockFromDpcLevel(&DeviceQueue->Lock);
+	return found;
+}
+
 PKDEVICE_QUEUE_ENTRY KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue)
 {
 	struct hostos_thread *t = hostos_self("KeRemoveDeviceQueue");
@@ -93,7 +151,6 @@ VOID IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
 	KIRQL old, ci = DISPATCH_LEVEL;
 	BOOLEAN inserted;
 
-	(void)Key; /* no sorted insertion: FIFO */
 	hostos_sched_point(t);
 	old = KeRaiseIrqlToDpcLevel();
 	if (CancelFunction) {
@@ -107,8 +164,10 @@ VOID IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
 			return;
 		}
 	}
-	inserted = KeInsertDeviceQueue(&DeviceObject->DeviceQueue,
-				       &Irp->Tail.Overlay.DeviceQueueEntry);
+	inserted = Key ? KeInsertByKeyDeviceQueue(&DeviceObject->DeviceQueue,
+						  &Irp->Tail.Overlay.DeviceQueueEntry, *Key)
+		       : KeInsertDeviceQueue(&DeviceObject->DeviceQueue,
+					     &Irp->Tail.Overlay.DeviceQueueEntry);
 	if (!inserted)
 		DeviceObject->CurrentIrp = Irp;
 	if (CancelFunction)
@@ -118,7 +177,19 @@ VOID IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
 	KeLowerIrql(old);
 }
 
+static void start_next(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable, const ULONG *key);
+
 VOID IoStartNextPacket(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable)
+{
+	start_next(DeviceObject, Cancelable, NULL);
+}
+
+VOID IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable, ULONG Key)
+{
+	start_next(DeviceObject, Cancelable, &Key);
+}
+
+static void start_next(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable, const ULONG *key)
 {
 	struct hostos_thread *t = hostos_self("IoStartNextPacket");
 	PKDEVICE_QUEUE_ENTRY e;
@@ -130,7 +201,8 @@ VOID IoStartNextPacket(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable)
 	if (Cancelable)
 		IoAcquireCancelSpinLock(&ci);
 	DeviceObject->CurrentIrp = NULL;
-	e = KeRemoveDeviceQueue(&DeviceObject->DeviceQueue);
+	e = key ? KeRemoveByKeyDeviceQueue(&DeviceObject->DeviceQueue, *key)
+		: KeRemoveDeviceQueue(&DeviceObject->DeviceQueue);
 	if (e) {
 		irp = CONTAINING_RECORD(e, IRP, Tail.Overlay.DeviceQueueEntry);
 		DeviceObject->CurrentIrp = irp;
@@ -195,6 +267,7 @@ NTSTATUS IoInitializeTimer(PDEVICE_OBJECT DeviceObject, PIO_TIMER_ROUTINE TimerR
 	struct hostos_devobj *d = hostos_devobj_of(hostos_io_get(t->os), DeviceObject);
 
 	hostos_sched_point(t);
+	hostos_io_passive(t, 0x2000E, "IoInitializeTimer", DeviceObject);
 	if (!d || !TimerRoutine)
 		return STATUS_INVALID_PARAMETER;
 	if (d->timer_init && hostos_io_verify(t))

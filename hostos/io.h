@@ -152,6 +152,38 @@ int32_t hostos_pnp_remove(struct hostos_device *dev);
  */
 int32_t hostos_pnp_surprise_remove(struct hostos_device *dev);
 
+/** The mock's stop code for a completion routine that returns at another
+ * IRQL than IoCompleteRequest called it at (Windows documents no code for
+ * it), with I/O Verification. P1: the routine, P2: the IRP, P3: the IRQL
+ * before, P4: after. */
+#define HOSTOS_COMPLETION_IRQL 0xA55E0010u
+
+/**
+ * hostos_pnp_set_power() - IRP_MJ_POWER IRP_MN_SET_POWER of device power
+ * state D@d_state (1 = D0 ... 4 = D3, DEVICE_POWER_STATE's values) down
+ * @dev's started stack, as the power manager sends it; the OS's bus
+ * driver records it (hostos_device_power()). The OS itself sends D0 after
+ * each successful start and D3 before an orderly removal. No system power
+ * states and no wait-wake. From a host OS thread.
+ * Return: the IRP's NTSTATUS; STATUS_INVALID_DEVICE_STATE when not
+ * started or a bad state.
+ */
+int32_t hostos_pnp_set_power(struct hostos_device *dev, unsigned d_state);
+
+/** hostos_device_power() - the device power state the bus driver last
+ * set (1 = D0 ... 4 = D3); D0 before any. */
+unsigned hostos_device_power(const struct hostos_device *dev);
+
+/**
+ * hostos_device_interface() - the path of @dev's @index-th enabled device
+ * interface (IoRegisterDeviceInterface + IoSetDeviceInterfaceState), as
+ * SetupDi gives it to an application for CreateFile:
+ * "\\?\PCI#VEN_vvvv&DEV_dddd#b_d_f#{guid}[\ref]".
+ * Return: 0; SIM_ERR_STATE when there is no such interface;
+ * SIM_ERR_LIMIT (@n too small); SIM_ERR_INVALID.
+ */
+int hostos_device_interface(struct hostos_device *dev, unsigned index, char *buf, size_t n);
+
 /* ---- registry ---- */
 
 /**

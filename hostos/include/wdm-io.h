@@ -33,6 +33,9 @@
 #define IO_TYPE_CSQ 2
 #define IO_TYPE_CSQ_EX 3
 
+/* IoSetDeviceInterfaceState of an interface enabled already. */
+#define STATUS_OBJECT_NAME_EXISTS ((NTSTATUS)0x40000000L)
+
 /* Priority boosts for IoCompleteRequest (ignored: no thread priorities). */
 #define IO_CD_ROM_INCREMENT 1
 #define IO_DISK_INCREMENT 1
@@ -742,6 +745,16 @@ NTKERNELAPI VOID NTAPI IoDetachDevice(PDEVICE_OBJECT TargetDevice);
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject);
 NTKERNELAPI PDEVICE_OBJECT NTAPI IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject);
 
+/* Device interfaces (PASSIVE_LEVEL); the name IoRegisterDeviceInterface
+ * returns is freed with RtlFreeUnicodeString. */
+NTKERNELAPI NTSTATUS NTAPI IoRegisterDeviceInterface(PDEVICE_OBJECT PhysicalDeviceObject,
+						     CONST GUID *InterfaceClassGuid,
+						     PUNICODE_STRING ReferenceString,
+						     PUNICODE_STRING SymbolicLinkName);
+NTKERNELAPI NTSTATUS NTAPI IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLinkName,
+						     BOOLEAN Enable);
+NTSYSAPI VOID NTAPI RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+
 /* IRPs. */
 NTKERNELAPI PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
 NTKERNELAPI VOID NTAPI IoFreeIrp(PIRP Irp);
@@ -786,10 +799,17 @@ NTKERNELAPI PIRP NTAPI IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
 NTKERNELAPI VOID NTAPI IoStartPacket(PDEVICE_OBJECT DeviceObject, PIRP Irp, PULONG Key,
 				     PDRIVER_CANCEL CancelFunction);
 NTKERNELAPI VOID NTAPI IoStartNextPacket(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable);
+NTKERNELAPI VOID NTAPI IoStartNextPacketByKey(PDEVICE_OBJECT DeviceObject, BOOLEAN Cancelable,
+					      ULONG Key);
 NTKERNELAPI VOID NTAPI KeInitializeDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
 NTKERNELAPI BOOLEAN NTAPI KeInsertDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
 					      PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
 NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveDeviceQueue(PKDEVICE_QUEUE DeviceQueue);
+NTKERNELAPI BOOLEAN NTAPI KeInsertByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+						   PKDEVICE_QUEUE_ENTRY DeviceQueueEntry,
+						   ULONG SortKey);
+NTKERNELAPI PKDEVICE_QUEUE_ENTRY NTAPI KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
+								ULONG SortKey);
 NTKERNELAPI BOOLEAN NTAPI KeRemoveEntryDeviceQueue(PKDEVICE_QUEUE DeviceQueue,
 						   PKDEVICE_QUEUE_ENTRY DeviceQueueEntry);
 

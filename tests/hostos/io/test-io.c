@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,11 +29,13 @@
 #include "hostos/io.h"
 #include "hostos/os.h"
 #include "hostos/pool.h"
+#include "hostos/seeds.h"
 #include "hostos/test-cmocka.h"
 #include "sim/kernel.h"
 
 #include "drivers/io-driver.h"
 #include "drivers/io-filter.h"
+#include "drivers/io-legacy.h"
 
 #define SERVICES "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\iodrv"
 
@@ -44,6 +47,9 @@ static struct hostos_driver *drv;
 static struct sim_event irq_ev[8];
 static unsigned n_irq;
 static int fail_line;
+/* the machine of the multi-CPU runs: CPUs, schedule seed, the app's CPU */
+static unsigned boot_cpus = 1, app_cpu;
+static uint64_t boot_seed;
 static int32_t bug_status;
 
 #define CHECK(c)                                      \
@@ -124,6 +130,8 @@ static void boot(uint32_t verifier)
 	assert_int_equal(sim_kernel_init(&kern, &kc), SIM_OK);
 	hostos_config_default(&cfg);
 	cfg.verifier = verifier;
+	cfg.cpus = boot_cpus;
+	cfg.seed = boot_seed;
 	assert_int_equal(hostos_create(&os, &kern, &cfg), SIM_OK);
 	assert_int_equal(bus_mem_init(&mem, &mc), SIM_OK);
 	/* pool (and direct I/O's locked pages) in the machine's memory */
@@ -148,7 +156,7 @@ static void shutdown(void)
 
 static void run(void (*fn)(void *))
 {
-	assert_int_equal(hostos_thread_start(os, "app", fn, NULL, 0, NULL), SIM_OK);
+	assert_int_equal(hostos_thread_start(os, "app", fn, NULL, app_cpu, NULL), SIM_OK);
 	/* bounded: a device left started keeps its IoTimer ticking */
 	sim_run_until(&kern, SIM_MS(100000));
 }
@@ -193,7 +201,29 @@ static void sc_load_remove(void *arg)
 	CHECK(h != INVALID_HANDLE_VALUE);
 	seen = info(h);
 	CHECK(CloseHandle(h));
+	/* the same device through its device interface */
+	{
+		char path[256];
+
+		CHECK(hostos_device_interface(dev, 0, path, sizeof(path)) == 0);
+		CHECK(!strcmp(path, "\\\\?\\PCI#VEN_1234&DEV_5678#2_3_1#"
+				    "{5d3a7e21-6c1b-4f0e-9a44-1e278063b50c}"));
+		CHECK(hostos_device_interface(dev, 1, path, sizeof(path)) == SIM_ERR_STATE);
+		h = CreateFile(path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+		CHECK(h != INVALID_HANDLE_VALUE && info(h).started == 1);
+		CHECK(CloseHandle(h));
+	}
+	CHECK(hostos_device_power(dev) == 1); /* D0 after the start */
+	CHECK(hostos_pnp_set_power(dev, 4) == 0 && hostos_device_power(dev) == 4);
+	CHECK(hostos_pnp_set_power(dev, 1) == 0 && hostos_device_power(dev) == 1);
+	CHECK(hostos_pnp_set_power(dev, 7) == (int32_t)0xC0000184);
 	CHECK(hostos_pnp_remove(dev) == 0);
+	CHECK(hostos_device_power(dev) == 4); /* D3 before the removal */
+	{
+		char path[256];
+
+		CHECK(hostos_device_interface(dev, 0, path, sizeof(path)) == SIM_ERR_STATE);
+	}
 	CHECK(!hostos_device_started(dev));
 	CHECK(!hostos_driver_loaded(drv));
 	/* gone: the link went with the device */
@@ -233,12 +263,16 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.reg_param, 4096);
 	assert_int_equal(seen.dev_param, 42);
 	assert_int_equal(seen.cfg_id, 0x56781234);
-	assert_int_equal(iodrv_obs.creates, 1);
-	assert_int_equal(iodrv_obs.cleanups, 1);
-	assert_int_equal(iodrv_obs.closes, 1);
+	assert_int_equal(seen.msi_supported, 1 + 1); /* MSISupported = 1 */
+	/* by the symbolic link, then by the device interface */
+	assert_int_equal(iodrv_obs.creates, 2);
+	assert_int_equal(iodrv_obs.cleanups, 2);
+	assert_int_equal(iodrv_obs.closes, 2);
 	assert_int_equal(iodrv_obs.query_removes, 1);
 	assert_int_equal(iodrv_obs.removes, 1);
 	assert_int_equal(iodrv_obs.unload_calls, 1);
+	/* D0 after the start, D3, D0, D3 before the removal */
+	assert_int_equal(iodrv_obs.power_irps, 4);
 	hostos_io_stats(os, &st);
 	assert_int_equal(st.irps_live, 0);
 	shutdown();
@@ -296,6 +330,57 @@ static void test_hardware_id_mismatch(void **state)
 	shutdown();
 }
 
+/* ---- a legacy driver ---- */
+
+static void sc_legacy(void *arg)
+{
+	struct hostos_driver_desc dd = { .service = "iolegacy",
+					 .entry = HOSTOS_DRIVER_ENTRY(iolegacy_entry) };
+	struct hostos_driver *l = NULL;
+	unsigned char out[8];
+	DWORD n;
+	HANDLE h, h2;
+
+	(void)arg;
+	CHECK(hostos_driver_load(os, &dd, &l) == 0);
+	h = CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	/* an exclusive device: one handle at a time */
+	h2 = CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+	CHECK(h2 == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED);
+	memset(out, 0, sizeof(out));
+	CHECK(DeviceIoControl(h, CTL_CODE(FILE_DEVICE_UNKNOWN, 0x900, METHOD_NEITHER, FILE_ANY_ACCESS),
+			      NULL, 0, out, sizeof(out), &n, NULL));
+	CHECK(n == 8 && out[0] == 0x5A && out[7] == 0x5A);
+	CloseHandle(h);
+	CHECK(hostos_driver_unload(l) == 0);
+	CHECK(!hostos_driver_loaded(l));
+	CHECK(hostos_driver_unload(l) == (int32_t)0xC0000184);
+	/* its link and device went with it */
+	CHECK(CreateFile("\\\\.\\IoLegacy", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) ==
+	      INVALID_HANDLE_VALUE);
+}
+
+static void test_legacy_driver(void **state)
+{
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	memset(&iolegacy_obs, 0, sizeof(iolegacy_obs));
+	run(sc_legacy);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	assert_int_equal(iolegacy_obs.entry_calls, 1);
+	assert_int_equal(iolegacy_obs.creates, 1);
+	assert_int_equal(iolegacy_obs.closes, 1);
+	assert_int_equal(iolegacy_obs.controls, 1);
+	assert_int_equal(iolegacy_obs.unload_calls, 1);
+	/* DO_DEVICE_INITIALIZING (0x80) cleared after DriverEntry, DO_EXCLUSIVE (0x8) kept */
+	assert_int_equal(iolegacy_obs.flags_after_entry & 0x88, 0x08);
+	/* the PnP device was never touched */
+	assert_int_equal(iodrv_obs.add_calls, 0);
+	shutdown();
+}
+
 /* ---- transfers ---- */
 
 static void sc_transfers(void *arg)
@@ -342,6 +427,19 @@ static void sc_transfers(void *arg)
 
 		CHECK(DeviceIoControl(h, IOCTL_IODRV_FORWARD, NULL, 0, st, sizeof(st), &n, NULL));
 		CHECK(st[0] == (int32_t)0xC0000010 && st[1] == (int32_t)0xC0000010);
+	}
+	/* one IRP reused; a synchronous FSD read of the driver's own memory
+	 * at offset 8, compared with what ReadFile returns there */
+	{
+		int32_t st[4] = { 0, 0, 0, 0 };
+		unsigned char want[8];
+
+		memset(&ov, 0, sizeof(ov));
+		ov.Offset = 8;
+		CHECK(ReadFile(h, want, 8, &n, &ov) && n == 8);
+		CHECK(DeviceIoControl(h, IOCTL_IODRV_REUSE, NULL, 0, st, sizeof(st), &n, NULL));
+		CHECK(st[0] == (int32_t)0xC0000010 && st[1] == (int32_t)0xC0000010);
+		CHECK(!memcmp(&st[2], want, 8));
 	}
 	CloseHandle(h);
 	CHECK(!CloseHandle(h) && GetLastError() == ERROR_INVALID_HANDLE);
@@ -560,6 +658,43 @@ static void test_startio_cancel(void **state)
 	shutdown();
 }
 
+/* Sorted packets: started in key order (the first at once). */
+static void sc_startio_keys(void *arg)
+{
+	static const uint32_t keys[4] = { 7, 5, 2, 9 };
+	OVERLAPPED ov[4];
+	uint32_t v[4] = { 0, 0, 0, 0 };
+	DWORD n;
+	HANDLE h;
+
+	(void)arg;
+	load();
+	h = open_dev(true);
+	memset(ov, 0, sizeof(ov));
+	for (int i = 0; i < 4; i++)
+		CHECK(!DeviceIoControl(h, IOCTL_IODRV_QUEUE_KEYED, (void *)&keys[i], 4, &v[i], 4, &n,
+				       &ov[i]));
+	for (int i = 0; i < 4; i++)
+		irq_in(10 + 10 * (unsigned)i);
+	for (int i = 0; i < 4; i++)
+		CHECK(GetOverlappedResult(h, &ov[i], &n, TRUE) && n == 4);
+	/* 7 first (the device was idle), then 2, 5, 9 */
+	CHECK(v[0] == 1 && v[2] == 2 && v[1] == 3 && v[3] == 4);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(dev) == 0);
+}
+
+static void test_startio_sort_keys(void **state)
+{
+	(void)state;
+	boot(HOSTOS_VERIFY_STANDARD);
+	run(sc_startio_keys);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(fail_line, 0);
+	assert_int_equal(iodrv_obs.startio_calls, 4);
+	shutdown();
+}
+
 /* ---- PnP ---- */
 
 static void sc_timer_stop_restart(void *arg)
@@ -685,6 +820,7 @@ static void test_upper_filter(void **state)
 	(void)state;
 	boot(HOSTOS_VERIFY_STANDARD);
 	memset(&iofilt_obs, 0, sizeof(iofilt_obs));
+	iofilt_bug = 0;
 	run(sc_filter);
 	hostos_assert_no_bugcheck(os);
 	assert_int_equal(fail_line, 0);
@@ -696,6 +832,71 @@ static void test_upper_filter(void **state)
 	assert_int_equal(iofilt_obs.unload_calls, 1);
 	assert_int_equal(iodrv_obs.unload_calls, 1);
 	shutdown();
+}
+
+/* A filter's AddDevice mistakes (the filter attaches after iodrv). */
+static void filter_bug(int which, uint32_t code)
+{
+	boot(HOSTOS_VERIFY_STANDARD);
+	memset(&iofilt_obs, 0, sizeof(iofilt_obs));
+	iofilt_bug = which;
+	run(sc_filter);
+	iofilt_bug = 0;
+	hostos_assert_bugcheck(os, 0xC9, code, HOSTOS_ANY, 0, HOSTOS_ANY);
+	shutdown();
+}
+
+static void test_bug_filter_flags(void **state)
+{
+	(void)state;
+	filter_bug(1, 0x244);
+	filter_bug(2, 0x246);
+	filter_bug(3, 0x245);
+}
+
+/* ---- two CPUs, perturbed schedules ---- */
+
+/* The scenarios whose completions come from a DPC: the app on CPU 1, the
+ * MSI, its ISR and DPC on CPU 0, under one seed. */
+static int seeded(uint64_t seed, void *arg)
+{
+	static void (*const scenarios[])(void *) = { sc_inverted_sync, sc_overlapped, sc_startio,
+						     sc_startio_keys, sc_surprise, sc_direct };
+	int bad = 0;
+
+	(void)arg;
+	boot_cpus = 2;
+	app_cpu = 1;
+	boot_seed = seed;
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]) && !bad; i++) {
+		char path[256];
+
+		boot(HOSTOS_VERIFY_STANDARD);
+		if (scenarios[i] == sc_direct) {
+			hostos_device_reg_path(dev, 1, path, sizeof(path));
+			hostos_reg_set_dword(os, path, "DirectIo", 1);
+		}
+		run(scenarios[i]);
+		if (hostos_bugchecked(os) || fail_line) {
+			fprintf(stderr, "scenario %zu: %s (line %d)\n", i,
+				hostos_bugchecked(os) ? hostos_last_bugcheck(os)->report : "failed",
+				fail_line);
+			bad = 1;
+		}
+		shutdown();
+	}
+	boot_cpus = 1;
+	app_cpu = 0;
+	boot_seed = 0;
+	return bad;
+}
+
+static void test_two_cpus_seeds(void **state)
+{
+	uint64_t failed = 0;
+
+	(void)state;
+	assert_int_equal(hostos_for_seeds(1, 12, seeded, NULL, &failed), 0);
 }
 
 /* ---- violations ---- */
@@ -793,6 +994,30 @@ static void test_bug_free_in_use(void **state)
 	shutdown();
 }
 
+static void test_bug_completion_irql(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_COMPLETION_IRQL);
+	hostos_assert_bugcheck(os, HOSTOS_COMPLETION_IRQL, HOSTOS_ANY, HOSTOS_ANY, 0, 2);
+	shutdown();
+}
+
+static void test_bug_status_after_complete(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_STATUS_AFTER_COMPLETE);
+	hostos_assert_bugcheck(os, 0xC9, 0x224, HOSTOS_ANY, HOSTOS_ANY, HOSTOS_ANY);
+	shutdown();
+}
+
+static void test_bug_create_at_dispatch(void **state)
+{
+	(void)state;
+	bug(IODRV_BUG_CREATE_AT_DISPATCH);
+	hostos_assert_bugcheck(os, 0xC4, 0x2000A, 2, HOSTOS_ANY, 0);
+	shutdown();
+}
+
 static void test_bug_keep_initializing(void **state)
 {
 	char path[256];
@@ -846,14 +1071,18 @@ int main(void)
 		cmocka_unit_test(test_load_start_remove),
 		cmocka_unit_test(test_registry_default),
 		cmocka_unit_test(test_hardware_id_mismatch),
+		cmocka_unit_test(test_legacy_driver),
 		cmocka_unit_test(test_transfers),
 		cmocka_unit_test(test_direct_io),
 		cmocka_unit_test(test_inverted_call_sync),
 		cmocka_unit_test(test_overlapped_and_cancel),
 		cmocka_unit_test(test_startio_cancel),
+		cmocka_unit_test(test_startio_sort_keys),
 		cmocka_unit_test(test_timer_stop_restart_veto),
 		cmocka_unit_test(test_surprise_removal_outstanding),
 		cmocka_unit_test(test_upper_filter),
+		cmocka_unit_test(test_two_cpus_seeds),
+		cmocka_unit_test(test_bug_filter_flags),
 		cmocka_unit_test(test_bug_double_complete),
 		cmocka_unit_test(test_bug_pending_unmarked),
 		cmocka_unit_test(test_bug_marked_not_pending),
@@ -863,6 +1092,9 @@ int main(void)
 		cmocka_unit_test(test_bug_not_completed),
 		cmocka_unit_test(test_bug_complete_high_irql),
 		cmocka_unit_test(test_bug_free_in_use),
+		cmocka_unit_test(test_bug_completion_irql),
+		cmocka_unit_test(test_bug_status_after_complete),
+		cmocka_unit_test(test_bug_create_at_dispatch),
 		cmocka_unit_test(test_bug_keep_initializing),
 		cmocka_unit_test(test_bug_remove_not_deleted),
 		cmocka_unit_test(test_bug_unverified),

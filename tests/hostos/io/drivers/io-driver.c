@@ -25,6 +25,7 @@ typedef struct _DEVICE_EXTENSION {
 	PDEVICE_OBJECT Pdo;
 	UNICODE_STRING Link;
 	WCHAR LinkBuffer[32];
+	UNICODE_STRING Interface;
 	IO_CSQ Csq;
 	LIST_ENTRY Waiters;
 	KSPIN_LOCK WaitersLock;
@@ -38,6 +39,11 @@ typedef struct _DEVICE_EXTENSION {
 } DEVICE_EXTENSION, *PDEVICE_EXTENSION;
 
 static ULONG RegParam;
+
+/* Its device interface class. */
+static const GUID GUID_DEVINTERFACE_IODRV = {
+	0x5d3a7e21, 0x6c1b, 0x4f0e, { 0x9a, 0x44, 0x1e, 0x27, 0x80, 0x63, 0xb5, 0x0c }
+};
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD IodrvUnload;
@@ -298,6 +304,33 @@ static ULONG DeviceParam(PDEVICE_OBJECT Pdo, PCWSTR Name)
 	return v;
 }
 
+/* MSISupported of the INF's interrupt settings under the hardware key,
+ * + 1 (0: absent): a key opened relative to another. */
+static ULONG MsiSupported(PDEVICE_OBJECT Pdo)
+{
+	UNICODE_STRING sub = RTL_CONSTANT_STRING(
+		L"Interrupt Management\\MessageSignaledInterruptProperties");
+	UNICODE_STRING name = RTL_CONSTANT_STRING(L"MSISupported");
+	UCHAR buf[sizeof(KEY_VALUE_PARTIAL_INFORMATION) + sizeof(ULONG)];
+	PKEY_VALUE_PARTIAL_INFORMATION p = (PKEY_VALUE_PARTIAL_INFORMATION)buf;
+	OBJECT_ATTRIBUTES oa;
+	HANDLE key, msi;
+	ULONG len, v = 0;
+
+	if (!NT_SUCCESS(IoOpenDeviceRegistryKey(Pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, &key)))
+		return 0;
+	InitializeObjectAttributes(&oa, &sub, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, key, NULL);
+	if (NT_SUCCESS(ZwOpenKey(&msi, KEY_READ, &oa))) {
+		if (NT_SUCCESS(ZwQueryValueKey(msi, &name, KeyValuePartialInformation, p,
+					       sizeof(buf), &len)) &&
+		    p->Type == REG_DWORD)
+			v = *(PULONG)p->Data + 1;
+		ZwClose(msi);
+	}
+	ZwClose(key);
+	return v;
+}
+
 static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Pdo)
 {
 	UNICODE_STRING name = RTL_CONSTANT_STRING(L"\\Device\\IoDrv0");
@@ -315,6 +348,7 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 	x->Pdo = Pdo;
 	x->Info.reg_param = RegParam;
 	x->Info.dev_param = DeviceParam(Pdo, L"Knob");
+	x->Info.msi_supported = MsiSupported(Pdo);
 	iodrv_obs.bug_keep_init = DeviceParam(Pdo, L"BugKeepInit");
 	iodrv_obs.bug_no_delete = DeviceParam(Pdo, L"BugNoDelete");
 	iodrv_obs.direct_io = DeviceParam(Pdo, L"DirectIo");
@@ -325,6 +359,9 @@ static NTSTATUS NTAPI IodrvAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT
 		IoDeleteDevice(dev);
 		return st;
 	}
+	if (!NT_SUCCESS(IoRegisterDeviceInterface(Pdo, &GUID_DEVINTERFACE_IODRV, NULL,
+						  &x->Interface)))
+		x->Interface.Buffer = NULL;
 	InitializeListHead(&x->Waiters);
 	KeInitializeSpinLock(&x->WaitersLock);
 	IoCsqInitialize(&x->Csq, CsqInsert, CsqRemove, CsqPeek, CsqAcquire, CsqRelease,
@@ -461,6 +498,8 @@ static NTSTATUS StartDevice(PDEVICE_EXTENSION x, PIO_STACK_LOCATION sl)
 			return st;
 	}
 	IoStartTimer(x->Self);
+	if (x->Interface.Buffer)
+		IoSetDeviceInterfaceState(&x->Interface, TRUE);
 	x->Started = TRUE;
 	x->Info.started = 1;
 	return STATUS_SUCCESS;
@@ -519,6 +558,11 @@ static NTSTATUS NTAPI IodrvPnp(PDEVICE_OBJECT Dev, PIRP Irp)
 		iodrv_obs.removes++;
 		x->Gone = TRUE;
 		StopDevice(x);
+		if (x->Interface.Buffer) {
+			/* disabled by the PnP manager already: not found */
+			IoSetDeviceInterfaceState(&x->Interface, FALSE);
+			RtlFreeUnicodeString(&x->Interface);
+		}
 		DrainWaiters(x, NULL, STATUS_NO_SUCH_DEVICE);
 		if (!iodrv_obs.surprises)
 			IoDeleteSymbolicLink(&x->Link);
@@ -648,6 +692,59 @@ static NTSTATUS Forward(PDEVICE_EXTENSION x, PLONG Out)
 	return STATUS_SUCCESS;
 }
 
+static NTSTATUS NTAPI KeepIt(PDEVICE_OBJECT Dev, PIRP Irp, PVOID Context)
+{
+	UNREFERENCED_PARAMETER(Dev);
+	*(PLONG)Context = Irp->IoStatus.Status;
+	return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+/* One IRP of its own used twice (IoReuseIrp), then a synchronous read of
+ * its own device through IoBuildSynchronousFsdRequest. */
+static NTSTATUS Reuse(PDEVICE_OBJECT Dev, PDEVICE_EXTENSION x, PLONG Out)
+{
+	IO_STATUS_BLOCK iosb;
+	LARGE_INTEGER off;
+	KEVENT ev;
+	PIRP irp;
+	NTSTATUS st;
+
+	irp = IoAllocateIrp(x->Lower->StackSize, FALSE);
+	if (!irp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			IoReuseIrp(irp, STATUS_NOT_SUPPORTED);
+		else
+			irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
+		IoGetNextIrpStackLocation(irp)->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+		IoSetCompletionRoutine(irp, KeepIt, &Out[i], TRUE, TRUE, TRUE);
+		IoCallDriver(x->Lower, irp);
+	}
+	IoFreeIrp(irp);
+
+	KeInitializeEvent(&ev, NotificationEvent, FALSE);
+	off.QuadPart = 8;
+	irp = IoBuildSynchronousFsdRequest(IRP_MJ_READ, Dev, &Out[2], 8, &off, &ev, &iosb);
+	if (!irp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	st = IoCallDriver(Dev, irp);
+	if (st == STATUS_PENDING)
+		KeWaitForSingleObject(&ev, Executive, KernelMode, FALSE, NULL);
+	return iosb.Status;
+}
+
+static NTSTATUS NTAPI RaiseInCompletion(PDEVICE_OBJECT Dev, PIRP Irp, PVOID Context)
+{
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(Dev);
+	UNREFERENCED_PARAMETER(Irp);
+	UNREFERENCED_PARAMETER(Context);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
 static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 {
 	KIRQL old;
@@ -688,6 +785,28 @@ static NTSTATUS Bug(PDEVICE_OBJECT Dev, PIRP Irp, ULONG Which)
 		mine->AssociatedIrp.SystemBuffer = &old;
 		IoCallDriver(Dev, mine); /* pended in the wait queue */
 		IoFreeIrp(mine);
+		return Complete(Irp, STATUS_SUCCESS, 0);
+	}
+	case IODRV_BUG_STATUS_AFTER_COMPLETE:
+		/* the IRP is not the driver's any more */
+		Irp->IoStatus.Status = STATUS_SUCCESS;
+		IoCompleteRequest(Irp, IO_NO_INCREMENT);
+		return Irp->IoStatus.Status;
+	case IODRV_BUG_CREATE_AT_DISPATCH: {
+		PDEVICE_OBJECT other;
+
+		KeRaiseIrql(DISPATCH_LEVEL, &old);
+		IoCreateDevice(Dev->DriverObject, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &other);
+		KeLowerIrql(old);
+		return Complete(Irp, STATUS_SUCCESS, 0);
+	}
+	case IODRV_BUG_COMPLETION_IRQL: {
+		PDEVICE_EXTENSION x = Dev->DeviceExtension;
+		PIRP mine = IoAllocateIrp(x->Lower->StackSize, FALSE);
+
+		IoGetNextIrpStackLocation(mine)->MajorFunction = IRP_MJ_INTERNAL_DEVICE_CONTROL;
+		IoSetCompletionRoutine(mine, RaiseInCompletion, NULL, TRUE, TRUE, TRUE);
+		IoCallDriver(x->Lower, mine);
 		return Complete(Irp, STATUS_SUCCESS, 0);
 	}
 	default:
@@ -739,11 +858,19 @@ static NTSTATUS NTAPI IodrvDeviceControl(PDEVICE_OBJECT Dev, PIRP Irp)
 		IoCsqInsertIrp(&x->Csq, Irp, NULL);
 		return STATUS_PENDING;
 	case IOCTL_IODRV_QUEUE:
+	case IOCTL_IODRV_QUEUE_KEYED: {
+		ULONG key = in >= sizeof(ULONG) ? *(PULONG)buf : 0;
+
 		if (out < sizeof(ULONG))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
 		IoMarkIrpPending(Irp);
-		IoStartPacket(Dev, Irp, NULL, IodrvCancelQueued);
+		IoStartPacket(Dev, Irp,
+			      sl->Parameters.DeviceIoControl.IoControlCode == IOCTL_IODRV_QUEUE_KEYED
+				      ? &key
+				      : NULL,
+			      IodrvCancelQueued);
 		return STATUS_PENDING;
+	}
 	case IOCTL_IODRV_INFO:
 		if (out < sizeof(struct iodrv_info))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
@@ -753,6 +880,10 @@ static NTSTATUS NTAPI IodrvDeviceControl(PDEVICE_OBJECT Dev, PIRP Irp)
 		if (out < 2 * sizeof(LONG))
 			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
 		return Complete(Irp, Forward(x, buf), 2 * sizeof(LONG));
+	case IOCTL_IODRV_REUSE:
+		if (out < 4 * sizeof(LONG))
+			return Complete(Irp, STATUS_BUFFER_TOO_SMALL, 0);
+		return Complete(Irp, Reuse(Dev, x, buf), 4 * sizeof(LONG));
 	case IOCTL_IODRV_BUG:
 		if (in < sizeof(ULONG))
 			return Complete(Irp, STATUS_INVALID_PARAMETER, 0);

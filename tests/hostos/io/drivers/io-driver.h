@@ -25,12 +25,19 @@
  * the "transfer", the next interrupt's DPC completes it (a ULONG: its
  * sequence number) and starts the next packet */
 #define IOCTL_IODRV_QUEUE CTL_CODE(IODRV_TYPE, 0x811, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* as IOCTL_IODRV_QUEUE, with the input ULONG as IoStartPacket's sort key */
+#define IOCTL_IODRV_QUEUE_KEYED CTL_CODE(IODRV_TYPE, 0x812, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* struct iodrv_info */
 #define IOCTL_IODRV_INFO CTL_CODE(IODRV_TYPE, 0x820, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* a request of the driver's own down its stack, both ways
  * (IoBuildDeviceIoControlRequest + event; IoAllocateIrp + completion
  * routine + IoFreeIrp): out two LONG statuses the PDO returned */
 #define IOCTL_IODRV_FORWARD CTL_CODE(IODRV_TYPE, 0x830, METHOD_BUFFERED, FILE_ANY_ACCESS)
+/* requests of its own: an IoAllocateIrp IRP sent down twice with
+ * IoReuseIrp between (out: two LONG statuses), then an
+ * IoBuildSynchronousFsdRequest read of its own memory (out: 8 bytes of it
+ * from offset 8, after the statuses) */
+#define IOCTL_IODRV_REUSE CTL_CODE(IODRV_TYPE, 0x831, METHOD_BUFFERED, FILE_ANY_ACCESS)
 /* a rule violation chosen by the input ULONG (enum iodrv_bug) */
 #define IOCTL_IODRV_BUG CTL_CODE(IODRV_TYPE, 0x8F0, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
@@ -44,6 +51,9 @@ enum iodrv_bug {
 	IODRV_BUG_NOT_COMPLETED = 7,
 	IODRV_BUG_COMPLETE_HIGH_IRQL = 8,
 	IODRV_BUG_FREE_IN_USE = 9,
+	IODRV_BUG_COMPLETION_IRQL = 10,
+	IODRV_BUG_STATUS_AFTER_COMPLETE = 11,
+	IODRV_BUG_CREATE_AT_DISPATCH = 12,
 };
 
 struct iodrv_info {
@@ -53,6 +63,7 @@ struct iodrv_info {
 	uint32_t started;
 	uint32_t raw_int_count;
 	uint32_t cfg_id;         /* config dword 0 by BUS_INTERFACE_STANDARD */
+	uint32_t msi_supported;  /* the hardware key's MSISupported (+1: 0 absent) */
 };
 
 /* What the driver saw (the harness reads it). */

@@ -13,6 +13,7 @@
 #include "io-filter.h"
 
 struct iofilt_obs iofilt_obs;
+int iofilt_bug;
 
 typedef struct _FILTER_EXTENSION {
 	PDEVICE_OBJECT Lower;
@@ -95,7 +96,8 @@ static NTSTATUS NTAPI FiltAddDevice(PDRIVER_OBJECT Driver, PDEVICE_OBJECT Pdo)
 
 	iofilt_obs.add_calls++;
 	iofilt_obs.add_order = iodrv_obs.add_calls;
-	st = IoCreateDevice(Driver, sizeof(FILTER_EXTENSION), NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
+	/* created with another type: the filter must take the one below */
+	st = IoCreateDevice(Driver, sizeof(FILTER_EXTENSION), NULL, FILE_DEVICE_CONTROLLER, 0, FALSE,
 			    &dev);
 	if (!NT_SUCCESS(st))
 		return st;
@@ -105,8 +107,12 @@ static NTSTATUS NTAPI FiltAddDevice(PDRIVER_OBJECT Driver, PDEVICE_OBJECT Pdo)
 		IoDeleteDevice(dev);
 		return STATUS_NO_SUCH_DEVICE;
 	}
-	dev->Flags |= x->Lower->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO | DO_POWER_PAGABLE);
-	dev->DeviceType = x->Lower->DeviceType;
+	dev->Flags |= x->Lower->Flags & (DO_POWER_PAGABLE |
+					 (iofilt_bug == 1 ? 0 : DO_BUFFERED_IO | DO_DIRECT_IO));
+	if (iofilt_bug == 3)
+		dev->Flags |= DO_BUFFERED_IO | DO_DIRECT_IO;
+	if (iofilt_bug != 2)
+		dev->DeviceType = x->Lower->DeviceType;
 	dev->Characteristics = x->Lower->Characteristics;
 	iofilt_obs.stack_size = dev->StackSize;
 	dev->Flags &= ~DO_DEVICE_INITIALIZING;

@@ -16,6 +16,11 @@ struct iofilt_obs {
 };
 extern struct iofilt_obs iofilt_obs;
 
+/* A mistake its AddDevice makes: 1 does not copy the transfer flags, 2
+ * does not copy DeviceType, 3 sets both DO_BUFFERED_IO and DO_DIRECT_IO;
+ * 0 none. */
+extern int iofilt_bug;
+
 /* DriverEntry, converted as hostos_driver_entry. */
 extern void (*const iofilt_entry)(void);
 
