@@ -23,6 +23,11 @@ static ULONG RefdrvTakeCauses(PREFDRV_EXT Ext, ULONG Wanted)
 	causes &= Wanted;
 	if (!causes)
 		return 0;
+#if REFDRV_SEEDED_BUG == 1
+	/* Seeded bug (tests only): on the line the causes are never cleared,
+	 * so INTA# stays asserted and the interrupt comes back at once. */
+	if (Ext->Mode != REFDRV_MODE_LINE)
+#endif
 	RefdrvWrite(Ext, REG_INT_STATUS, causes);
 	Ext->IsrStatus |= causes;
 	return causes;

@@ -86,7 +86,13 @@ static NTSTATUS RefdrvStartTimer(PREFDRV_EXT Ext, PIRP Irp, ULONG Microseconds)
 {
 	KIRQL old;
 
+#if REFDRV_SEEDED_BUG == 2
+	/* Seeded bug (tests only): the DPC-level form at PASSIVE_LEVEL. */
+	KeAcquireSpinLockAtDpcLevel(&Ext->Lock);
+	old = PASSIVE_LEVEL;
+#else
 	KeAcquireSpinLock(&Ext->Lock, &old);
+#endif
 	if (!Ext->Started || Ext->TimerIrp) {
 		KeReleaseSpinLock(&Ext->Lock, old);
 		return RefdrvComplete(Irp, Ext->Started ? STATUS_DEVICE_BUSY : STATUS_DEVICE_NOT_READY,

@@ -10,6 +10,14 @@
 #include "refdrv.h"
 
 #define REFDRV_TAG 'vdfR'
+
+/* Seeded bugs, for tests that expect the verifier to catch them (built
+ * only in tests/refdrv): 1 the line-based ISR never clears INT_STATUS,
+ * 2 a spin lock taken with the DPC-level routine at PASSIVE_LEVEL, 3 pool
+ * allocated in AddDevice and never freed. 0: the driver as it should be. */
+#ifndef REFDRV_SEEDED_BUG
+#define REFDRV_SEEDED_BUG 0
+#endif
 /* Page-table entries for the largest transfer starting anywhere in a page. */
 #define REFDRV_TABLE_ENTRIES (REFDRV_MAX_TRANSFER / REFDEV_HW_PAGE + 1)
 

@@ -77,6 +77,10 @@ static NTSTATUS RefdrvAddDevice(PDRIVER_OBJECT Driver, PDEVICE_OBJECT Pdo)
 		IoDeleteDevice(fdo);
 		return STATUS_NO_SUCH_DEVICE;
 	}
+#if REFDRV_SEEDED_BUG == 3
+	/* Seeded bug (tests only): pool that is never freed. */
+	(void)ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, 'kaeL');
+#endif
 	IoInitializeDpcRequest(fdo, RefdrvDpcForIsr);
 	/* Reads and writes move data by DMA straight from the caller's pages. */
 	fdo->Flags |= DO_DIRECT_IO | DO_POWER_PAGABLE;
