@@ -35,6 +35,7 @@
 #include "hostos/include/win32.h"
 #include "hostos/io.h"
 #include "hostos/os.h"
+#include "hostos/seeds.h"
 #include "hostos/sweep.h"
 #include "hostos/test-cmocka.h"
 #include "model/refdev.h"
@@ -474,6 +475,116 @@ static void test_few_map_registers(void **state)
 	down();
 }
 
+/* ---- ISR/DPC races under many schedules ---- */
+
+/* Two applications on two CPUs at once: ECHOs through StartIo on one,
+ * TIMER inverted calls beside the queue on the other, with MSI-X messages
+ * spread over both CPUs, so an ISR on one CPU races the DPC and the
+ * dispatch routines on the other over the interrupt-lock and spin-lock
+ * state. Every result must be right under every schedule. */
+struct race {
+	int bad;
+};
+
+static void race_echo(void *arg)
+{
+	struct race *r = arg;
+	HANDLE h = open_dev(0);
+	ULONG v, res;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		r->bad++;
+		return;
+	}
+	for (ULONG i = 0; i < 12; i++) {
+		v = 0x1000 + i;
+		res = 0;
+		if (!ioctl(h, IOCTL_REFDRV_ECHO, &v, sizeof(v), &res, sizeof(res), NULL) ||
+		    res != ~v)
+			r->bad++;
+	}
+	CloseHandle(h);
+}
+
+static void race_timer(void *arg)
+{
+	struct race *r = arg;
+	HANDLE h = open_dev(0);
+	ULONG v, res;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		r->bad++;
+		return;
+	}
+	for (int i = 0; i < 6; i++) {
+		v = 1 + (ULONG)i;
+		if (!ioctl(h, IOCTL_REFDRV_TIMER, &v, sizeof(v), &res, sizeof(res), NULL))
+			r->bad++;
+	}
+	CloseHandle(h);
+}
+
+static void race_load(void *arg)
+{
+	struct race *r = arg;
+
+	if (load() != 0)
+		r->bad++;
+}
+
+static void race_remove(void *arg)
+{
+	struct race *r = arg;
+
+	if (hostos_pnp_remove(platform_system_pdo_device(sys, 0)) != 0)
+		r->bad++;
+}
+
+static int race_seed(uint64_t seed, void *arg)
+{
+	struct refdev_config rc;
+	struct hostos_config hc;
+	const struct platform_system_device dev = {
+		.model = PLATFORM_MODEL_REFDEV, .device = 0, .refdev = &rc, .msi_supported = true,
+	};
+	struct platform_system_desc d = { .devices = &dev, .n_devices = 1, .cpus = 2, .os = &hc };
+	struct hostos_unload_report rep;
+	struct race r = { 0 };
+	int bad;
+
+	(void)arg;
+	refdev_config_default(&rc);
+	hostos_config_default(&hc);
+	hc.seed = seed;
+	if (platform_system_build(&sys, &d))
+		return 1;
+	os = platform_system_os(sys);
+	hostos_thread_start(os, "load", race_load, &r, 0, NULL);
+	hostos_run(os);
+	hostos_thread_start(os, "echo", race_echo, &r, 0, NULL);
+	hostos_thread_start(os, "timer", race_timer, &r, 1, NULL);
+	hostos_run(os);
+	hostos_thread_start(os, "remove", race_remove, &r, 0, NULL);
+	hostos_run(os);
+	bad = r.bad || hostos_last_bugcheck(os) != NULL;
+	if (!bad) {
+		hostos_unload_sweep(os, &rep);
+		bad = rep.count != 0 || hostos_last_bugcheck(os) != NULL;
+	}
+	platform_system_destroy(sys);
+	sys = NULL;
+	return bad;
+}
+
+static void test_races_under_seeds(void **state)
+{
+	uint64_t failed = 0;
+
+	(void)state;
+	assert_int_equal(hostos_for_seeds(1, 24, race_seed, NULL, &failed), 0);
+	assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_shared_intx),
 		cmocka_unit_test(test_every_fault_site),
 		cmocka_unit_test(test_few_map_registers),
+		cmocka_unit_test(test_races_under_seeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
