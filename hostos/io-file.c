@@ -14,7 +14,7 @@
  * Direct I/O. The application's buffers are host memory, not the
  * machine's, and an MDL describes the machine's frames: the I/O manager
  * gives the driver a nonpaged pool copy of the buffer (allocated, copied
- * in when the device reads it, described by an MDL from IoAllocateMdl
+ * in, described by an MDL from IoAllocateMdl
  * and locked with MmProbeAndLockPages), so the driver sees exactly what
  * Windows gives it (MdlAddress, locked pages it may map or DMA to, the
  * frames scattered as pool's are), and the data is copied back to the
@@ -171,7 +171,7 @@ static void irp_mdl_hook(void *irp, void *mdl, bool secondary)
 
 /* The pool copy of @user (@len bytes) behind an MDL in @irp. */
 static bool direct_setup(struct hostos_io *io, PIRP irp, struct ureq *r, PVOID user, ULONG len,
-			 LOCK_OPERATION op, bool copy_in, bool copy_out)
+			 LOCK_OPERATION op, bool copy_out)
 {
 	PVOID shadow;
 	PMDL mdl;
@@ -182,8 +182,10 @@ static bool direct_setup(struct hostos_io *io, PIRP irp, struct ureq *r, PVOID u
 	shadow = ExAllocatePool2(POOL_FLAG_NON_PAGED, len, HOSTOS_IO_TAG);
 	if (!shadow)
 		return false;
-	if (copy_in)
-		memcpy(shadow, user, len);
+	/* The copy stands for the caller's own pages, so it starts as they
+	 * are even when the device only writes: bytes a transfer does not
+	 * reach (a short or dropped DMA) come back unchanged, as on Windows. */
+	memcpy(shadow, user, len);
 	mdl = IoAllocateMdl(shadow, len, FALSE, FALSE, irp);
 	if (!mdl) {
 		ExFreePoolWithTag(shadow, HOSTOS_IO_TAG);
@@ -326,7 +328,7 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 		if ((flags & DO_DIRECT_IO) && sl->Parameters.Read.Length) {
 			if (!direct_setup(io, irp, r, irp->UserBuffer, sl->Parameters.Read.Length,
 					  u->major == IRP_MJ_READ ? IoWriteAccess : IoReadAccess,
-					  u->major == IRP_MJ_WRITE, u->major == IRP_MJ_READ))
+					  u->major == IRP_MJ_READ))
 				goto nomem;
 		} else if ((flags & DO_BUFFERED_IO) && sl->Parameters.Read.Length) {
 			irp->AssociatedIrp.SystemBuffer = calloc(1, sl->Parameters.Read.Length);
@@ -381,7 +383,6 @@ int32_t hostos_file_io(void *file, struct hostos_uio *u, uint64_t *info)
 			    !direct_setup(io, irp, r, u->out, u->out_len,
 					  METHOD_FROM_CTL_CODE(u->code) == METHOD_IN_DIRECT ? IoReadAccess
 											    : IoWriteAccess,
-					  METHOD_FROM_CTL_CODE(u->code) == METHOD_IN_DIRECT,
 					  METHOD_FROM_CTL_CODE(u->code) == METHOD_OUT_DIRECT))
 				goto nomem;
 			irp->UserBuffer = u->out;

@@ -30,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "bus/fault.h"
 #include "bus/hostmem.h"
 #include "hostos/fault.h"
 #include "hostos/include/win32.h"
@@ -39,6 +40,7 @@
 #include "hostos/sweep.h"
 #include "hostos/test-cmocka.h"
 #include "model/refdev.h"
+#include "platform/machine.h"
 #include "platform/system.h"
 
 #include "examples/refdrv/refdrv.h"
@@ -475,6 +477,64 @@ static void test_few_map_registers(void **state)
 	down();
 }
 
+/* ---- errors from the bus, seen through the driver ---- */
+
+/* Every buffer above 4 GiB and that range made to answer Unsupported
+ * Request: the device's reads complete with UR, it ends DMA_READ with
+ * DMA_ABORT (spec "Errors"), the driver completes the request with an
+ * error; its writes there are dropped by the root complex while the
+ * device sees success (spec "DMA through the page table"), so the request
+ * succeeds and the bytes never arrive. Without the fault, the same
+ * requests work again. */
+static void bus_error_app(void *arg)
+{
+	struct refdev *rd = platform_system_refdev(sys, 0);
+	uint32_t *fault = arg;
+	uint8_t *buf = aligned_alloc(4096, 8192);
+	REFDRV_RANGE r = { .DeviceOffset = 0, .Length = 0 };
+	REFDRV_INFO info;
+	DWORD got = 0;
+	HANDLE h;
+
+	CHECK(load() == 0);
+	h = open_dev(0);
+	CHECK(h != INVALID_HANDLE_VALUE && buf);
+	if (h == INVALID_HANDLE_VALUE || !buf) {
+		free(buf);
+		return;
+	}
+	memset(buf, 0x11, 8192);
+	CHECK(!ioctl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r), buf, 8192, &got));
+	CHECK(ioctl(h, IOCTL_REFDRV_INFO, NULL, 0, &info, sizeof(info), NULL));
+	CHECK(info.Errors == 1);
+	CHECK(rd->stats.errors[REFDEV_ERR_DMA_ABORT] == 1);
+	memset(refdev_sram(rd), 0x22, 8192);
+	memset(buf, 0xEE, 8192);
+	CHECK(ioctl(h, IOCTL_REFDRV_DMA_FROM_DEVICE, &r, sizeof(r), buf, 8192, &got));
+	CHECK(got == 8192);
+	CHECK(buf[0] == 0xEE && buf[8191] == 0xEE); /* dropped on the way */
+	CHECK(bus_fault_remove(platform_decode(platform_system_machine(sys)), *fault) == SIM_OK);
+	dma_round_trip(h, rd, 8192, 0, 0, 5);
+	CloseHandle(h);
+	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
+	free(buf);
+}
+
+static void test_bus_errors_through_driver(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true, .high_pool = true };
+	uint32_t fault = 0;
+
+	(void)state;
+	up(&s);
+	assert_int_equal(bus_fault_add(platform_decode(platform_system_machine(sys)), 4 * GIB, GIB,
+				       BUS_FAULT_UNSUPPORTED_REQUEST, &fault),
+			 SIM_OK);
+	run_app(bus_error_app, &fault);
+	assert_nothing_left();
+	down();
+}
+
 /* ---- ISR/DPC races under many schedules ---- */
 
 /* Two applications on two CPUs at once: ECHOs through StartIo on one,
@@ -598,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_every_fault_site),
 		cmocka_unit_test(test_few_map_registers),
 		cmocka_unit_test(test_races_under_seeds),
+		cmocka_unit_test(test_bus_errors_through_driver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
