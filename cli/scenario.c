@@ -176,10 +176,10 @@ static int set_workload(struct scenario *sc, const char *key, const char *v, cha
 		if (copy_name(sc->device, v))
 			return err_at(err, len, "workload", key, "'%s': a section name", v);
 	} else if (!strcmp(key, "driver")) {
-		/* "none": the harness programs the device itself (bare metal). */
-		if (strcmp(v, "none"))
-			return err_at(err, len, "workload", key, "'%s': none (the only one so far)",
-				      v);
+		/* "none": the harness programs the device itself (bare metal);
+		 * "refdrv": an application, through the reference driver. */
+		if (strcmp(v, "none") && strcmp(v, "refdrv"))
+			return err_at(err, len, "workload", key, "'%s': none or refdrv", v);
 		snprintf(sc->driver, sizeof(sc->driver), "%s", v);
 	} else if (!strcmp(key, "direction")) {
 		if (!strcmp(v, "write"))

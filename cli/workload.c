@@ -11,7 +11,7 @@
 #include "bus/caps.h"
 #include "bus/hostmem.h"
 #include "bus/link.h"
-#include "cli/workload.h"
+#include "cli/workload-internal.h"
 #include "irq/ctrl.h"
 #include "irq/fn.h"
 #include "platform/access.h"
@@ -25,34 +25,8 @@
 #define WL_MSI_ADDR UINT64_C(0xfee00000)
 #define WL_FILL 0xee
 
-struct wl {
-	const struct scenario *sc;
-	struct wl_result *out;
-	struct platform_system *s;
-	struct sim_kernel *k;
-	struct platform_machine *m;
-	struct refdev *dev;
-	struct irq_ctrl *c;
-	uint64_t bar0;
-	uint64_t table;               /* bus address of the page table */
-	uint64_t *pages;              /* the data pages, in data order */
-	size_t n_pages;
-	uint8_t *scratch;             /* one transfer's bytes, for checks */
-	struct sim_event kick;
-	unsigned row, done_in_row;
-	sim_time_t row_start_ps, t_start_ps;
-	double *lat_us;
-	bool running, failed;
-	char why[160];
-	struct sim_vcd vcd;
-	bool vcd_on;
-	uint32_t v_busy, v_status, v_size;
-	struct sim_ctrace ct;
-	bool ct_on;
-	uint32_t track;
-};
 
-static uint8_t pattern(uint64_t i, unsigned salt)
+uint8_t workload_pattern(uint64_t i, unsigned salt)
 {
 	return (uint8_t)(i * 167u + (i >> 9) * 13u + salt * 29u + 1u);
 }
@@ -119,7 +93,7 @@ static void prepare_row(struct wl *w)
 	uint8_t *sram = refdev_sram(w->dev);
 
 	for (uint64_t i = 0; i < r->size; i++)
-		w->scratch[i] = pattern(i, w->row);
+		w->scratch[i] = workload_pattern(i, w->row);
 	if (r->dir == SCEN_DIR_WRITE) {
 		memcpy(sram, w->scratch, r->size);
 		memset(w->scratch, WL_FILL, r->size);
@@ -143,7 +117,7 @@ static bool verify_row(struct wl *w)
 		return !memcmp(w->scratch, sram, r->size);
 	}
 	for (uint64_t i = 0; i < r->size; i++)
-		if (sram[i] != pattern(i, w->row))
+		if (sram[i] != workload_pattern(i, w->row))
 			return false;
 	return true;
 }
@@ -182,15 +156,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void finish_row(struct wl *w, sim_time_t end_ps)
+void workload_row_stats(struct wl *w, struct wl_row *r, sim_time_t end_ps)
 {
-	struct wl_row *r = &w->out->rows[w->row];
 	unsigned n = r->transfers;
 	double sum = 0;
 
 	r->elapsed_ps = end_ps - w->row_start_ps;
 	r->gbps = r->elapsed_ps ? (double)r->bytes * 8.0 / ((double)r->elapsed_ps / 1000.0) : 0;
-	r->verified = r->errors == 0 && verify_row(w);
 	qsort(w->lat_us, n, sizeof(double), cmp_double);
 	for (unsigned i = 0; i < n; i++)
 		sum += w->lat_us[i];
@@ -200,6 +172,14 @@ static void finish_row(struct wl *w, sim_time_t end_ps)
 		r->lat_p99_us = w->lat_us[(unsigned)ceil(0.99 * n) - 1];
 		r->lat_max_us = w->lat_us[n - 1];
 	}
+}
+
+static void finish_row(struct wl *w, sim_time_t end_ps)
+{
+	struct wl_row *r = &w->out->rows[w->row];
+
+	workload_row_stats(w, r, end_ps);
+	r->verified = r->errors == 0 && verify_row(w);
 }
 
 /* The device's message: the harness's ISR and DPC in one. */
@@ -261,6 +241,7 @@ static int build(struct wl *w, char *err, unsigned len)
 	struct platform_system_desc d = { 0 };
 	struct sim_kernel_config kc;
 	size_t nd = 0, nb = 0, want = SIZE_MAX;
+	unsigned refdevs = 0;
 
 	for (unsigned i = 0; i < sc->n_nodes; i++) {
 		const struct scen_node *n = &sc->nodes[i];
@@ -292,8 +273,11 @@ static int build(struct wl *w, char *err, unsigned len)
 			rc[nd].host_read_latency_ps = SIM_NS(n->host_read_latency_ns);
 		if (n->cmd_latency_ns != UINT64_MAX)
 			rc[nd].cmd_latency_ps = SIM_NS(n->cmd_latency_ns);
-		if (!strcmp(n->name, sc->device))
+		if (!strcmp(n->name, sc->device)) {
 			want = nd;
+			w->instance = refdevs;
+		}
+		refdevs += n->model == SCEN_REFDEV;
 		devs[nd] = (struct platform_system_device){
 			.model = n->model == SCEN_REFDEV ? PLATFORM_MODEL_REFDEV : PLATFORM_MODEL_EDU,
 			.name = n->name, .parent = n->parent[0] ? n->parent : NULL, .device = n->slot,
@@ -314,7 +298,10 @@ static int build(struct wl *w, char *err, unsigned len)
 	d.devices = devs;
 	d.n_devices = nd;
 	d.kernel = &kc;
-	d.no_os = true; /* driver = none */
+	/* driver = none: the harness is the driver, on bare metal */
+	d.no_os = !w->driver;
+	d.pool_flags = BUS_MEM_ALLOC_SCATTERED | BUS_MEM_ALLOC_SHUFFLE |
+		       (sc->buffer_high ? BUS_MEM_ALLOC_ABOVE_4G : BUS_MEM_ALLOC_BELOW_4G);
 	if (platform_system_build(&w->s, &d)) {
 		snprintf(err, len, "building the system: %s", platform_system_error());
 		return -1;
@@ -332,9 +319,6 @@ static int build(struct wl *w, char *err, unsigned len)
 static int program_device(struct wl *w, char *err, unsigned len)
 {
 	struct pci_cfg *cfg = refdev_cfg(w->dev);
-	const struct platform_link *l;
-	const struct bus_topo_result *res;
-	struct bus_link_cfg lc;
 	unsigned bus = w->out->bus, slot = w->out->slot;
 	uint32_t msi = pci_cap_find(cfg, PCI_CAP_ID_MSI), v = 0;
 	sim_time_t t = 0;
@@ -363,6 +347,22 @@ static int program_device(struct wl *w, char *err, unsigned len)
 		snprintf(err, len, "the device's ID register does not answer");
 		return -1;
 	}
+	return 0;
+}
+
+/* The link the device crosses and each row's bound on it. */
+static int link_bounds(struct wl *w, char *err, unsigned len)
+{
+	const struct platform_link *l;
+	const struct bus_topo_result *res;
+	struct bus_link_cfg lc;
+	unsigned bus = w->out->bus, slot = w->out->slot;
+
+	if (pci_cfg_bar_address(refdev_cfg(w->dev), 0, &w->bar0)) {
+		snprintf(err, len, "the device's registers have no address");
+		return -1;
+	}
+	w->out->bar0 = w->bar0;
 	l = platform_fn_link(w->m, bus, slot, 0);
 	res = platform_fn_result(w->m, bus, slot, 0);
 	if (!l || !res) {
@@ -442,7 +442,8 @@ static int open_outputs(struct wl *w, char *err, unsigned len)
 		}
 		w->ct_on = true;
 		if (sim_ctrace_track(&w->ct, sc->device, "transfers", &w->track) ||
-		    platform_irq_set_ctrace(platform_system_irq(w->s), &w->ct)) {
+		    platform_irq_set_ctrace(platform_system_irq(w->s), &w->ct) ||
+		    (w->driver && hostos_set_ctrace(platform_system_os(w->s), &w->ct))) {
 			snprintf(err, len, "%s: cannot write", w->out->trace_path);
 			return -1;
 		}
@@ -465,8 +466,17 @@ int workload_run(const struct scenario *sc, struct wl_result *out, char *err, un
 		if (sc->sizes[i] > max_size)
 			max_size = sc->sizes[i];
 	}
-	if (build(&w, err, err_len) || place_memory(&w, max_size, err, err_len) ||
-	    program_device(&w, err, err_len) || open_outputs(&w, err, err_len))
+	w.driver = !strcmp(sc->driver, "refdrv");
+	if (build(&w, err, err_len) || link_bounds(&w, err, err_len))
+		goto out;
+	if (w.driver) {
+		if (open_outputs(&w, err, err_len))
+			goto out;
+		rc = workload_run_driver(&w, max_size, err, err_len);
+		goto out;
+	}
+	if (place_memory(&w, max_size, err, err_len) || program_device(&w, err, err_len) ||
+	    open_outputs(&w, err, err_len))
 		goto out;
 	sim_event_init(w.k, &w.kick, "workload.kick", kick_fn, &w);
 	w.running = true;
@@ -486,6 +496,8 @@ int workload_run(const struct scenario *sc, struct wl_result *out, char *err, un
 out:
 	if (w.ct_on) {
 		platform_irq_set_ctrace(platform_system_irq(w.s), NULL);
+		if (w.driver)
+			hostos_set_ctrace(platform_system_os(w.s), NULL);
 		if (sim_ctrace_close(&w.ct) && rc == 0) {
 			snprintf(err, err_len, "%s: a write failed", out->trace_path);
 			rc = -1;
@@ -495,7 +507,7 @@ out:
 		snprintf(err, err_len, "%s: a write failed", out->vcd_path);
 		rc = -1;
 	}
-	if (w.s && w.c)
+	if (w.s && w.c && !w.driver)
 		irq_ctrl_set_sink(w.c, 0, NULL, NULL);
 	platform_system_destroy(w.s);
 	free(w.pages);

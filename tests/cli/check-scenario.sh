@@ -91,6 +91,10 @@ run)
 	[ "$rc" -eq 0 ] || fail "--set exited $rc"
 	[ ! -s out ] || fail "--quiet printed"
 	grep -q '^small,3,8,128,512,' res/small.csv || fail "--set machine.mps=128 not applied"
+	# the same workload through the reference driver and the mock OS
+	run run small.ini --set workload.driver=refdrv --quiet
+	[ "$rc" -eq 0 ] || fail "driver = refdrv exited $rc"
+	[ "$(grep -c ',1$' res/small.csv)" -eq 4 ] || fail "driver = refdrv: 4 verified rows"
 	run run small.ini --json --seed 9
 	[ "$rc" -eq 0 ] || fail "--json exited $rc"
 	[ "$(wc -l <out)" -eq 1 ] || fail "--json: one line"
@@ -117,6 +121,9 @@ errors)
 	grep -q "bad4.ini:2: not a \[section\]" err || fail "malformed line message"
 	run run small.ini --set nodot=1
 	[ "$rc" -eq 2 ] || fail "a bad --set exited $rc"
+	run run small.ini --set workload.driver=wdf
+	[ "$rc" -eq 2 ] || fail "driver = wdf exited $rc"
+	grep -q "\[workload\] driver: 'wdf': none or refdrv" err || fail "driver message"
 	run run small.ini --set dev.link=gen3x3
 	[ "$rc" -eq 2 ] || fail "link gen3x3 exited $rc"
 	grep -q "\[dev\] link: 'gen3x3': genGxW" err || fail "bad link message"
