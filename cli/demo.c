@@ -54,7 +54,7 @@ struct demo {
 	struct scenario sc;        /* the demo as a scenario: for the CSV and plot */
 	struct wl_result res;
 	unsigned count;
-	bool quiet;
+	bool quiet, json;
 	/* what the application saw */
 	int32_t load_status;
 	REFDRV_INFO info;
@@ -85,6 +85,7 @@ static void usage(FILE *out)
 	      "  --seed N     the seed (default 1): same seed, same output files\n"
 	      "  --out DIR    where the files go (default pcisim-out)\n"
 	      "  --quiet      print only the result lines\n"
+	      "  --json       one JSON object on stdout (the sweep's rows) instead of the report\n"
 	      "  -h, --help   show this text\n"
 	      "\n"
 	      "exit status: 0 done and verified, 1 a failure or a verifier finding, 2 usage\n",
@@ -102,6 +103,13 @@ static bool ioctl(HANDLE h, DWORD code, void *in, DWORD n_in, void *out, DWORD n
 	DWORD dummy;
 
 	return DeviceIoControl(h, code, in, n_in, out, n_out, got ? got : &dummy, NULL) != 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static uint8_t pattern(size_t i, unsigned salt)
@@ -133,6 +141,8 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 		 (unsigned long long)r->size);
 	sim_vcd_change(&d->vcd, d->v_size, t0, r->size);
 	sim_vcd_change(&d->vcd, d->v_dir, t0, to_device ? 1 : 2);
+	double lat_us[1000];
+
 	for (unsigned n = 0; n < d->count; n++) {
 		DWORD got = 0;
 
@@ -144,9 +154,17 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 			DEMO_CHECK(d, !"a DMA request failed");
 		}
 		r->bytes += got;
-		r->transfers++;
+		lat_us[r->transfers++] = (double)(sim_now(d->k) - t) / 1e6;
 		sim_vcd_change(&d->vcd, d->v_busy, sim_now(d->k), 0);
 		sim_ctrace_complete(&d->ct, d->tr_app, name, t, sim_now(d->k) - t);
+	}
+	qsort(lat_us, r->transfers, sizeof(double), cmp_double);
+	for (unsigned n = 0; n < r->transfers; n++)
+		r->lat_mean_us += lat_us[n] / r->transfers;
+	if (r->transfers) {
+		r->lat_p50_us = lat_us[(r->transfers - 1) / 2];
+		r->lat_p99_us = lat_us[(r->transfers * 99 + 99) / 100 - 1];
+		r->lat_max_us = lat_us[r->transfers - 1];
 	}
 	r->elapsed_ps = sim_now(d->k) - t0;
 	r->gbps = r->elapsed_ps ? (double)r->bytes * 8.0 / ((double)r->elapsed_ps / 1000.0) : 0;
@@ -368,6 +386,9 @@ int cli_demo(int argc, char **argv)
 		} else if (!strcmp(o, "--quiet")) {
 			d->quiet = true;
 			continue;
+		} else if (!strcmp(o, "--json")) {
+			d->json = d->quiet = true;
+			continue;
 		} else if (!strcmp(o, "--count") && val && !cli_parse_u64(val, &v) && v >= 1 &&
 			   v <= 1000) {
 			d->count = (unsigned)v;
@@ -443,7 +464,10 @@ int cli_demo(int argc, char **argv)
 		print_latency("DPC time", &lat.dpc);
 		print_latency("interrupt to DPC", &lat.irq_to_dpc);
 	}
-	if (bc)
+	d->res.messages = ist.deliveries;
+	if (d->json)
+		report_json(stdout, &d->sc, &d->res, NULL);
+	else if (bc)
 		printf("verifier: bug check 0x%X (%s)\n", (unsigned)bc->code, bc->name);
 	else if (left.count)
 		printf("verifier: %zu thing(s) left behind, first: %s\n", left.count,
@@ -456,8 +480,10 @@ int cli_demo(int argc, char **argv)
 	rc = bc || left.count || d->failed ? 1 : 0;
 	if (write_results(d, dir))
 		rc = 1;
-	printf("wrote %s/demo.csv, %s/demo.svg, %s/demo.vcd, %s/demo.json (simulated %.3f ms)\n",
-	       dir, dir, dir, dir, (double)d->res.end_ps / 1e9);
+	if (!d->json)
+		printf("wrote %s/demo.csv, %s/demo.svg, %s/demo.vcd, %s/demo.json (simulated %.3f"
+		       " ms)\n",
+		       dir, dir, dir, dir, (double)d->res.end_ps / 1e9);
 out:
 	/* The traces outlive what writes into them. */
 	end = sim_now(d->k);

@@ -173,6 +173,10 @@ demo)
 	for f in demo.csv demo.svg demo.vcd demo.json; do
 		cmp -s "d1/$f" "d2/$f" || fail "$f differs between two runs"
 	done
+	run demo --out d3 --json --count 2
+	[ "$rc" -eq 0 ] || fail "demo --json exited $rc"
+	[ "$(wc -l <out)" -eq 1 ] || fail "demo --json: one line"
+	[ "$(grep -o '"verified":true' out | wc -l)" -eq 10 ] || fail "demo --json: 10 verified rows"
 	run demo --count 0
 	[ "$rc" -eq 2 ] || fail "demo --count 0 exited $rc"
 	;;
