@@ -62,6 +62,9 @@ struct hostos_sg {
 	bool write;
 	struct dma_seg *segs;
 	uint32_t n_segs;
+	uintptr_t va;         /* the transfer's first byte, as the driver gave it */
+	PMDL built;           /* BuildMdlFromScatterGatherList's MDL of the bounce
+			       * frames, freed with the list; NULL: none */
 };
 
 struct hostos_cbuf {

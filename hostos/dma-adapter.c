@@ -462,16 +462,55 @@ static ULONG NTAPI read_dma_counter(PDMA_ADAPTER a)
 	return 0; /* system DMA only; bus masters have no counter */
 }
 
+/* The MDL of the bytes the device really sees: the original MDL when the
+ * list is the driver's own pages (or an IOMMU's window onto them), else a
+ * new MDL over the bounce frames, the system's (freed by
+ * PutScatterGatherList). Documented as reserved for system use. */
 static NTSTATUS NTAPI build_mdl_from_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, PMDL mdl,
 					     PMDL *target)
 {
-	(void)hostos_dma_enter(a, "BuildMdlFromScatterGatherList",
-			       (const void *)build_mdl_from_sg_list);
-	(void)sg;
-	(void)mdl;
+	struct hostos_thread *t = hostos_dma_enter(a, "BuildMdlFromScatterGatherList",
+						   (const void *)build_mdl_from_sg_list);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_sg *s = NULL;
+	uint64_t len = 0;
+	PPFN_NUMBER pfn;
+	PMDL m;
+
+	(void)t;
 	if (target)
 		*target = NULL;
-	return STATUS_NOT_IMPLEMENTED;
+	if (!mdl || !target)
+		return STATUS_INVALID_PARAMETER;
+	for (uint32_t i = ad->n_sgs; i-- > 0;)
+		if (ad->sgs[i]->list == sg) {
+			s = ad->sgs[i];
+			break;
+		}
+	if (!s)
+		return STATUS_INVALID_PARAMETER;
+	if (s->n_segs == 0 || s->segs[0].kind != DMA_SEG_BOUNCE) {
+		*target = mdl;
+		return STATUS_SUCCESS;
+	}
+	if (s->built)
+		return STATUS_NONE_MAPPED;
+	for (uint32_t i = 0; i < s->n_segs; i++)
+		len += s->segs[i].len;
+	/* One piece per page of the transfer (the list is cut at pages). */
+	if (len > UINT32_MAX ||
+	    ADDRESS_AND_SIZE_TO_SPAN_PAGES((PVOID)s->va, (ULONG)len) != s->n_segs)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	m = IoAllocateMdl((PVOID)s->va, (ULONG)len, FALSE, FALSE, NULL);
+	if (!m)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	pfn = MmGetMdlPfnArray(m);
+	for (uint32_t i = 0; i < s->n_segs; i++)
+		pfn[i] = (PFN_NUMBER)(s->segs[i].aux >> PAGE_SHIFT);
+	m->MdlFlags |= MDL_PAGES_LOCKED;
+	s->built = m;
+	*target = m;
+	return STATUS_SUCCESS;
 }
 
 static VOID NTAPI put_dma_adapter(PDMA_ADAPTER a)

@@ -330,6 +330,7 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	s->n_segs = n;
+	s->va = (uintptr_t)va;
 	s->write = write != FALSE;
 	merge(s->segs, n, s->list);
 	ad->sgs[ad->n_sgs++] = s;
@@ -494,6 +495,14 @@ VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLE
 	if ((write != FALSE) != s->write)
 		hostos_warn(t->os, "PutScatterGatherList with WriteToDevice %u; the list was "
 				   "built with %u", write != FALSE, s->write);
+	/* The system's MDL of the bounce frames goes with the list. */
+	if (s->built) {
+		if (s->built->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
+			MmUnmapLockedPages(s->built->MappedSystemVa, s->built);
+		s->built->MdlFlags &= ~MDL_PAGES_LOCKED;
+		IoFreeMdl(s->built);
+		s->built = NULL;
+	}
 	/* The flush: what the device wrote into bounce frames reaches the
 	 * driver's buffer now, not before. */
 	hostos_dma_segs_release(ad, s->segs, s->n_segs, !s->write, true);

@@ -154,6 +154,9 @@ typedef enum _DMA_SPEED {
 	MaximumDmaSpeed
 } DMA_SPEED, *PDMA_SPEED;
 
+/* BuildMdlFromScatterGatherList called twice on a bounced list. */
+#define STATUS_NONE_MAPPED ((NTSTATUS)0xC0000073L)
+
 #define DEVICE_DESCRIPTION_VERSION 0x0000
 #define DEVICE_DESCRIPTION_VERSION1 0x0001
 #define DEVICE_DESCRIPTION_VERSION2 0x0002

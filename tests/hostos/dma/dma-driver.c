@@ -1327,3 +1327,50 @@ void dma_leave_behind(void *arg)
 			MmBuildMdlForNonPagedPool(m);
 	}
 }
+
+/* BuildMdlFromScatterGatherList on a to-device list: the MDL of the bytes
+ * the device reads (the bounce frames when bounced, else the original). */
+void dma_build_mdl(void *arg)
+{
+	PDMA_ADAPTER a;
+	PSCATTER_GATHER_LIST sg = NULL;
+	PUCHAR p, va;
+	PMDL m, target = NULL, again = NULL;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	a = adapter();
+	p = buffer(dma_in.length);
+	if (!a || !p)
+		return;
+	va = p + dma_in.offset;
+	m = describe(va, dma_in.length);
+	if (!m)
+		return;
+	dma_obs.mdl = m;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[0] = (ULONG)a->DmaOperations->GetScatterGatherList(
+		a, (PDEVICE_OBJECT)dma_in.pdo, m, MmGetMdlVirtualAddress(m), dma_in.length,
+		list_control, &sg, TRUE);
+	if (sg) {
+		dma_obs.status[1] =
+			(ULONG)a->DmaOperations->BuildMdlFromScatterGatherList(a, sg, m, &target);
+		dma_obs.mdl2 = target;
+		if (target) {
+			PUCHAR sys = MmGetSystemAddressForMdlSafe(target, NormalPagePriority);
+
+			dma_obs.pfn[0] = MmGetMdlPfnArray(target)[0];
+			if (sys)
+				RtlCopyMemory(dma_obs.before_put, sys, 16);
+		}
+		dma_obs.status[2] =
+			(ULONG)a->DmaOperations->BuildMdlFromScatterGatherList(a, sg, m, &again);
+		dma_obs.status[3] =
+			(ULONG)a->DmaOperations->BuildMdlFromScatterGatherList(a, sg, NULL, &again);
+		a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+	}
+	KeLowerIrql(old);
+	undescribe(m);
+	ExFreePoolWithTag(p, TAG);
+	a->DmaOperations->PutDmaAdapter(a);
+}

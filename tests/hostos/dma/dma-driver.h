@@ -104,6 +104,7 @@ void dma_bad_va_outside(void *arg);
 void dma_bad_version(void *arg);
 void dma_sg_short_chain(void *arg);
 void dma_leave_behind(void *arg);
+void dma_build_mdl(void *arg);
 void dma_iommu_fault(void *arg);
 void dma_bad_pfn(void *arg);
 void dma_bad_dealloc_mapped(void *arg);

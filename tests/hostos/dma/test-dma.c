@@ -408,6 +408,37 @@ static void test_sg_32_above_bounce(void **state)
 	shutdown();
 }
 
+/* BuildMdlFromScatterGatherList: for a list bounced below 4 GiB, a new MDL
+ * over the bounce frames whose bytes are the data the device reads; a
+ * second call STATUS_NONE_MAPPED; NULL OriginalMdl STATUS_INVALID_PARAMETER;
+ * the MDL goes with PutScatterGatherList. Not bounced: the original MDL. */
+static void test_build_mdl_from_sg(void **state)
+{
+	(void)state;
+	in(0, 3 * 4096, 100);
+	run(dma_build_mdl, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], 0);
+	assert_int_equal(dma_obs.status[1], 0);
+	assert_non_null(dma_obs.mdl2);
+	assert_ptr_not_equal(dma_obs.mdl2, dma_obs.mdl);
+	assert_true((dma_obs.pfn[0] << 12) < G4);
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(dma_obs.before_put[i], pattern(i));
+	assert_int_equal(dma_obs.status[2], 0xC0000073u); /* STATUS_NONE_MAPPED */
+	assert_int_equal(dma_obs.status[3], 0xC000000Du); /* STATUS_INVALID_PARAMETER */
+	assert_int_equal(hostos_dma_live_mdls(os, NULL, 0), 0);
+	shutdown();
+
+	in(0, 3 * 4096, 100);
+	run(dma_build_mdl, BELOW);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[1], 0);
+	assert_ptr_equal(dma_obs.mdl2, dma_obs.mdl);
+	assert_int_equal(dma_obs.status[2], 0);
+	shutdown();
+}
+
 static void test_sg_unaligned_paged(void **state)
 {
 	(void)state;
@@ -695,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_sg_64_above),
 		cmocka_unit_test(test_sg_32_below),
 		cmocka_unit_test(test_sg_32_above_bounce),
+		cmocka_unit_test(test_build_mdl_from_sg),
 		cmocka_unit_test(test_sg_unaligned_paged),
 		cmocka_unit_test(test_sg_chain),
 		cmocka_unit_test(test_sg_too_many_pages),
