@@ -105,13 +105,6 @@ static bool ioctl(HANDLE h, DWORD code, void *in, DWORD n_in, void *out, DWORD n
 	return DeviceIoControl(h, code, in, n_in, out, n_out, got ? got : &dummy, NULL) != 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static uint8_t pattern(size_t i, unsigned salt)
 {
 	return (uint8_t)(i * 131u + (i >> 11) * 5u + salt * 17u + 1u);
@@ -158,16 +151,7 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 		sim_vcd_change(&d->vcd, d->v_busy, sim_now(d->k), 0);
 		sim_ctrace_complete(&d->ct, d->tr_app, name, t, sim_now(d->k) - t);
 	}
-	qsort(lat_us, r->transfers, sizeof(double), cmp_double);
-	for (unsigned n = 0; n < r->transfers; n++)
-		r->lat_mean_us += lat_us[n] / r->transfers;
-	if (r->transfers) {
-		r->lat_p50_us = lat_us[(r->transfers - 1) / 2];
-		r->lat_p99_us = lat_us[(r->transfers * 99 + 99) / 100 - 1];
-		r->lat_max_us = lat_us[r->transfers - 1];
-	}
-	r->elapsed_ps = sim_now(d->k) - t0;
-	r->gbps = r->elapsed_ps ? (double)r->bytes * 8.0 / ((double)r->elapsed_ps / 1000.0) : 0;
+	workload_row_finish(r, sim_now(d->k) - t0, lat_us);
 	r->verified = r->errors == 0 && memcmp(sram, to_device ? buf : back, r->size) == 0;
 	DEMO_CHECK(d, r->verified);
 }

@@ -156,22 +156,27 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void workload_row_stats(struct wl *w, struct wl_row *r, sim_time_t end_ps)
+void workload_row_finish(struct wl_row *r, sim_time_t elapsed_ps, double *lat_us)
 {
 	unsigned n = r->transfers;
 	double sum = 0;
 
-	r->elapsed_ps = end_ps - w->row_start_ps;
-	r->gbps = r->elapsed_ps ? (double)r->bytes * 8.0 / ((double)r->elapsed_ps / 1000.0) : 0;
-	qsort(w->lat_us, n, sizeof(double), cmp_double);
+	r->elapsed_ps = elapsed_ps;
+	r->gbps = elapsed_ps ? (double)r->bytes * 8.0 / ((double)elapsed_ps / 1000.0) : 0;
+	qsort(lat_us, n, sizeof(double), cmp_double);
 	for (unsigned i = 0; i < n; i++)
-		sum += w->lat_us[i];
+		sum += lat_us[i];
 	if (n) {
 		r->lat_mean_us = sum / n;
-		r->lat_p50_us = w->lat_us[(n - 1) / 2];
-		r->lat_p99_us = w->lat_us[(unsigned)ceil(0.99 * n) - 1];
-		r->lat_max_us = w->lat_us[n - 1];
+		r->lat_p50_us = lat_us[(n - 1) / 2];
+		r->lat_p99_us = lat_us[(unsigned)ceil(0.99 * n) - 1];
+		r->lat_max_us = lat_us[n - 1];
 	}
+}
+
+void workload_row_stats(struct wl *w, struct wl_row *r, sim_time_t end_ps)
+{
+	workload_row_finish(r, end_ps - w->row_start_ps, w->lat_us);
 }
 
 static void finish_row(struct wl *w, sim_time_t end_ps)

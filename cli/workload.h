@@ -57,4 +57,11 @@ struct wl_result {
  */
 int workload_run(const struct scenario *sc, struct wl_result *out, char *err, unsigned err_len);
 
+/**
+ * workload_row_finish() - fill @r's elapsed time, throughput and latency
+ * figures from @elapsed_ps and the latencies of its @r->transfers
+ * transfers in @lat_us (microseconds; sorted in place).
+ */
+void workload_row_finish(struct wl_row *r, sim_time_t elapsed_ps, double *lat_us);
+
 #endif /* PCISIM_CLI_WORKLOAD_H */
