@@ -754,6 +754,36 @@ static uint64_t rng_next(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+uint64_t bus_mem_top(const struct bus_mem *m)
+{
+	const struct bus_mem_ram *r;
+
+	if (m == NULL || m->n_ram == 0)
+		return 0;
+	r = &m->ram[m->n_ram - 1];
+	return r->base + r->size_bytes;
+}
+
+uint64_t bus_mem_largest_free_run(const struct bus_mem *m, unsigned flags)
+{
+	uint64_t best = 0;
+
+	if (m == NULL)
+		return 0;
+	for (size_t i = 0; i < m->n_ram; i++) {
+		const struct bus_mem_ram *r = &m->ram[i];
+		uint64_t lo, hi, run = 0;
+
+		zone_window(r, flags, &lo, &hi);
+		for (uint64_t fi = lo; fi < hi; fi++) {
+			run = alloc_bit(r, fi) ? 0 : run + 1;
+			if (run > best)
+				best = run;
+		}
+	}
+	return best;
+}
+
 static const char *zone_name(unsigned flags)
 {
 	if (flags & BUS_MEM_ALLOC_BELOW_4G)

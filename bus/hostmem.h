@@ -315,6 +315,22 @@ int bus_mem_alloc_frames(struct bus_mem *m, size_t n, unsigned flags, uint64_t *
 int bus_mem_free_frames(struct bus_mem *m, const uint64_t *frames, size_t n);
 
 /**
+ * bus_mem_top() - one past the last byte of the highest RAM range: a
+ * device that can address everything below it reaches all of RAM. 0 for
+ * a NULL or uninitialised @m.
+ */
+uint64_t bus_mem_top(const struct bus_mem *m);
+
+/**
+ * bus_mem_largest_free_run() - the longest run of free, physically
+ * adjacent frames inside one RAM range of the zone that @flags name
+ * (BUS_MEM_ALLOC_BELOW_4G or _ABOVE_4G; other bits are ignored), in
+ * frames: the most a CONTIGUOUS allocation there could get now. 0 for a
+ * NULL @m or a full zone.
+ */
+uint64_t bus_mem_largest_free_run(const struct bus_mem *m, unsigned flags);
+
+/**
  * bus_mem_frame_is_allocated() - true when the allocator has handed out
  * the frame holding @addr. False for holes.
  */

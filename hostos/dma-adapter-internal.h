@@ -42,6 +42,24 @@ struct dma_xfer {
 	uint32_t n_segs;
 };
 
+/* An AllocateAdapterChannel or Get/BuildScatterGatherList(Ex) whose
+ * callback waits until the channel or enough map registers are free. */
+struct dma_wait {
+	bool list;            /* AdapterListControl; else AdapterControl */
+	ULONG n;              /* map registers it needs */
+	PDEVICE_OBJECT dev;
+	PVOID ctx;
+	PDRIVER_CONTROL control;
+	PDRIVER_LIST_CONTROL list_control;
+	PMDL mdl;             /* lists: the transfer, as the driver gave it */
+	PVOID va;
+	ULONG len;
+	BOOLEAN write;
+	PVOID buf;            /* BuildScatterGatherList's space; NULL: the OS's */
+	ULONG buf_len;
+	const char *routine;
+};
+
 #define DMA_MRB_MAGIC 0x4d524253u /* "MRBS" */
 
 /* A set of map registers: what AdapterControl's MapRegisterBase points at. */
@@ -94,13 +112,13 @@ struct hostos_adapter {
 	uint32_t n_cbufs, cap_cbufs;
 	unsigned channels;    /* 0 or 1 */
 	struct hostos_mrb *channel_mrb; /* kept by KeepObject */
-	struct {              /* one AllocateAdapterChannel queued behind the channel */
-		bool queued;
-		PDEVICE_OBJECT dev;
-		ULONG n;
-		PDRIVER_CONTROL routine;
-		PVOID ctx;
-	} pending;
+	bool needs_regs;      /* transfers take map registers from a file of
+			       * max_regs (the device cannot reach all RAM, or
+			       * has no scatter/gather) */
+	ULONG regs_used;      /* of that file, held by channels and lists */
+	struct dma_wait *waits; /* requests waiting for the channel or registers, oldest first */
+	uint32_t n_waits, cap_waits;
+	bool serving;         /* the waits are being served (no nesting) */
 	struct hostos_mrb **mrbs;
 	uint32_t n_mrbs, cap_mrbs;
 	struct hostos_sg **sgs;
@@ -154,6 +172,24 @@ NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVO
 NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
 					ULONG len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
 					BOOLEAN write, PVOID buf, ULONG buf_len);
+
+/* Waiting requests (dma-wait.c). must_wait: a request of @n registers
+ * (for the channel when @channel) cannot run now, or others wait before
+ * it. wait_add queues a copy (false: out of memory). waiting counts the
+ * queued channel requests (@channels) or list requests. cancel_channel
+ * drops the oldest queued channel request (false: none). serve grants
+ * what fits, oldest first, at DISPATCH_LEVEL; called by every routine
+ * that frees the channel or map registers. */
+bool hostos_dma_must_wait(const struct hostos_adapter *ad, bool channel, ULONG n);
+bool hostos_dma_wait_add(struct hostos_adapter *ad, const struct dma_wait *w);
+unsigned hostos_dma_waiting(const struct hostos_adapter *ad, bool channels);
+bool hostos_dma_wait_cancel_channel(struct hostos_adapter *ad);
+void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad);
+
+/* Run one waiting request now that it fits: AdapterControl with new map
+ * registers, or the list built and AdapterListControl called (dma-sg.c). */
+void hostos_dma_grant(struct hostos_thread *t, struct hostos_adapter *ad,
+		      const struct dma_wait *w);
 
 /* Release what a map register set or an SG list still maps (dma-sg.c):
  * @copy_back copies bounced data from the device into the driver's pages

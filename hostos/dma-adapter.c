@@ -7,6 +7,8 @@
  */
 #include "hostos/dma-adapter-internal.h"
 
+#include <ntddk.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,9 +532,11 @@ static VOID NTAPI put_dma_adapter(PDMA_ADAPTER a)
 			hostos_bugcheck(t, 0xE6, 0x07, (uintptr_t)a, ad->n_cbufs, 0,
 					"PutDmaAdapter with %u common buffer(s) still allocated",
 					ad->n_cbufs);
-		if (ad->channels)
-			hostos_bugcheck(t, 0xE6, 0x08, (uintptr_t)a, ad->channels, 0,
-					"PutDmaAdapter with an adapter channel still allocated");
+		if (ad->channels || ad->n_waits)
+			hostos_bugcheck(t, 0xE6, 0x08, (uintptr_t)a, ad->channels + ad->n_waits, 0,
+					"PutDmaAdapter with %s", ad->channels
+					? "an adapter channel still allocated"
+					: "a channel or list request still waiting for map registers");
 		if (ad->n_mrbs)
 			hostos_bugcheck(t, 0xE6, 0x09, (uintptr_t)a, regs, 0,
 					"PutDmaAdapter with %u map register(s) still allocated", regs);
@@ -542,7 +546,11 @@ static VOID NTAPI put_dma_adapter(PDMA_ADAPTER a)
 					ad->n_sgs);
 	}
 	/* Without the verifier what is left stays allocated (the unload
-	 * sweep finds it); the adapter is dead for the driver either way. */
+	 * sweep finds it); the adapter is dead for the driver either way,
+	 * and callbacks still waiting never run. */
+	if (ad->n_waits)
+		hostos_warn(t->os, "PutDmaAdapter with %u request(s) still waiting for the channel "
+				   "or map registers: their callbacks never run", ad->n_waits);
 	ad->put = true;
 	t->os->dma->stats.adapters_put++;
 }
@@ -569,6 +577,28 @@ static const DMA_OPERATIONS ops_template = {
 	.AllocateCommonBufferEx = allocate_common_buffer_ex,
 	.GetScatterGatherListEx = hostos_dma_get_sg_list_ex,
 };
+
+/* DMA Verification: a device holding more than HOSTOS_DMA_MAX_ADAPTERS
+ * adapters not put is a driver that gets one per start or per request and
+ * never puts it: 0xE6/0x11, P2 the count, P3 the newest. */
+static void live_per_device(struct hostos_thread *t, const struct hostos_dma *d, PDEVICE_OBJECT pdo)
+{
+	const struct hostos_adapter *newest = NULL;
+	uint32_t n = 0;
+
+	if (!hostos_dma_verified(t->os))
+		return;
+	for (uint32_t i = 0; i < d->n_adapters; i++)
+		if (d->adapters[i]->pdo == pdo && !d->adapters[i]->put) {
+			newest = d->adapters[i];
+			n++;
+		}
+	if (n >= HOSTOS_DMA_MAX_ADAPTERS)
+		hostos_bugcheck(t, 0xE6, 0x11, n + 1, (uintptr_t)&newest->a, 0,
+				"IoGetDmaAdapter: device %p would hold %u adapters never put "
+				"(PutDmaAdapter); the verifier allows %u", (void *)pdo, n + 1,
+				HOSTOS_DMA_MAX_ADAPTERS);
+}
 
 PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 			     PDEVICE_DESCRIPTION DeviceDescription, PULONG NumberOfMapRegisters)
@@ -609,6 +639,7 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 		hostos_warn(t->os, "IoGetDmaAdapter with no memory attached (NULL)");
 		return NULL;
 	}
+	live_per_device(t, d, PhysicalDeviceObject);
 	if (d->n_adapters == d->cap_adapters) {
 		uint32_t cap = d->cap_adapters ? d->cap_adapters * 2 : 8;
 		struct hostos_adapter **v = realloc(d->adapters, cap * sizeof(*v));
@@ -634,6 +665,11 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 	ad->scatter_gather = dd->ScatterGather != FALSE;
 	/* what the transfer needs, or fewer when the harness asked so */
 	ad->max_regs = hostos_fault_map_registers(t->os, BYTES_TO_PAGES(dd->MaximumLength) + 1);
+	/* As the HAL decides: a scatter/gather device that reaches all of RAM
+	 * needs no map registers, so its transfers never wait for them; any
+	 * other shares max_regs among its channel and lists. */
+	ad->needs_regs = !ad->scatter_gather ||
+			 (ad->limit != UINT64_MAX && ad->limit + 1 < bus_mem_top(hostos_pool_mem(t->os)));
 	ad->site = __builtin_return_address(0);
 	ad->ops = ops_template;
 	if (dd->Version < DEVICE_DESCRIPTION_VERSION2)
@@ -647,6 +683,22 @@ PDMA_ADAPTER IoGetDmaAdapter(PDEVICE_OBJECT PhysicalDeviceObject,
 	d->stats.adapters++;
 	*NumberOfMapRegisters = ad->max_regs;
 	return &ad->a;
+}
+
+PADAPTER_OBJECT NTAPI HalGetAdapter(PDEVICE_DESCRIPTION DeviceDescription,
+				    PULONG NumberOfMapRegisters)
+{
+	struct hostos_thread *t = hostos_self("HalGetAdapter");
+
+	(void)DeviceDescription;
+	(void)NumberOfMapRegisters;
+	hostos_sched_point(t);
+	if (hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x1E, 0, 0, 0,
+				"HalGetAdapter, obsolete: a WDM driver calls IoGetDmaAdapter");
+	hostos_warn(t->os, "HalGetAdapter is obsolete and its description names no device object: "
+			   "NULL (call IoGetDmaAdapter)");
+	return NULL;
 }
 
 /* ---- queries and destroy ---- */
@@ -671,7 +723,9 @@ size_t hostos_dma_live_adapters(const struct hostos *os, struct hostos_live_adap
 				unflushed += ad->mrbs[r]->xfers[x].len;
 		if (n < max)
 			out[n] = (struct hostos_live_adapter){ (void *)&ad->a, ad->pdo, ad->n_cbufs,
-							       ad->channels, ad->n_mrbs, ad->n_sgs,
+							       ad->channels + hostos_dma_waiting(ad, true),
+							       ad->n_mrbs,
+							       ad->n_sgs + hostos_dma_waiting(ad, false),
 							       unflushed };
 		n++;
 	}
@@ -712,6 +766,7 @@ void hostos_dma_adapters_destroy(struct hostos_dma *d)
 		free(ad->scratch);
 		free(ad->mrbs);
 		free(ad->sgs);
+		free(ad->waits);
 		free(ad);
 	}
 	free(d->adapters);

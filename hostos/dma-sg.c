@@ -81,13 +81,16 @@ static bool scratch_room(struct hostos_adapter *ad, uint32_t n)
 /*
  * Cut [@va, @va + @len) of the chain from @m (@va inside @m) into pieces,
  * one per page, into @ad's scratch array, with the checks on the way
- * (0xE6/0x1B, 0x21, 0x24, 0x0E; 0xC4/0x89). The adapter owns the scratch
+ * (0xE6/0x1B or 0x1F, 0x21, 0x24, 0x0E; 0xC4/0x89). @list: for the
+ * scatter/gather list routines, whose CurrentVa outside the first MDL is
+ * an invalid DMA buffer (0x1F, P2 1 before it, 2 past it); MapTransfer's
+ * is an address not in the MDL (0x1B). The adapter owns the scratch
  * array, so a bug check here leaves nothing allocated behind. Returns how
  * many pieces; 0 with *@st set when the chain is too short (without the
  * verifier) or the host is out of memory.
  */
 static uint32_t cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
-		    uint32_t len, const char *routine, NTSTATUS *st)
+		    uint32_t len, bool list, const char *routine, NTSTATUS *st)
 {
 	struct bus_mem *mem = hostos_pool_mem(t->os);
 	uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(m);
@@ -96,6 +99,11 @@ static uint32_t cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, 
 
 	if (len == 0 && hostos_dma_verified(t->os))
 		hostos_bugcheck(t, 0xE6, 0x21, 0, 0, 0, "%s of a zero-length buffer", routine);
+	if (list && (va < base || va - base >= m->ByteCount))
+		hostos_bugcheck(t, 0xE6, 0x1F, va < base ? 1 : 2, va, (uintptr_t)m,
+				"%s at %p, %s MDL %p (%p, %u bytes)", routine, (void *)va,
+				va < base ? "before the first" : "past the end of the first",
+				(void *)m, (void *)base, m->ByteCount);
 	if (va < base || va - base >= m->ByteCount)
 		hostos_bugcheck(t, 0xE6, 0x1B, va, (uintptr_t)m, 0,
 				"%s at %p, which is not inside MDL %p (%p, %u bytes)", routine,
@@ -224,6 +232,24 @@ static bool assign(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n, 
 	return true;
 }
 
+/* After assign() failed with nothing held: with DMA Verification, @n
+ * contiguous bounce frames not to be had is 0xE6/0x00 with P2 = 2 (P3
+ * frames needed, P4 the longest free run below 4 GiB). */
+static void contig_short(struct hostos_thread *t, const struct hostos_adapter *ad, uint32_t n,
+			 bool contig, const char *routine)
+{
+	struct bus_mem *mem = hostos_pool_mem(t->os);
+	uint64_t run;
+
+	if (!contig || n < 2 || !mem || (ad->dev && ad->dev->iommu) || !hostos_dma_verified(t->os))
+		return;
+	run = bus_mem_largest_free_run(mem, BUS_MEM_ALLOC_BELOW_4G);
+	if (run < n)
+		hostos_bugcheck(t, 0xE6, 0x00, 2, n, run,
+				"%s: out of contiguous map registers: %u needed below 4 GiB, the "
+				"longest free run is %llu", routine, n, (unsigned long long)run);
+}
+
 void hostos_dma_segs_release(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n,
 			     bool from_device, bool copy_back)
 {
@@ -268,6 +294,16 @@ static uint32_t merge(const struct dma_seg *segs, uint32_t n, PSCATTER_GATHER_LI
 
 /* ---- scatter/gather lists ---- */
 
+/* DMA Verification: a callback that returns at another IRQL than it ran
+ * at is 0xE6/0x14 (no details), before the generic check of
+ * hostos_frame_leave() would name it. */
+static void callback_irql(struct hostos_thread *t, const struct hostos_frame *f, const char *what)
+{
+	if (t->cpu->irql != f->irql_entry && hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x14, 0, 0, 0, "%s returned at IRQL %u; it ran at %u", what,
+				t->cpu->irql, f->irql_entry);
+}
+
 static void call_list_control(struct hostos_thread *t, PDRIVER_LIST_CONTROL routine,
 			      PDEVICE_OBJECT dev, PSCATTER_GATHER_LIST sg, PVOID ctx)
 {
@@ -277,8 +313,12 @@ static void call_list_control(struct hostos_thread *t, PDRIVER_LIST_CONTROL rout
 	 * a DPC (spec §1.6). */
 	hostos_frame_enter(t, &f, HOSTOS_CTX_DPC, (const void *)routine);
 	routine(dev, dev ? dev->CurrentIrp : NULL, sg, ctx);
+	callback_irql(t, &f, "AdapterListControl");
 	hostos_frame_leave(t, &f);
 }
+
+static void run_adapter_control(struct hostos_thread *t, struct hostos_adapter *ad,
+				PDEVICE_OBJECT dev, ULONG n, PDRIVER_CONTROL routine, PVOID ctx);
 
 static size_t list_bytes(uint32_t elements)
 {
@@ -286,26 +326,34 @@ static size_t list_bytes(uint32_t elements)
 	       (elements ? elements - 1 : 0) * sizeof(SCATTER_GATHER_ELEMENT);
 }
 
-/* The common part of Get and Build: the list, registered, or a status.
- * @site: the driver's call, for fault injection of its map registers. */
-static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL mdl, PVOID va,
-			ULONG len, BOOLEAN write, PVOID buf, ULONG buf_len, const char *routine,
-			const void *site, struct hostos_sg **out)
+/* The checks Get and Build make at the call: the pieces cut into the
+ * scratch array, their count in *@n, or a status. @site: the driver's
+ * call, for fault injection of its map registers. */
+static NTSTATUS sg_check(struct hostos_thread *t, struct hostos_adapter *ad, PMDL mdl, PVOID va,
+			 ULONG len, PVOID buf, ULONG buf_len, const char *routine,
+			 const void *site, uint32_t *n)
 {
-	struct hostos_sg *s;
 	NTSTATUS st;
-	uint32_t n;
 
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, routine);
 	if (!mdl)
 		return STATUS_INVALID_PARAMETER;
-	n = cut(t, ad, mdl, (uintptr_t)va, len, routine, &st);
-	if (n == 0)
+	*n = cut(t, ad, mdl, (uintptr_t)va, len, true, routine, &st);
+	if (*n == 0)
 		return st;
-	if (n > ad->max_regs || hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, site))
+	if (*n > ad->max_regs || hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, site))
 		return STATUS_INSUFFICIENT_RESOURCES;
-	if (buf && buf_len < list_bytes(n))
+	if (buf && buf_len < list_bytes(*n))
 		return STATUS_BUFFER_TOO_SMALL;
+	return STATUS_SUCCESS;
+}
+
+/* The list of the @n pieces in the scratch array, registered. */
+static NTSTATUS sg_build(struct hostos_thread *t, struct hostos_adapter *ad, uint32_t n, PVOID va,
+			 BOOLEAN write, PVOID buf, const char *routine, struct hostos_sg **out)
+{
+	struct hostos_sg *s;
+
 	if (ad->n_sgs == ad->cap_sgs) {
 		uint32_t cap = ad->cap_sgs ? ad->cap_sgs * 2 : 8;
 		struct hostos_sg **v = realloc(ad->sgs, cap * sizeof(*v));
@@ -327,6 +375,7 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 	memcpy(s->segs, ad->scratch, n * sizeof(*s->segs));
 	if (!assign(ad, s->segs, n, write != FALSE, !ad->scatter_gather)) {
 		free(s);
+		contig_short(t, ad, n, !ad->scatter_gather, routine);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
 	s->n_segs = n;
@@ -335,8 +384,48 @@ static NTSTATUS sg_make(struct hostos_thread *t, struct hostos_adapter *ad, PMDL
 	merge(s->segs, n, s->list);
 	ad->sgs[ad->n_sgs++] = s;
 	ad->sg_allocated++;
+	if (ad->needs_regs)
+		ad->regs_used += n;
 	t->os->dma->stats.sg_lists++;
 	*out = s;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * Get, Build and GetEx: the checks, then the list and its callback now,
+ * or (@may_wait, with a callback) the request queued until enough map
+ * registers are free, STATUS_SUCCESS either way; without a callback the
+ * list goes to *@out. A request that may not wait and would have to is
+ * STATUS_INSUFFICIENT_RESOURCES.
+ */
+static NTSTATUS sg_request(struct hostos_thread *t, struct hostos_adapter *ad, PDEVICE_OBJECT dev,
+			   PMDL mdl, PVOID va, ULONG len, BOOLEAN write, PVOID buf, ULONG buf_len,
+			   PDRIVER_LIST_CONTROL routine, PVOID ctx, bool may_wait,
+			   const char *name, const void *site, PSCATTER_GATHER_LIST *out)
+{
+	struct hostos_sg *s;
+	uint32_t n = 0;
+	NTSTATUS st = sg_check(t, ad, mdl, va, len, buf, buf_len, name, site, &n);
+
+	if (st != STATUS_SUCCESS)
+		return st;
+	if (hostos_dma_must_wait(ad, false, n)) {
+		struct dma_wait w = { .list = true, .n = n, .dev = dev, .ctx = ctx,
+				      .list_control = routine, .mdl = mdl, .va = va, .len = len,
+				      .write = write, .buf = buf, .buf_len = buf_len,
+				      .routine = name };
+
+		if (!may_wait || !routine)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		return hostos_dma_wait_add(ad, &w) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	}
+	st = sg_build(t, ad, n, va, write, buf, name, &s);
+	if (st != STATUS_SUCCESS)
+		return st;
+	if (routine)
+		call_list_control(t, routine, dev, s->list, ctx);
+	else
+		*out = s->list;
 	return STATUS_SUCCESS;
 }
 
@@ -346,14 +435,11 @@ NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL m
 {
 	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherList",
 						   (const void *)hostos_dma_get_sg_list);
-	struct hostos_sg *s;
-	NTSTATUS st;
 
-	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, NULL, 0,
-		     "GetScatterGatherList", __builtin_return_address(0), &s);
-	if (st == STATUS_SUCCESS && routine)
-		call_list_control(t, routine, dev, s->list, ctx);
-	return st;
+	if (!routine)
+		return STATUS_INVALID_PARAMETER;
+	return sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, NULL, 0, routine,
+			  ctx, true, "GetScatterGatherList", __builtin_return_address(0), NULL);
 }
 
 NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
@@ -362,16 +448,35 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
 {
 	struct hostos_thread *t = hostos_dma_enter(a, "BuildScatterGatherList",
 						   (const void *)hostos_dma_build_sg_list);
+
+	if (!buf || !routine)
+		return STATUS_INVALID_PARAMETER;
+	return sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, buf, buf_len,
+			  routine, ctx, true, "BuildScatterGatherList", __builtin_return_address(0),
+			  NULL);
+}
+
+void hostos_dma_grant(struct hostos_thread *t, struct hostos_adapter *ad, const struct dma_wait *w)
+{
 	struct hostos_sg *s;
 	NTSTATUS st;
+	uint32_t n;
 
-	if (!buf)
-		return STATUS_INVALID_PARAMETER;
-	st = sg_make(t, (struct hostos_adapter *)a, mdl, va, len, write, buf, buf_len,
-		     "BuildScatterGatherList", __builtin_return_address(0), &s);
-	if (st == STATUS_SUCCESS && routine)
-		call_list_control(t, routine, dev, s->list, ctx);
-	return st;
+	if (!w->list) {
+		run_adapter_control(t, ad, w->dev, w->n, w->control, w->ctx);
+		return;
+	}
+	/* The buffer is cut again: the driver's MDL is checked as it is now. */
+	n = cut(t, ad, w->mdl, (uintptr_t)w->va, w->len, true, w->routine, &st);
+	if (n)
+		st = sg_build(t, ad, n, w->va, w->write, w->buf, w->routine, &s);
+	if (!n || st != STATUS_SUCCESS) {
+		hostos_warn(t->os, "%s: the waiting list could not be built when map registers freed "
+				   "up (0x%08x); its AdapterListControl never runs", w->routine,
+			    (unsigned)st);
+		return;
+	}
+	call_list_control(t, w->list_control, w->dev, s->list, w->ctx);
 }
 
 #define TRANSFER_CONTEXT_MAGIC 0x31435444u /* "DTC1" */
@@ -399,12 +504,10 @@ NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVO
 	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherListEx",
 						   (const void *)hostos_dma_get_sg_list_ex);
 	struct hostos_adapter *ad = (struct hostos_adapter *)a;
-	struct hostos_sg *s;
 	uint32_t magic = 0;
 	uint8_t irql = t->cpu->irql;
 	NTSTATUS st;
 
-	(void)flags; /* resources never wait: the callback always runs at once */
 	(void)done_ctx;
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
 	if (ctx)
@@ -424,14 +527,11 @@ NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVO
 	/* The list is made at DISPATCH_LEVEL, as GetScatterGatherList's. */
 	if (irql < HOSTOS_DISPATCH)
 		hostos_raise(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
-	st = sg_make(t, ad, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write, NULL,
-		     0, "GetScatterGatherListEx", __builtin_return_address(0), &s);
-	if (st == STATUS_SUCCESS) {
-		if (routine)
-			call_list_control(t, routine, dev, s->list, context);
-		else
-			*out = s->list;
-	}
+	/* DMA_SYNCHRONOUS_CALLBACK: the callback now or a failure, never
+	 * later. */
+	st = sg_request(t, ad, dev, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write,
+			NULL, 0, routine, context, !(flags & DMA_SYNCHRONOUS_CALLBACK),
+			"GetScatterGatherListEx", __builtin_return_address(0), out);
 	if (irql < HOSTOS_DISPATCH)
 		hostos_lower(t, irql, "GetScatterGatherListEx");
 	return st;
@@ -448,7 +548,7 @@ NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, 
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "CalculateScatterGatherList");
 	if (!size)
 		return STATUS_INVALID_PARAMETER;
-	n = mdl ? cut(t, (struct hostos_adapter *)a, mdl, (uintptr_t)va, len,
+	n = mdl ? cut(t, (struct hostos_adapter *)a, mdl, (uintptr_t)va, len, true,
 		      "CalculateScatterGatherList", &st)
 		: ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, len);
 	if (n == 0)
@@ -467,6 +567,8 @@ void hostos_dma_sg_free(struct hostos_adapter *ad, struct hostos_sg *s)
 			break;
 		}
 	hostos_dma_segs_release(ad, s->segs, s->n_segs, !s->write, false);
+	if (ad->needs_regs)
+		ad->regs_used -= s->n_segs;
 	free(s); /* the pieces and an own list are in the same block */
 }
 
@@ -509,6 +611,7 @@ VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLE
 	ad->sg_freed++;
 	t->os->dma->stats.sg_lists_put++;
 	hostos_dma_sg_free(ad, s);
+	hostos_dma_serve(t, ad);
 }
 
 /* ---- adapter channels and map registers ---- */
@@ -541,6 +644,8 @@ static struct hostos_mrb *mrb_new(struct hostos_adapter *ad, ULONG n)
 	m->ad = ad;
 	m->count = n;
 	ad->mrbs[ad->n_mrbs++] = m;
+	if (ad->needs_regs)
+		ad->regs_used += n;
 	return m;
 }
 
@@ -557,6 +662,8 @@ void hostos_dma_mrb_free(struct hostos_adapter *ad, struct hostos_mrb *m)
 		free(m->xfers[i].segs);
 	}
 	free(m->xfers);
+	if (ad->needs_regs)
+		ad->regs_used -= m->count;
 	m->magic = 0;
 	free(m);
 }
@@ -591,6 +698,7 @@ static void run_adapter_control(struct hostos_thread *t, struct hostos_adapter *
 	ad->channels = 1;
 	hostos_frame_enter(t, &f, HOSTOS_CTX_DPC, (const void *)routine);
 	act = routine(dev, dev ? dev->CurrentIrp : NULL, m, ctx);
+	callback_irql(t, &f, "AdapterControl");
 	hostos_frame_leave(t, &f);
 	switch (act) {
 	case KeepObject:
@@ -611,6 +719,7 @@ static void run_adapter_control(struct hostos_thread *t, struct hostos_adapter *
 		break;
 	}
 	ad->channels = 0;
+	hostos_dma_serve(t, ad); /* the channel, and maybe registers, are free */
 }
 
 NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
@@ -632,20 +741,17 @@ NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJEC
 					"allows %u", n, ad->max_regs);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
-	if (ad->channels) {
-		if (hostos_dma_verified(t->os))
-			hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + ad->pending.queued, 0, 0,
-					"AllocateAdapterChannel while this adapter's channel is "
-					"held (one at a time)");
-		if (ad->pending.queued)
-			return STATUS_INSUFFICIENT_RESOURCES;
-		/* Queued: AdapterControl runs when the channel is freed. */
-		ad->pending.queued = true;
-		ad->pending.dev = dev;
-		ad->pending.n = n;
-		ad->pending.routine = routine;
-		ad->pending.ctx = ctx;
-		return STATUS_SUCCESS;
+	if ((ad->channels || hostos_dma_waiting(ad, true)) && hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + hostos_dma_waiting(ad, true), 0, 0,
+				"AllocateAdapterChannel while this adapter's channel is %s (one "
+				"at a time)", ad->channels ? "held" : "asked for already");
+	if (hostos_dma_must_wait(ad, true, n)) {
+		/* AdapterControl runs when the channel and the registers are
+		 * free: from the call that frees them. */
+		struct dma_wait w = { .list = false, .n = n, .dev = dev, .ctx = ctx,
+				      .control = routine, .routine = "AllocateAdapterChannel" };
+
+		return hostos_dma_wait_add(ad, &w) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 	}
 	run_adapter_control(t, ad, dev, n, routine, ctx);
 	return STATUS_SUCCESS;
@@ -658,6 +764,18 @@ VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
 	struct hostos_adapter *ad = (struct hostos_adapter *)a;
 
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeAdapterChannel");
+	/* A channel asked for and not granted yet: freeing it assumes an
+	 * AdapterControl that has not run. */
+	if (!ad->channels && hostos_dma_waiting(ad, true)) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x23, 0, 0, 0,
+					"FreeAdapterChannel of a channel still waiting to be "
+					"granted (its AdapterControl has not run)");
+		hostos_warn(t->os, "FreeAdapterChannel of a channel still waiting to be granted: "
+				   "the request is withdrawn, its AdapterControl never runs");
+		hostos_dma_wait_cancel_channel(ad);
+		return;
+	}
 	if (!ad->channels || !ad->channel_mrb) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x04, 1, 0, 0,
@@ -669,11 +787,7 @@ VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
 	mrb_release(t, ad, ad->channel_mrb, "FreeAdapterChannel");
 	ad->channel_mrb = NULL;
 	ad->channels = 0;
-	if (ad->pending.queued) {
-		ad->pending.queued = false;
-		run_adapter_control(t, ad, ad->pending.dev, ad->pending.n, ad->pending.routine,
-				    ad->pending.ctx);
-	}
+	hostos_dma_serve(t, ad);
 }
 
 VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
@@ -696,6 +810,7 @@ VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
 		return;
 	}
 	mrb_release(t, ad, m, "FreeMapRegisters");
+	hostos_dma_serve(t, ad);
 }
 
 /* The map register set @mrb of @ad, with 0xE6/0x16 for anything else. */
@@ -727,7 +842,7 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	m = mrb_check(t, ad, mrb, "MapTransfer");
 	if (!mdl || !len)
 		return out;
-	n = cut(t, ad, mdl, (uintptr_t)va, *len, "MapTransfer", &st);
+	n = cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransfer", &st);
 	if (n + m->used > m->count) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,
@@ -777,6 +892,7 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	}
 	if (!assign(ad, x.segs, keep, write != FALSE, true)) {
 		free(x.segs);
+		contig_short(t, ad, keep, true, "MapTransfer");
 		*len = 0;
 		return out;
 	}

@@ -48,6 +48,12 @@ struct dma_iommu;
  * and what was passed where it applies. */
 #define HOSTOS_DMA_BAD_OBJECT 0xA55E0011u
 
+/** DMA Verification: the adapters one device may hold without putting
+ * them; IoGetDmaAdapter for one more is 0xE6/0x11 (P2 the count it would
+ * reach, P3 the newest adapter). A driver needs one or two; more means one
+ * is got per start or per request and never put. */
+#define HOSTOS_DMA_MAX_ADAPTERS 16u
+
 /** First I/O virtual address the OS hands out through an IOMMU, and the
  * size of that window (below 4 GiB, so 32-bit devices reach it). */
 #define HOSTOS_DMA_IOVA_BASE UINT64_C(0x10000000)
@@ -87,6 +93,8 @@ struct hostos_dma_stats {
 	uint64_t map_transfers, flushes;
 	uint64_t bounced_bytes;       /**< copied through bounce buffers, both ways */
 	uint64_t iommu_maps;          /**< pages mapped in a device's IOMMU */
+	uint64_t deferred;            /**< callbacks that waited for the adapter's channel
+				       *   or map registers */
 };
 
 /** hostos_dma_stats() - the counters (zero before any use). */

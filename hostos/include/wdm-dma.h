@@ -205,6 +205,9 @@ typedef struct _DMA_ADAPTER {
 	struct _DMA_OPERATIONS *DmaOperations;
 } DMA_ADAPTER, *PDMA_ADAPTER;
 
+/* A WDM driver's PADAPTER_OBJECT is its DMA_ADAPTER (wdm.h). */
+typedef struct _DMA_ADAPTER *PADAPTER_OBJECT;
+
 typedef enum {
 	DmaComplete,
 	DmaAborted,

@@ -7,6 +7,7 @@
  */
 #include <ntddk.h>
 
+#include "dma-driver-internal.h"
 #include "dma-driver.h"
 
 #define TAG 'amDT'
@@ -1373,4 +1374,26 @@ void dma_build_mdl(void *arg)
 	undescribe(m);
 	ExFreePoolWithTag(p, TAG);
 	a->DmaOperations->PutDmaAdapter(a);
+}
+
+/* ---- for the other scenario files (dma-wait-driver.c) ---- */
+
+PVOID dma_drv_adapter(void)
+{
+	return adapter();
+}
+
+PVOID dma_drv_buffer(ULONG bytes)
+{
+	return buffer(bytes);
+}
+
+PVOID dma_drv_describe(PVOID va, ULONG bytes)
+{
+	return describe(va, bytes);
+}
+
+void dma_drv_undescribe(PVOID mdl)
+{
+	undescribe(mdl);
 }

@@ -120,5 +120,19 @@ void dma_roundtrip(void *arg);
 
 /* dma-v3-driver.c: dma_in.version is the DmaAddressWidth there */
 void dma_v3(void *arg);
+void dma_v3_wait(void *arg);
+
+/* dma-wait-driver.c: callbacks that wait for map registers or the
+ * channel, and the 0xE6 codes around them */
+void dma_wait_lists(void *arg);
+void dma_wait_channel(void *arg);
+void dma_bad_free_waiting_channel(void *arg);
+void dma_bad_put_waiting(void *arg);
+void dma_bad_callback_irql(void *arg);
+void dma_hal_get_adapter(void *arg);
+void dma_bad_many_adapters(void *arg);
+void dma_contig_short(void *arg);
+void dma_bad_va_before(void *arg);
+void dma_bad_map_outside(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_DMA_DRIVER_H */

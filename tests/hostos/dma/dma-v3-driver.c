@@ -99,3 +99,81 @@ void dma_v3(void *arg)
 	ExFreePoolWithTag(p, 'v3mD');
 	a->DmaOperations->PutDmaAdapter(a);
 }
+
+struct v3_waiter {
+	PSCATTER_GATHER_LIST sg;
+	int ran;
+};
+
+static VOID NTAPI v3_note(PDEVICE_OBJECT dev, PIRP irp, PSCATTER_GATHER_LIST sg, PVOID ctx)
+{
+	struct v3_waiter *w = ctx;
+
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	w->sg = sg;
+	w->ran = 1;
+}
+
+/*
+ * GetScatterGatherListEx when map registers run short (a 32-bit device,
+ * 5 registers, 4-page buffers above 4 GiB): the first list at once
+ * (status[0]); with DMA_SYNCHRONOUS_CALLBACK the second fails
+ * (status[1]); without it the second waits (status[2]) and its callback
+ * runs inside the first list's put (ok[0]: not before, ok[1]: during).
+ */
+void dma_v3_wait(void *arg)
+{
+	DEVICE_DESCRIPTION dd;
+	UCHAR c1[DMA_TRANSFER_CONTEXT_SIZE_V1], c2[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	struct v3_waiter wa = { 0 }, wb = { 0 };
+	PDMA_ADAPTER a;
+	PUCHAR p;
+	PMDL ma, mb;
+	ULONG n = 0;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = 4 * PAGE_SIZE;
+	dd.DmaAddressWidth = 32;
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
+	dma_obs.adapter = a;
+	dma_obs.map_regs = n;
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 8 * PAGE_SIZE, 'v3mD');
+	if (!a || !p)
+		return;
+	ma = IoAllocateMdl(p, 4 * PAGE_SIZE, FALSE, FALSE, NULL);
+	mb = IoAllocateMdl(p + 4 * PAGE_SIZE, 4 * PAGE_SIZE, FALSE, FALSE, NULL);
+	if (!ma || !mb)
+		return;
+	MmBuildMdlForNonPagedPool(ma);
+	MmBuildMdlForNonPagedPool(mb);
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c1);
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c2);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[0] = (ULONG)a->DmaOperations->GetScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c1, ma, 0, 4 * PAGE_SIZE, 0, v3_note, &wa, TRUE, NULL,
+		NULL, NULL);
+	dma_obs.status[1] = (ULONG)a->DmaOperations->GetScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c2, mb, 0, 4 * PAGE_SIZE, DMA_SYNCHRONOUS_CALLBACK,
+		v3_note, &wb, TRUE, NULL, NULL, NULL);
+	dma_obs.status[2] = (ULONG)a->DmaOperations->GetScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c2, mb, 0, 4 * PAGE_SIZE, 0, v3_note, &wb, TRUE, NULL,
+		NULL, NULL);
+	dma_obs.ok[0] = wa.ran && !wb.ran;
+	if (wa.sg)
+		a->DmaOperations->PutScatterGatherList(a, wa.sg, TRUE);
+	dma_obs.ok[1] = wb.ran;
+	if (wb.sg)
+		a->DmaOperations->PutScatterGatherList(a, wb.sg, TRUE);
+	KeLowerIrql(old);
+	IoFreeMdl(ma);
+	IoFreeMdl(mb);
+	ExFreePoolWithTag(p, 'v3mD');
+	a->DmaOperations->PutDmaAdapter(a);
+}

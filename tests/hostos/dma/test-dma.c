@@ -43,6 +43,7 @@ static struct hostos *os;
 static struct hostos_device *dev;
 static struct dma_iommu iommu;
 static bool with_iommu;
+static void (*prepare)(void);  /* run() calls it before the driver thread starts */
 
 /* What the device stand-in saw. */
 static struct {
@@ -161,6 +162,8 @@ static void run(void (*fn)(void *), struct setup s)
 	memset(&dma_obs, 0, sizeof(dma_obs));
 	dma_in.pdo = hostos_device_pdo(dev);
 	dma_in.device = device_cb;
+	if (prepare)
+		prepare();
 	assert_int_equal(hostos_thread_start(os, "dma", fn, NULL, 0, NULL), SIM_OK);
 	hostos_run(os);
 }
@@ -174,6 +177,7 @@ static void shutdown(void)
 	sim_kernel_destroy(&kern);
 	memset(&seen, 0, sizeof(seen));
 	memset(&dma_in, 0, sizeof(dma_in));
+	prepare = NULL;
 }
 
 /* dma_in for a 64 KiB transfer of a scatter/gather device. */
@@ -668,8 +672,10 @@ MISUSE(test_map_overuse, dma_bad_map_overuse, PAGE, 0xE6, 0x0C, 3, 1, 0)
 MISUSE(test_flush_unmapped, dma_bad_flush_unmapped, PAGE, 0xE6, 0x20, (uintptr_t)dma_obs.mrb,
        (uintptr_t)dma_obs.va, (uintptr_t)dma_obs.mdl)
 MISUSE(test_unlocked_mdl, dma_bad_unlocked_mdl, PAGE, 0xE6, 0x0E, (uintptr_t)dma_obs.mdl, 0, 0)
-MISUSE(test_va_outside, dma_bad_va_outside, PAGE, 0xE6, 0x1B, (uintptr_t)dma_obs.va,
-       (uintptr_t)dma_obs.mdl, 0)
+/* GetScatterGatherList at CurrentVa past the first MDL: an invalid DMA
+ * buffer, 0x1F with P2 = 2 (P3/P4 the address and the MDL). */
+MISUSE(test_va_outside, dma_bad_va_outside, PAGE, 0xE6, 0x1F, 2, (uintptr_t)dma_obs.va,
+       (uintptr_t)dma_obs.mdl)
 MISUSE(test_short_chain, dma_sg_short_chain, PAGE, 0xE6, 0x24, 100, 0, 0)
 MISUSE(test_dealloc_mapped, dma_bad_dealloc_mapped, PAGE, 0xE6, 0x10, 1, 0, 0)
 MISUSE(test_flush_bad_base, dma_bad_flush_bad_base, PAGE, 0xE6, 0x16, (uintptr_t)dma_obs.mrb, 0,
@@ -692,6 +698,207 @@ static void test_bad_version(void **state)
 	dma_in.version = 7;
 	run(dma_bad_version, ABOVE);
 	hostos_assert_bugcheck(os, 0xE6, 0x25, 7, 0, 0);
+	shutdown();
+}
+
+/* ---- waiting for map registers and the channel ---- */
+
+static const struct setup ABOVE_PLAIN = { BUS_MEM_ALLOC_ABOVE_4G, false, false };
+
+/* A 32-bit device with 5 map registers (16 KiB), pool above 4 GiB: every
+ * transfer takes registers; @sg: scatter/gather. */
+static void in_short(int sg)
+{
+	in(0, 0, 0);
+	dma_in.sg = sg;
+	dma_in.max_length = 4 * PAGE;
+}
+
+static uint64_t deferred(void)
+{
+	struct hostos_dma_stats st;
+
+	hostos_dma_stats(os, &st);
+	return st.deferred;
+}
+
+/* spec §7.3: GetScatterGatherList returns STATUS_SUCCESS and calls
+ * AdapterListControl "at once, or when resources free up"; requests are
+ * granted in arrival order, inside the call that frees the registers.
+ * The same with and without DMA Verification. */
+static void test_wait_lists(void **state)
+{
+	const struct setup *setups[] = { &ABOVE, &ABOVE_PLAIN };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		in_short(1);
+		run(dma_wait_lists, *setups[i]);
+		hostos_assert_no_bugcheck(os);
+		assert_int_equal(dma_obs.map_regs, 5);
+		assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+		assert_int_equal(dma_obs.status[1], STATUS_SUCCESS);
+		assert_int_equal(dma_obs.status[2], STATUS_SUCCESS);
+		assert_true(dma_obs.ok[0]); /* B and C wait, C behind B though it fits */
+		assert_true(dma_obs.ok[1]); /* both granted inside the put of A, B first */
+		assert_true(dma_obs.ok[2]); /* B bounced below 4 GiB */
+		assert_int_equal(deferred(), 2);
+		assert_int_equal(hostos_dma_live_adapters(os, NULL, 0), 0);
+		shutdown();
+	}
+}
+
+/* A 64-bit scatter/gather device needs no map registers: nothing waits. */
+static void test_no_wait_64(void **state)
+{
+	(void)state;
+	in_short(1);
+	dma_in.dma64 = 1;
+	run(dma_wait_lists, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_false(dma_obs.ok[0]); /* all three ran at once */
+	assert_int_equal(deferred(), 0);
+	shutdown();
+}
+
+/* AllocateAdapterChannel waits for map registers another channel kept
+ * (DeallocateObjectKeepRegisters) and runs inside FreeMapRegisters. */
+static void test_wait_channel(void **state)
+{
+	(void)state;
+	in_short(0);
+	run(dma_wait_channel, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[1], STATUS_SUCCESS);
+	assert_true(dma_obs.ok[0]);
+	assert_true(dma_obs.ok[1]);
+	assert_int_equal(deferred(), 1);
+	shutdown();
+}
+
+/* DMA_SYNCHRONOUS_CALLBACK: the callback at once or a failure. */
+static void test_v3_wait(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_v3_wait, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[1], STATUS_INSUFFICIENT_RESOURCES);
+	assert_int_equal(dma_obs.status[2], STATUS_SUCCESS);
+	assert_true(dma_obs.ok[0]);
+	assert_true(dma_obs.ok[1]);
+	shutdown();
+}
+
+/* 0xE6/0x23: FreeAdapterChannel of a channel not granted yet. */
+static void test_free_waiting_channel(void **state)
+{
+	(void)state;
+	in_short(0);
+	run(dma_bad_free_waiting_channel, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x23, 0, 0, 0);
+	shutdown();
+}
+
+/* 0xE6/0x08: PutDmaAdapter with a request still waiting (P3 = 1). */
+static void test_put_waiting(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_bad_put_waiting, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x08, (uintptr_t)dma_obs.adapter, 1, 0);
+	shutdown();
+}
+
+/* 0xE6/0x14: an AdapterListControl returning at another IRQL. */
+static void test_callback_irql(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_bad_callback_irql, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x14, 0, 0, 0);
+	shutdown();
+}
+
+/* 0xE6/0x1E: the obsolete HalGetAdapter; NULL without the verifier. */
+static void test_hal_get_adapter(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_hal_get_adapter, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x1E, 0, 0, 0);
+	shutdown();
+	in_short(1);
+	run(dma_hal_get_adapter, ABOVE_PLAIN);
+	hostos_assert_no_bugcheck(os);
+	assert_true(dma_obs.ok[0]);
+	shutdown();
+}
+
+/* 0xE6/0x11: one adapter more than HOSTOS_DMA_MAX_ADAPTERS on a device
+ * (P2 the count it would reach, P3 the newest adapter). */
+static void test_many_adapters(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_bad_many_adapters, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x11, HOSTOS_DMA_MAX_ADAPTERS + 1,
+			       (uintptr_t)dma_obs.adapter, 0);
+	shutdown();
+}
+
+/* Every frame below 4 GiB in use but every other one: no two free frames
+ * are adjacent. */
+static void fragment_low(void)
+{
+	static uint64_t frames[16384];
+	size_t n = 0;
+
+	while (n < 16384 && bus_mem_alloc_frames(&mem, 1, BUS_MEM_ALLOC_BELOW_4G, &frames[n]) == 0)
+		n++;
+	for (size_t i = 0; i < n; i += 2)
+		assert_int_equal(bus_mem_free_frames(&mem, &frames[i], 1), SIM_OK);
+	assert_int_equal(bus_mem_largest_free_run(&mem, BUS_MEM_ALLOC_BELOW_4G), 1);
+}
+
+/* A device without scatter/gather needs its bounce frames contiguous:
+ * none to be had is 0xE6/0x00 with P2 = 2 (P3 needed, P4 the longest
+ * run) with the verifier, STATUS_INSUFFICIENT_RESOURCES without. */
+static void test_contig_short(void **state)
+{
+	(void)state;
+	in_short(0);
+	prepare = fragment_low;
+	run(dma_contig_short, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x00, 2, 2, 1);
+	shutdown();
+	in_short(0);
+	prepare = fragment_low;
+	run(dma_contig_short, ABOVE_PLAIN);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_INSUFFICIENT_RESOURCES);
+	shutdown();
+}
+
+/* 0xE6/0x1F, P2 = 1: a list's CurrentVa before its MDL. */
+static void test_va_before(void **state)
+{
+	(void)state;
+	in_short(1);
+	run(dma_bad_va_before, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x1F, 1, (uintptr_t)dma_obs.va, (uintptr_t)dma_obs.mdl);
+	shutdown();
+}
+
+/* 0xE6/0x1B: MapTransfer at an address outside the MDL. */
+static void test_map_outside(void **state)
+{
+	(void)state;
+	in_short(0);
+	run(dma_bad_map_outside, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x1B, (uintptr_t)dma_obs.va, (uintptr_t)dma_obs.mdl, 0);
 	shutdown();
 }
 
@@ -766,6 +973,18 @@ int main(void)
 		cmocka_unit_test(test_flush_too_long),
 		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
+		cmocka_unit_test(test_wait_lists),
+		cmocka_unit_test(test_no_wait_64),
+		cmocka_unit_test(test_wait_channel),
+		cmocka_unit_test(test_v3_wait),
+		cmocka_unit_test(test_free_waiting_channel),
+		cmocka_unit_test(test_put_waiting),
+		cmocka_unit_test(test_callback_irql),
+		cmocka_unit_test(test_hal_get_adapter),
+		cmocka_unit_test(test_many_adapters),
+		cmocka_unit_test(test_contig_short),
+		cmocka_unit_test(test_va_before),
+		cmocka_unit_test(test_map_outside),
 		cmocka_unit_test(test_live_queries),
 	};
 
