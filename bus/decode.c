@@ -840,9 +840,14 @@ static void face_target_region(struct bus_decode *d, const struct bus_decode_int
 		p->response = span == 0 ? TLM_BURST_ERROR : TLM_GENERIC_ERROR;
 		return;
 	}
+	struct bus_decode_result saved = d->last;
+
 	p->address = a - r->base;
+	/* The target may make bus accesses of its own (as a register model
+	 * may, see do_access()): they must not become this access's result. */
 	tlm_b_transport(r->tgt, p, delay_ps);
 	p->address = a;
+	d->last = saved;
 	d->last.status = status_of_response(p->response);
 	count_status(d, d->last.status);
 	if (!tlm_response_ok(p->response))

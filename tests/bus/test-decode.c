@@ -862,6 +862,19 @@ END_TEST
 /* With a trace attached, every access that does not simply complete is an
  * instant event named after its outcome, stamped with the kernel's time;
  * accesses that complete leave no event. */
+/* The whole of the trace file at @path (removed) in @text. */
+static void slurp_trace(int fd, char *path, char *text, size_t size)
+{
+	FILE *f = fdopen(fd, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, size - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+}
+
 START_TEST(failed_accesses_traced)
 {
 	struct bus_decode d;
@@ -872,9 +885,7 @@ START_TEST(failed_accesses_traced)
 	uint64_t v;
 	char path[] = "/tmp/pcisim-decode-trace-XXXXXX";
 	int fd = mkstemp(path);
-	FILE *f;
 	char text[8192];
-	size_t n;
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(sim_kernel_init(&k, NULL), SIM_OK);
@@ -893,12 +904,7 @@ START_TEST(failed_accesses_traced)
 	bus_decode_set_trace(&d, NULL, 0, NULL);
 	ck_assert_int_eq(bus_decode_read(&d, 0x9000, 4, &v, NULL), SIM_OK);      /* off: no event */
 	ck_assert_int_eq(sim_ctrace_close(&t), SIM_OK);
-	f = fdopen(fd, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(text, 1, sizeof(text) - 1, f);
-	text[n] = '\0';
-	fclose(f);
-	unlink(path);
+	slurp_trace(fd, path, text, sizeof(text));
 	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"master abort\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"addr\":\"0x9000\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"CA\""));
@@ -980,6 +986,59 @@ START_TEST(nested_access_keeps_outer_result)
 }
 END_TEST
 
+/* The same through the TLM face, for a target region whose transport
+ * makes a bus access of its own that master-aborts before it answers
+ * with a completer abort: the face's access is traced as the target's
+ * CA, not as the inner master abort. */
+static void nested_transport(void *opaque, struct tlm_payload *p, sim_time_t *delay_ps)
+{
+	struct nested *n = opaque;
+
+	(void)delay_ps;
+	ck_assert_int_eq(bus_decode_read(n->d, 0x9000, 4, &n->inner_val, NULL), 0);
+	p->response = TLM_GENERIC_ERROR;
+}
+
+static const struct tlm_target_ops nested_target_ops = { .b_transport = nested_transport };
+
+START_TEST(nested_transport_keeps_outer_result)
+{
+	struct bus_decode d;
+	struct nested n = { .d = &d };
+	struct tlm_target tgt;
+	struct tlm_payload p;
+	struct sim_ctrace t;
+	uint32_t track, events = 0;
+	uint8_t buf[4] = { 0 };
+	sim_time_t delay = 0;
+	char path[] = "/tmp/pcisim-decode-trace-XXXXXX";
+	int fd = mkstemp(path);
+	char text[8192];
+
+	ck_assert_int_ge(fd, 0);
+	tlm_target_init(&tgt, &nested_target_ops, &n);
+	ck_assert_int_eq(bus_decode_init(&d), SIM_OK);
+	ck_assert_int_eq(bus_decode_map_target(&d, 0x4000, 4096, 0, &tgt, "tgt", NULL), SIM_OK);
+	ck_assert_int_eq(sim_ctrace_open(&t, path), SIM_OK);
+	ck_assert_int_eq(sim_ctrace_track(&t, "bus", "decoder", &track), SIM_OK);
+	bus_decode_set_trace(&d, &t, track, NULL);
+	tlm_payload_setup(&p, TLM_CMD_READ, 0x4010, buf, sizeof(buf));
+	tlm_b_transport(bus_decode_target(&d), &p, &delay);
+	ck_assert_int_eq(p.response, TLM_GENERIC_ERROR);
+	bus_decode_set_trace(&d, NULL, 0, NULL);
+	ck_assert_int_eq(sim_ctrace_close(&t), SIM_OK);
+	slurp_trace(fd, path, text, sizeof(text));
+	ck_assert_uint_eq(d.stats.master_aborts, 1);
+	ck_assert_ptr_nonnull(strstr(text, "\"name\":\"CA\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"addr\":\"0x4010\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"region\":\"tgt\""));
+	for (const char *q = text; (q = strstr(q, "\"name\":\"master abort\"")) != NULL; q++)
+		events++;
+	ck_assert_uint_eq(events, 1); /* the inner read's, at 0x9000 */
+	bus_decode_destroy(&d);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("bus:decode");
@@ -1001,6 +1060,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, split_into_implemented_size);
 	tcase_add_test(tc, crossing_access_refused);
 	tcase_add_test(tc, nested_access_keeps_outer_result);
+	tcase_add_test(tc, nested_transport_keeps_outer_result);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tlm");
