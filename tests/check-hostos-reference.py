@@ -51,6 +51,7 @@ subcode through needs a line in WRAPPERS. Code inside #if 0 or a disabled
 (a callback the OS calls) are not routines here.
 
 Usage: check-hostos-reference.py --root DIR [--readme FILE]
+       check-hostos-reference.py --self-test
 Exit status: 0 both sections agree with the code, 1 they do not, 2 usage
 or a section missing.
 """
@@ -383,11 +384,131 @@ def check_bugchecks(root, readme, errors):
     return len(code_pairs), through
 
 
+# ---- self-test: a small tree the checker must read right ----
+
+SELF_FILES = {
+    'hostos/include/wdm.h': """
+#define STATUS_X ((NTSTATUS)0xC0000047L)
+NTKERNELAPI DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(ULONG Code,
+	ULONG_PTR P1);
+FORCEINLINE VOID KeBar(VOID) { KeBugCheckEx(KERNEL_X, 3); }
+FORCEINLINE VOID Helper_(VOID) { }
+#define KERNEL_X 0x139
+#define KeBaz(a) KeBugCheckEx(a, 0)
+#define NT_THING(a) (a)
+NTKERNELAPI VOID FASTCALL IofReal(VOID);
+#define IoAlias IofReal
+/* NTKERNELAPI VOID NTAPI KeInComment(VOID); */
+typedef struct _DMA_OPERATIONS {
+	ULONG Size;
+	PPUT_THING PutThing;
+	PVOID MissingThing;
+} DMA_OPERATIONS, *PDMA_OPERATIONS;
+""",
+    'hostos/include/win32.h': """
+typedef int BOOL;
+BOOL CloseThing(HANDLE hObject);
+#define OpenThing OpenThingA
+HANDLE OpenThingA(LPCSTR lpName,
+		  DWORD dwFlags);
+""",
+    'hostos/x.h': """
+#define HOSTOS_MINE 0xA55E0009u
+""",
+    'hostos/x.c': """
+void f(struct hostos_thread *t, int x)
+{
+	hostos_bugcheck(t, 0xC4, x ? 0x01 : (0x02), 0, 0, 0, "a (string, with) comma");
+	hostos_bugcheck(t, HOSTOS_MINE, 5, 0, 0, 0, "no subcode");
+	hostos_bugcheck(t, 0x1E, (uint64_t)(uint32_t)STATUS_X, 0, 0, 0, "exception");
+	hostos_io_violation(t, 0x23D, NULL, NULL, NULL, "io");
+	/* hostos_bugcheck(t, 0xE6, 0x99, 0, 0, 0, "in a comment"); */
+	KeBugCheckEx(x, 0);
+}
+void hostos_bugcheck(struct hostos_thread *t, uint32_t code, uint64_t p1);
+""",
+}
+
+SELF_README = """# x
+
+## Supported Windows routines
+
+- `KeBugCheckEx`, `KeBar`, `KeBaz`, `Io{Alias,fReal}`, `PutThing`, `CloseThing`,
+  `OpenThing{,A}`.
+
+**Not supported**: `KeNever`, `MissingThing`.
+
+## The verifier's checks
+
+| code | name | trigger | P1..P4 | enabled by |
+| --- | --- | --- | --- | --- |
+| 0xA55E0009 | MINE | x | x | x |
+
+| code | P1 | trigger | P2..P4 | enabled by |
+| --- | --- | --- | --- | --- |
+| 0xC4 | 0x01, 0x02 | x | x | x |
+| 0x1E | 0xC0000047 | x | x | x |
+| 0xC9 | 0x23D | x | x | x |
+| 0x139 | 0x3 | x | x | x |
+
+## Next
+"""
+
+SELF_CASES = [
+    # (what to replace in the README, with what, the error expected or None)
+    ('', '', None),
+    ('`KeBar`, ', '', 'declared in hostos/include/: KeBar'),
+    ('`CloseThing`', '`CloseThing`, `KeInComment`', 'named in: KeInComment'),
+    ('`KeNever`', '`KeBugCheckEx`', 'listed as not supported: KeBugCheckEx'),
+    ('`PutThing`', '`MissingThing`', 'declared in hostos/include/: PutThing'),
+    ('`OpenThing{,A}`', '`OpenThingA`', 'declared in hostos/include/: OpenThing'),
+    ('| 0x1E | 0xC0000047 |', '| 0x1E | 0xC0000046 |', 'raised by: 0x1E/0xC0000047'),
+    ('0x01, 0x02', '0x01', 'raised by: 0xC4/0x2'),
+    ('| 0xC9 | 0x23D |', '| 0xC9 | 0x23E |', 'a row in: 0xC9/0x23E'),
+    ('| 0xA55E0009 |', '| 0xA55E0008 |', 'raised by: 0xA55E0009'),
+    ('| 0x139 | 0x3 |', '| 0x139 | 0x4 |', 'raised by: 0x139/0x3'),
+]
+
+
+def self_test():
+    import tempfile
+    failed = 0
+    with tempfile.TemporaryDirectory() as root:
+        for rel, text in SELF_FILES.items():
+            os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+            with open(os.path.join(root, rel), 'w', encoding='utf-8') as f:
+                f.write(text)
+        for old, new, want in SELF_CASES:
+            readme = SELF_README.replace(old, new, 1) if old else SELF_README
+            assert not old or old in SELF_README, old
+            errors = []
+            r = check_routines(root, readme, errors)
+            b = check_bugchecks(root, readme, errors)
+            # @want: "the message: NAME"; NAME must be one of the names listed
+            kind, _, name = (want or '').rpartition(': ')
+            ok = r is not None and b is not None and (
+                not errors if want is None else
+                any(e.startswith(kind) and name in e.rpartition(': ')[2].split()
+                    for e in errors))
+            if not ok:
+                failed += 1
+                print('FAIL: case %r -> %r: expected %s, got %s' %
+                      (old, new, want or 'no error', errors or 'no error'))
+    print('self-test: %d of %d cases right' % (len(SELF_CASES) - failed, len(SELF_CASES)))
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--root', required=True, help='the source tree')
+    ap.add_argument('--root', help='the source tree')
     ap.add_argument('--readme', help='README.md (default: ROOT/README.md)')
+    ap.add_argument('--self-test', action='store_true',
+                    help='check the checker on a small tree of its own')
     args = ap.parse_args()
+    if args.self_test:
+        return self_test()
+    if not args.root:
+        ap.error('--root is required')
     readme_path = args.readme or os.path.join(args.root, 'README.md')
     readme = open(readme_path, encoding='utf-8').read()
     errors = []
