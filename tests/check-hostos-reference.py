@@ -26,29 +26,33 @@ README.md true to the code of the mock Windows kernel (hostos/).
     is added).
 
 (b) "## The verifier's checks": every bug check the code raises has a row
-    in the section's table(s), whose first column holds the code (its first
-    hexadecimal number) and second column the P1 subcode(s) (every
-    hexadecimal number in it), and every row names a code (and subcode)
-    the code raises. Raised means a call, in hostos/*.c, hostos/*.h or
+    in the section's tables, whose first column holds the code (its first
+    hexadecimal number) and, for the codes in SUBCODED, second column the
+    P1 value(s) (every hexadecimal number in it; for other codes the
+    second column is free, a name say), and every row names a code (and
+    P1) the sources raise. Raised means a call, in hostos/*.c, hostos/*.h or
     hostos/include/*.h, of
       hostos_bugcheck(t, CODE, P1, ...), hostos_bugcheck_outside(os, CODE,
       P1, ...), KeBugCheckEx(CODE, P1, ...), hostos_io_violation(t, P1, ...)
       (code 0xC9), hostos_io_passive(t, P1, ...) (code 0xC4),
       hostos_sweep_add(s, kind, addr, CODE, P1, ...), mock_finding(t, in,
       obj, CODE, ...).
-    For the codes in SUBCODED, P1 says which check it is and must have its
-    row; for the others only the code needs one.
+    For the codes in SUBCODED, P1 says which check it is and each value
+    must have its row; for the others only the code needs one.
 
 Limits. This is a regular-expression reading of the sources, not a C
 parser. An argument counts when it is an integer literal, a macro defined
 as one in hostos/ (casts and parentheses stripped), or a conditional
 expression whose branches are such; anything else (a variable, a
-parameter passed through by a helper) is skipped and listed as
-"pass-through": the helper's own call sites must then be in the table
-above for their values to be checked. A new helper that passes a code or
-subcode through needs a line in WRAPPERS. Code inside #if 0 or a disabled
-#ifdef counts as live. Routines offered only through other structures
-(a callback the OS calls) are not routines here.
+parameter a helper passes on) is skipped and listed as "pass-through",
+and the values come from the helper's own call sites when the helper is
+in WRAPPERS: a new helper that passes a code or P1 on needs a line
+there, or its checks go unseen. A prototype or definition of a wrapper
+(an argument that reads as a declaration) is not a call. Code inside
+#if 0 or a disabled #ifdef counts as live. Routines reached only through
+other structures (callbacks the OS calls) are not routines here.
+--self-test runs the checker on a small tree of its own (SELF_FILES,
+SELF_README) with one mistake at a time and expects each to be found.
 
 Usage: check-hostos-reference.py --root DIR [--readme FILE]
        check-hostos-reference.py --self-test
