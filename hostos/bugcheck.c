@@ -20,6 +20,7 @@ static const struct {
 	{ 0x19, "BAD_POOL_HEADER" },
 	{ 0x1D, "NO_SPIN_LOCK_AVAILABLE" },
 	{ 0x1E, "KMODE_EXCEPTION_NOT_HANDLED" }, /* mutex/semaphore release misuse */
+	{ 0x35, "NO_MORE_IRP_STACK_LOCATIONS" },
 	{ 0x44, "MULTIPLE_IRP_COMPLETE_REQUESTS" },
 	{ 0x45, "INSUFFICIENT_SYSTEM_MAP_REGS" },
 	{ 0x4A, "IRQL_GT_ZERO_AT_SYSTEM_SERVICE" },
@@ -62,6 +63,9 @@ static const struct {
 	{ 0xA55E0004, "ISR_MISSED" },       /* the mock's: hostos/interrupt.c */
 	{ 0xA55E0005, "UNLOAD_LEFTOVER" },  /* the mock's: hostos/sweep.c */
 	{ 0xA55E0006, "MMIO_PLAIN_ACCESS" }, /* the mock's: hostos/mmio.c */
+	{ 0xA55E0010, "MDL_BAD_FREE" },     /* the mock's: hostos/mdl.c */
+	{ 0xA55E0011, "DMA_BAD_OBJECT" },   /* the mock's: hostos/dma-adapter.c */
+	{ 0xA55E0012, "COMPLETION_IRQL" },  /* the mock's: hostos/io-irp.c */
 };
 
 const char *hostos_bugcheck_name(uint32_t code)

@@ -62,6 +62,14 @@ size_t hostos_dma_live_common_buffers(const struct hostos *os,
 				      struct hostos_live_common_buffer *out, size_t max);
 
 /*
+ * IoCompleteRequest's check (DMA Verification): completing an IRP whose
+ * buffer (@mdl, the IRP's MdlAddress chain; NULL: none) MapTransfer
+ * mapped and no flush has ended yet is 0xE6/0x0D (P2 the bytes mapped,
+ * P3 the registers' bytes). Does nothing otherwise.
+ */
+void hostos_dma_check_complete(struct hostos_thread *t, void *mdl);
+
+/*
  * The I/O manager's hook for IoAllocateMdl with an IRP (IRP is not
  * defined here): @secondary FALSE makes @mdl the IRP's MdlAddress, TRUE
  * appends it to that chain. Without a hook such an MDL is not attached

@@ -973,3 +973,29 @@ BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	t->os->dma->stats.flushes++;
 	return TRUE;
 }
+
+void hostos_dma_check_complete(struct hostos_thread *t, void *mdl)
+{
+	struct hostos_dma *d = t->os->dma;
+
+	if (!mdl || !d || !hostos_dma_verified(t->os))
+		return;
+	for (uint32_t i = 0; i < d->n_adapters; i++) {
+		const struct hostos_adapter *ad = d->adapters[i];
+
+		for (uint32_t r = 0; r < ad->n_mrbs; r++) {
+			const struct hostos_mrb *m = ad->mrbs[r];
+			uint64_t bytes = 0;
+
+			for (uint32_t x = 0; x < m->n_xfers; x++)
+				for (PMDL c = mdl; c; c = c->Next)
+					if (m->xfers[x].mdl == c)
+						bytes += m->xfers[x].len;
+			if (bytes)
+				hostos_bugcheck(t, 0xE6, 0x0D, bytes, (uint64_t)m->count * PAGE_SIZE, 0,
+						"IoCompleteRequest of an IRP whose buffer has %llu "
+						"bytes mapped by MapTransfer and never flushed "
+						"(FlushAdapterBuffers)", (unsigned long long)bytes);
+		}
+	}
+}

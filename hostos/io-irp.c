@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostos/dma-internal.h"
+
 void hostos_io_violation(struct hostos_thread *t, uint32_t code, const void *where,
 			 const void *irp, const void *dev, const char *what)
 {
@@ -477,6 +479,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 					(uint64_t)(uintptr_t)Irp, 0,
 					"IoCompleteRequest while the IRP's cancel routine is still set");
 	}
+	hostos_dma_check_complete(t, Irp->MdlAddress);
 	io->st.completions++;
 	status = Irp->IoStatus.Status;
 	h->complete_loc = Irp->CurrentLocation;

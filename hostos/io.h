@@ -156,7 +156,7 @@ int32_t hostos_pnp_surprise_remove(struct hostos_device *dev);
  * IRQL than IoCompleteRequest called it at (Windows documents no code for
  * it), with I/O Verification. P1: the routine, P2: the IRP, P3: the IRQL
  * before, P4: after. */
-#define HOSTOS_COMPLETION_IRQL 0xA55E0010u
+#define HOSTOS_COMPLETION_IRQL 0xA55E0012u
 
 /**
  * hostos_pnp_set_power() - IRP_MJ_POWER IRP_MN_SET_POWER of device power

@@ -134,5 +134,6 @@ void dma_bad_many_adapters(void *arg);
 void dma_contig_short(void *arg);
 void dma_bad_va_before(void *arg);
 void dma_bad_map_outside(void *arg);
+void dma_bad_complete_unflushed(void *arg);
 
 #endif /* PCISIM_TESTS_HOSTOS_DMA_DRIVER_H */

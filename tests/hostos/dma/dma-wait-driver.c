@@ -2,7 +2,8 @@
  * tests/hostos/dma/dma-wait-driver.c - scenarios where the driver's
  * AdapterControl or AdapterListControl has to wait for map registers or
  * the channel, and the DMA Verification codes around them (0xE6/0x00
- * P2 2, 0x08, 0x11, 0x14, 0x1B, 0x1E, 0x1F, 0x23). WDM code; it also
+ * P2 2, 0x08, 0x0D at IoCompleteRequest, 0x11, 0x14, 0x1B, 0x1E, 0x1F,
+ * 0x23). WDM code; it also
  * compiles against mingw-w64's DDK. The harness sets dma_in (a 32-bit
  * device and pool above 4 GiB, so every transfer takes map registers)
  * and reads dma_obs.
@@ -306,4 +307,39 @@ void dma_bad_map_outside(void *arg)
 	(void)a->DmaOperations->AllocateAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, 2,
 						       map_outside, m);
 	KeLowerIrql(old);
+}
+
+static IO_ALLOCATION_ACTION NTAPI map_whole(PDEVICE_OBJECT dev, PIRP irp, PVOID mrb, PVOID ctx)
+{
+	PDMA_ADAPTER a = dma_obs.adapter;
+	PMDL m = ctx;
+	ULONG len = MmGetMdlByteCount(m);
+
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	dma_obs.mrb = mrb;
+	(void)a->DmaOperations->MapTransfer(a, m, mrb, MmGetMdlVirtualAddress(m), &len, FALSE);
+	return DeallocateObjectKeepRegisters;
+}
+
+/* An IRP completed while its buffer is still mapped by MapTransfer, never
+ * flushed: 0xE6/0x0D at IoCompleteRequest (P2 the bytes mapped, P3 the
+ * registers' bytes). */
+void dma_bad_complete_unflushed(void *arg)
+{
+	PDMA_ADAPTER a = dma_drv_adapter();
+	PIRP irp = IoAllocateIrp(1, FALSE);
+	PMDL m = page_buffer(1);
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	if (!a || !irp || !m)
+		return;
+	irp->MdlAddress = m;
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	(void)a->DmaOperations->AllocateAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, 1, map_whole,
+						       m);
+	KeLowerIrql(old);
+	irp->IoStatus.Status = STATUS_SUCCESS;
+	IoCompleteRequest(irp, IO_NO_INCREMENT);
 }

@@ -902,6 +902,18 @@ static void test_map_outside(void **state)
 	shutdown();
 }
 
+/* 0xE6/0x0D at IoCompleteRequest: the IRP's buffer still mapped, never
+ * flushed (spec §7.4: "completing the IRP ... with mapped but unflushed
+ * transfers"). */
+static void test_complete_unflushed(void **state)
+{
+	(void)state;
+	in_short(0);
+	run(dma_bad_complete_unflushed, ABOVE);
+	hostos_assert_bugcheck(os, 0xE6, 0x0D, PAGE, PAGE, 0);
+	shutdown();
+}
+
 /* What the unload sweep would find after a leak. */
 static void test_live_queries(void **state)
 {
@@ -985,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_contig_short),
 		cmocka_unit_test(test_va_before),
 		cmocka_unit_test(test_map_outside),
+		cmocka_unit_test(test_complete_unflushed),
 		cmocka_unit_test(test_live_queries),
 	};
 
