@@ -33,6 +33,10 @@ struct wl_row {
 	double bound_gbps;            /* the link's steady state */
 	double lat_mean_us, lat_p50_us, lat_p99_us, lat_max_us; /* CMD write to message */
 	bool verified;                /* the last transfer's bytes matched */
+	/* Interrupt work during the row: interrupts delivered to the CPUs
+	 * (messages or line assertions taken), ISRs called, DPCs run. On
+	 * bare metal the harness's handler is the ISR and there is no DPC. */
+	uint64_t interrupts, isrs, dpcs;
 };
 
 /** struct wl_result - the run. */
