@@ -36,21 +36,26 @@ struct app {
 	const char *failed;
 };
 
-/* A row's interrupt work: the OS's counters now. */
-struct irq_counts {
-	uint64_t interrupts, isrs, dpcs;
-};
-
-static void irq_counts(struct hostos *os, struct irq_counts *c)
+void workload_irq_mark(struct hostos *os, struct wl_irq_mark *m)
 {
 	struct hostos_intr_stats ist;
 	struct hostos_latency_stats lst;
 
 	hostos_interrupt_stats(os, &ist);
 	hostos_latency_stats(os, &lst);
-	c->interrupts = ist.deliveries;
-	c->isrs = ist.isr_calls;
-	c->dpcs = lst.dpc.count;
+	m->interrupts = ist.deliveries;
+	m->isrs = ist.isr_calls;
+	m->dpcs = lst.dpc.count;
+}
+
+void workload_irq_row(struct hostos *os, const struct wl_irq_mark *start, struct wl_row *r)
+{
+	struct wl_irq_mark now;
+
+	workload_irq_mark(os, &now);
+	r->interrupts = now.interrupts - start->interrupts;
+	r->isrs = now.isrs - start->isrs;
+	r->dpcs = now.dpcs - start->dpcs;
 }
 
 static void app_fail(struct app *a, const char *why)
@@ -65,7 +70,7 @@ static void run_row(struct app *a, HANDLE h, struct wl_row *r, uint8_t *buf, uns
 	bool to_device = r->dir == SCEN_DIR_READ;
 	REFDRV_RANGE range = { .DeviceOffset = 0, .Length = 0 };
 	uint8_t *data = buf + w->sc->offset, *sram = refdev_sram(w->dev);
-	struct irq_counts before, after;
+	struct wl_irq_mark start;
 	char name[48];
 
 	if (to_device) {
@@ -77,7 +82,7 @@ static void run_row(struct app *a, HANDLE h, struct wl_row *r, uint8_t *buf, uns
 	}
 	snprintf(name, sizeof(name), "%s %llu B", to_device ? "DMA_READ" : "DMA_WRITE",
 		 (unsigned long long)r->size);
-	irq_counts(platform_system_os(w->s), &before);
+	workload_irq_mark(platform_system_os(w->s), &start);
 	w->row_start_ps = sim_now(w->k);
 	sim_vcd_change(&w->vcd, w->v_size, w->row_start_ps, r->size);
 	for (unsigned n = 0; n < w->sc->count; n++) {
@@ -98,10 +103,7 @@ static void run_row(struct app *a, HANDLE h, struct wl_row *r, uint8_t *buf, uns
 			sim_ctrace_complete(&w->ct, w->track, name, t0, sim_now(w->k) - t0);
 	}
 	workload_row_stats(w, r, sim_now(w->k));
-	irq_counts(platform_system_os(w->s), &after);
-	r->interrupts = after.interrupts - before.interrupts;
-	r->isrs = after.isrs - before.isrs;
-	r->dpcs = after.dpcs - before.dpcs;
+	workload_irq_row(platform_system_os(w->s), &start, r);
 	r->verified = r->errors == 0 && memcmp(sram, data, r->size) == 0;
 }
 
@@ -132,7 +134,7 @@ static void run_row_queued(struct app *a, HANDLE h, struct wl_row *r, uint8_t *b
 	unsigned q = w->sc->queue, count = w->sc->count, sent = 0;
 	bool to_device = r->dir == SCEN_DIR_READ;
 	uint8_t *sram = refdev_sram(w->dev);
-	struct irq_counts before, after;
+	struct wl_irq_mark start;
 	char name[48];
 
 	for (unsigned i = 0; i < (to_device ? q : 1); i++) {
@@ -143,7 +145,7 @@ static void run_row_queued(struct app *a, HANDLE h, struct wl_row *r, uint8_t *b
 	}
 	snprintf(name, sizeof(name), "%s %llu B", to_device ? "DMA_READ" : "DMA_WRITE",
 		 (unsigned long long)r->size);
-	irq_counts(platform_system_os(w->s), &before);
+	workload_irq_mark(platform_system_os(w->s), &start);
 	w->row_start_ps = sim_now(w->k);
 	sim_vcd_change(&w->vcd, w->v_size, w->row_start_ps, r->size);
 	sim_vcd_change(&w->vcd, w->v_busy, w->row_start_ps, 1);
@@ -169,10 +171,7 @@ static void run_row_queued(struct app *a, HANDLE h, struct wl_row *r, uint8_t *b
 	}
 	sim_vcd_change(&w->vcd, w->v_busy, sim_now(w->k), 0);
 	workload_row_stats(w, r, sim_now(w->k));
-	irq_counts(platform_system_os(w->s), &after);
-	r->interrupts = after.interrupts - before.interrupts;
-	r->isrs = after.isrs - before.isrs;
-	r->dpcs = after.dpcs - before.dpcs;
+	workload_irq_row(platform_system_os(w->s), &start, r);
 	r->verified = r->errors == 0;
 	for (unsigned i = 0; i < q && i < count && r->verified; i++)
 		r->verified = memcmp(sram, bufs + i * a->buf_bytes + w->sc->offset, r->size) == 0;

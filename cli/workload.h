@@ -68,4 +68,18 @@ int workload_run(const struct scenario *sc, struct wl_result *out, char *err, un
  */
 void workload_row_finish(struct wl_row *r, sim_time_t elapsed_ps, double *lat_us);
 
+struct hostos;
+
+/** struct wl_irq_mark - the host OS's interrupt counters at a row's start. */
+struct wl_irq_mark {
+	uint64_t interrupts, isrs, dpcs;
+};
+
+/** workload_irq_mark() - take @os's counters now. */
+void workload_irq_mark(struct hostos *os, struct wl_irq_mark *m);
+
+/** workload_irq_row() - @r's interrupts, ISRs and DPCs: @os's counters
+ * now less those at @start. */
+void workload_irq_row(struct hostos *os, const struct wl_irq_mark *start, struct wl_row *r);
+
 #endif /* PCISIM_CLI_WORKLOAD_H */

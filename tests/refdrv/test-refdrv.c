@@ -721,6 +721,91 @@ static void test_moderation_capped(void **state)
 	assert_int_equal(m.info.ModerationUs, 100);
 }
 
+/* The device pulled from its slot while a DPC polls for a batch of
+ * completions: the poll reads all ones (nothing taken) and the stop path,
+ * on the other CPU, stops it (Stopping) before disconnecting the
+ * interrupt; every request completes (done, or failed), nothing bug
+ * checks, and once the handle closes nothing is left. */
+#define PULL_LEN (64u * 1024u)
+
+struct pull {
+	struct sim_event ev;
+	unsigned ok, failed;
+	bool fired;
+};
+
+static void pull_device(struct sim_kernel *k, void *opaque)
+{
+	struct pull *p = opaque;
+
+	(void)k;
+	p->fired = true;
+	platform_remove_function(platform_system_machine(sys), 0, 0, 0);
+	hostos_pnp_surprise_remove(platform_system_pdo_device(sys, 0));
+}
+
+static void pull_app(void *arg)
+{
+	struct pull *p = arg;
+	struct sim_kernel *k = platform_system_kernel(sys);
+	uint8_t *buf = aligned_alloc(4096, MOD_DEPTH * PULL_LEN);
+	OVERLAPPED ov[MOD_DEPTH];
+	REFDRV_RANGE r = { .DeviceOffset = 0, .Length = 0 };
+	HANDLE h;
+
+	memset(ov, 0, sizeof(ov));
+	CHECK(load() == 0);
+	h = CreateFileA("\\\\.\\Refdrv0", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED, NULL);
+	CHECK(h != INVALID_HANDLE_VALUE && buf);
+	if (h == INVALID_HANDLE_VALUE || !buf) {
+		free(buf);
+		return;
+	}
+	memset(buf, 0x44, MOD_DEPTH * PULL_LEN);
+	sim_event_init(k, &p->ev, "test.pull", pull_device, p);
+	/* 64 KiB take about 11 us each: after the first interrupt, while the
+	 * DPC polls for the rest of the batch */
+	CHECK(sim_event_schedule_at(&p->ev, sim_now(k) + SIM_US(30)) == SIM_OK);
+	for (unsigned i = 0; i < MOD_DEPTH; i++) {
+		ov[i].hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+		if (!DeviceIoControl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r),
+				     buf + i * PULL_LEN, PULL_LEN, NULL, &ov[i]))
+			CHECK(GetLastError() == ERROR_IO_PENDING);
+	}
+	for (unsigned i = 0; i < MOD_DEPTH; i++) {
+		DWORD got = 0;
+
+		if (GetOverlappedResult(h, &ov[i], &got, TRUE))
+			p->ok++;
+		else
+			p->failed++;
+		CloseHandle(ov[i].hEvent);
+	}
+	CloseHandle(h);     /* the last handle: IRP_MN_REMOVE_DEVICE */
+	sim_event_destroy(&p->ev);
+	free(buf);
+}
+
+static void test_moderation_surprise_removal(void **state)
+{
+	const struct setup s = { .n_devices = 1, .msi = true, .msix = true, .cpus = 2,
+				 .moderation_us = 100 };
+	struct pull p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	up(&s);
+	run_app(pull_app, &p);
+	assert_true(p.fired);
+	assert_int_equal(p.ok + p.failed, MOD_DEPTH);
+	assert_true(p.ok >= 1 && p.failed >= 1);
+	assert_false(hostos_driver_loaded(drv));
+	assert_nothing_left();
+	print_message("pulled mid-batch: %u requests done, %u failed\n", p.ok, p.failed);
+	down();
+}
+
 /* ---- the device's own errors, through the driver ---- */
 
 /* The driver checks every range it gives the device (the SRAM range and
@@ -1069,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_moderation_line),
 		cmocka_unit_test(test_moderation_capped),
 		cmocka_unit_test(test_races_moderated),
+		cmocka_unit_test(test_moderation_surprise_removal),
 		cmocka_unit_test(test_dma_range_through_driver),
 	};
 
