@@ -826,6 +826,8 @@ static void test_moderation_surprise_removal(void **state)
 struct range_fault {
 	struct sim_event ev;
 	struct refdev *rd;
+	unsigned index;           /* the entry to spoil */
+	unsigned watch;           /* >0: wait for BUSY, checking every 100 ns */
 	bool fired, busy;         /* it fired while the command ran */
 	uint64_t entry;           /* what the table held */
 };
@@ -837,13 +839,17 @@ static void corrupt_entry(struct sim_kernel *k, void *opaque)
 	struct bus_mem *mem = platform_mem(platform_system_machine(sys));
 	uint64_t bad;
 
-	(void)k;
+	if (f->watch && !f->rd->busy) {
+		f->watch--;
+		sim_event_schedule_at(&f->ev, sim_now(k) + SIM_NS(100));
+		return;
+	}
 	f->fired = true;
 	f->busy = f->rd->busy;
-	if (bus_mem_read(mem, table + 8 * BAD_ENTRY, &f->entry, 8))
+	if (bus_mem_read(mem, table + 8 * f->index, &f->entry, 8))
 		return;
 	bad = f->entry | 0x800;
-	bus_mem_write(mem, table + 8 * BAD_ENTRY, &bad, 8);
+	bus_mem_write(mem, table + 8 * f->index, &bad, 8);
 }
 
 struct range_run {
@@ -855,6 +861,11 @@ struct range_run {
 	uint32_t int_status, dma_bytes;
 	bool error_bit;
 	uint8_t code;
+	/* the same, device to host, entry 100 */
+	struct range_fault f2;
+	uint32_t status2, dma_bytes2, int_status2;
+	uint64_t information2;
+	uint8_t code2;
 };
 
 static void range_app(void *arg)
@@ -880,6 +891,7 @@ static void range_app(void *arg)
 	memset(refdev_sram(rd), 0x5A, MIB);
 	rr->ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
 	rr->f.rd = rd;
+	rr->f.index = BAD_ENTRY;
 	sim_event_init(k, &rr->f.ev, "test.corrupt-entry", corrupt_entry, &rr->f);
 	CHECK(sim_event_schedule_at(&rr->f.ev, sim_now(k) + SIM_US(20)) == SIM_OK);
 	if (!DeviceIoControl(h, IOCTL_REFDRV_DMA_TO_DEVICE, &r, sizeof(r), buf, MIB, &got, &rr->ov))
@@ -907,8 +919,36 @@ static void range_app(void *arg)
 	if (h != INVALID_HANDLE_VALUE)
 		dma_round_trip(h, rd, MIB, 0, 0, 12);
 	CloseHandle(h);
+	/* Device to host: its table reads wait behind no data reads, so
+	 * they may all come early (20 us in was too late); the entry is
+	 * spoilt as soon as the command is accepted (BUSY), within its
+	 * 500 ns command latency. */
+	h = CreateFileA("\\\\.\\Refdrv0", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+			FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED, NULL);
+	CHECK(h != INVALID_HANDLE_VALUE);
+	rr->f2.rd = rd;
+	rr->f2.index = 100;
+	rr->f2.watch = 1000;
+	sim_event_init(k, &rr->f2.ev, "test.corrupt-entry-2", corrupt_entry, &rr->f2);
+	CHECK(sim_event_schedule_at(&rr->f2.ev, sim_now(k)) == SIM_OK);
+	memset(&rr->ov, 0, offsetof(OVERLAPPED, hEvent));
+	if (!DeviceIoControl(h, IOCTL_REFDRV_DMA_FROM_DEVICE, &r, sizeof(r), buf, MIB, &got,
+			     &rr->ov))
+		CHECK(GetLastError() == ERROR_IO_PENDING);
+	CHECK(!GetOverlappedResult(h, &rr->ov, &got, TRUE));
+	rr->status2 = (uint32_t)rr->ov.Internal;
+	rr->information2 = rr->ov.InternalHigh;
+	rr->dma_bytes2 = rd->dma_bytes;
+	rr->int_status2 = rd->int_status;
+	rr->code2 = rd->err_code;
+	CloseHandle(h);
+	h = open_dev(0);
+	if (h != INVALID_HANDLE_VALUE)
+		dma_round_trip(h, rd, 8192, 100, 0, 13);
+	CloseHandle(h);
 	CloseHandle(rr->ov.hEvent);
 	sim_event_destroy(&rr->f.ev);
+	sim_event_destroy(&rr->f2.ev);
 	CHECK(hostos_pnp_remove(platform_system_pdo_device(sys, 0)) == 0);
 	free(buf);
 }
@@ -934,8 +974,15 @@ static void test_dma_range_through_driver(void **state)
 	assert_true(rr.error_bit);
 	assert_int_equal(rr.code, REFDEV_ERR_DMA_RANGE);
 	assert_int_equal(rr.int_status & REFDEV_INT_ERROR, 0);
-	assert_int_equal(platform_system_refdev(sys, 0)->stats.errors[REFDEV_ERR_DMA_RANGE], 1);
 	assert_int_equal(rr.info.Errors, 1);
+	/* device to host */
+	assert_true(rr.f2.fired && rr.f2.busy);
+	assert_int_equal(rr.status2, 0xC000000Du);
+	assert_int_equal(rr.dma_bytes2, 100 * 4096);
+	assert_int_equal(rr.information2, rr.dma_bytes2);
+	assert_int_equal(rr.code2, REFDEV_ERR_DMA_RANGE);
+	assert_int_equal(rr.int_status2 & REFDEV_INT_ERROR, 0);
+	assert_int_equal(platform_system_refdev(sys, 0)->stats.errors[REFDEV_ERR_DMA_RANGE], 2);
 	assert_nothing_left();
 	down();
 }
