@@ -128,7 +128,8 @@ static bool submit(HANDLE h, struct wl_row *r, uint8_t *data, OVERLAPPED *ov)
  * and the device queue completes them in order, so the application
  * waits for them in order. */
 static void run_row_queued(struct app *a, HANDLE h, struct wl_row *r, uint8_t *bufs,
-			   OVERLAPPED *ov, sim_time_t *t0, bool *live, unsigned salt)
+			   OVERLAPPED *ov, sim_time_t *t0, bool *live, const uint32_t *tracks,
+			   unsigned salt)
 {
 	struct wl *w = a->w;
 	unsigned q = w->sc->queue, count = w->sc->count, sent = 0;
@@ -162,7 +163,7 @@ static void run_row_queued(struct app *a, HANDLE h, struct wl_row *r, uint8_t *b
 		r->bytes += got;
 		w->lat_us[r->transfers++] = (double)(sim_now(w->k) - t0[i]) / 1e6;
 		if (w->ct_on)
-			sim_ctrace_complete(&w->ct, w->track, name, t0[i], sim_now(w->k) - t0[i]);
+			sim_ctrace_complete(&w->ct, tracks[i], name, t0[i], sim_now(w->k) - t0[i]);
 		if (sent < count) {
 			t0[i] = sim_now(w->k);
 			live[i] = submit(h, r, bufs + i * a->buf_bytes + w->sc->offset, &ov[i]);
@@ -187,12 +188,24 @@ static void run_rows_queued(struct app *a, const char *name)
 	OVERLAPPED *ov = calloc(q, sizeof(*ov));
 	sim_time_t *t0 = calloc(q, sizeof(*t0));
 	bool *live = calloc(q, sizeof(*live));
+	uint32_t *tracks = calloc(q, sizeof(*tracks));
 	unsigned events = 0;
 	HANDLE h = INVALID_HANDLE_VALUE;
 
-	if (!bufs || !ov || !t0 || !live) {
+	if (!bufs || !ov || !t0 || !live || !tracks) {
 		app_fail(a, "out of memory");
 		goto out;
+	}
+	/* Requests of one slot never overlap; those of different slots do,
+	 * and a trace track shows only nested spans: a track per slot. */
+	for (unsigned i = 0; i < q && w->ct_on; i++) {
+		char slot[32];
+
+		snprintf(slot, sizeof(slot), "request slot %u", i);
+		if (sim_ctrace_track(&w->ct, w->sc->device, slot, &tracks[i])) {
+			app_fail(a, "the trace file cannot be written");
+			goto out;
+		}
 	}
 	for (; events < q; events++) {
 		ov[events].hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -208,7 +221,7 @@ static void run_rows_queued(struct app *a, const char *name)
 		goto out;
 	}
 	for (w->row = 0; w->row < w->out->n_rows; w->row++)
-		run_row_queued(a, h, &w->out->rows[w->row], bufs, ov, t0, live, w->row);
+		run_row_queued(a, h, &w->out->rows[w->row], bufs, ov, t0, live, tracks, w->row);
 	CloseHandle(h);
 out:
 	while (events)
@@ -217,6 +230,7 @@ out:
 	free(ov);
 	free(t0);
 	free(live);
+	free(tracks);
 }
 
 static void app_main(void *arg)

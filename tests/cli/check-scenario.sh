@@ -216,6 +216,16 @@ latency)
 	csv_column lat20/latency.csv irq_per_request | awk '$1 >= 1 { bad = 1 } END { exit bad }' ||
 		fail "moderation 20: an interrupt or more per request"
 	[ "$(csv_column lat20/latency.csv moderation_us | sort -u)" = 20 ] || fail "moderation_us 20"
+	# a trace track per outstanding request; the same files twice
+	run run "$latency_ini" --set output.dir=tr1 --set refdev0.moderation_us=10 \
+		--set output.trace=yes --set output.vcd=yes --set workload.count=16 --quiet
+	[ "$rc" -eq 0 ] || fail "latency with a trace exited $rc"
+	grep -q '"request slot 7"' tr1/latency.json || fail "no track per request slot"
+	run run "$latency_ini" --set output.dir=tr2 --set refdev0.moderation_us=10 \
+		--set output.trace=yes --set output.vcd=yes --set workload.count=16 --quiet
+	for f in latency.csv latency.json latency.vcd; do
+		cmp -s "tr1/$f" "tr2/$f" || fail "$f differs between two runs"
+	done
 	# the study's sweep, twice: the same bytes
 	run sweep "$latency_ini" --vary refdev0.moderation_us=0,5,20 --vary workload.queue=1,8 \
 		--out s1.csv
