@@ -120,6 +120,7 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 	const uint8_t *sram = refdev_sram(d->dev);
 	unsigned salt = (unsigned)(r->size >> 10) + (to_device ? 1u : 2u);
 	sim_time_t t0 = sim_now(d->k), t;
+	struct wl_irq_mark start;
 	char name[48];
 
 	if (to_device) {
@@ -136,6 +137,7 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 	sim_vcd_change(&d->vcd, d->v_dir, t0, to_device ? 1 : 2);
 	double lat_us[1000];
 
+	workload_irq_mark(d->os, &start);
 	for (unsigned n = 0; n < d->count; n++) {
 		DWORD got = 0;
 
@@ -152,6 +154,7 @@ static void sweep_row(struct demo *d, HANDLE h, struct wl_row *r, uint8_t *buf, 
 		sim_ctrace_complete(&d->ct, d->tr_app, name, t, sim_now(d->k) - t);
 	}
 	workload_row_finish(r, sim_now(d->k) - t0, lat_us);
+	workload_irq_row(d->os, &start, r);
 	r->verified = r->errors == 0 && memcmp(sram, to_device ? buf : back, r->size) == 0;
 	DEMO_CHECK(d, r->verified);
 }

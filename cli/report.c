@@ -1,11 +1,32 @@
 /*
  * cli/report.c - results as a table, CSV and JSON (cli/report.h).
  */
+#include <string.h>
+
 #include "cli/report.h"
 
 static const char *dir_name(enum scen_dir d)
 {
 	return d == SCEN_DIR_WRITE ? "write" : "read";
+}
+
+/* The workload device's driver moderation (0: off, or no driver). */
+static unsigned moderation_us(const struct scenario *sc)
+{
+	for (unsigned i = 0; i < sc->n_nodes; i++)
+		if (!strcmp(sc->nodes[i].name, sc->device))
+			return sc->nodes[i].moderation_us;
+	return 0;
+}
+
+static double per_request(const struct wl_row *w, uint64_t n)
+{
+	return w->transfers ? (double)n / w->transfers : 0.0;
+}
+
+static double per_second(const struct wl_row *w, uint64_t n)
+{
+	return w->elapsed_ps ? (double)n / ((double)w->elapsed_ps / 1e12) : 0.0;
 }
 
 void report_table(FILE *out, const struct scenario *sc, const struct wl_result *r)
@@ -16,15 +37,26 @@ void report_table(FILE *out, const struct scenario *sc, const struct wl_result *
 		sc->name, sc->device, r->bus, r->slot, (unsigned long long)r->bar0, r->gen,
 		r->width, r->mps, r->mrrs, sc->buffer_high ? "above-4-GiB" : "below-4-GiB",
 		sc->offset ? " (unaligned)" : "", sc->count);
-	fprintf(out, "  %-5s %9s %12s %12s %7s %10s %10s %10s  %s\n", "dir", "size (B)",
-		"achieved Gb/s", "bound Gb/s", "ratio", "lat mean", "lat p99", "lat max", "data");
+	if (!strcmp(sc->driver, "refdrv") && moderation_us(sc))
+		fprintf(out, "  through the reference driver, %u request(s) outstanding; interrupt "
+			     "moderation: its DPC polls up to %u us\n",
+			sc->queue, moderation_us(sc));
+	else if (!strcmp(sc->driver, "refdrv"))
+		fprintf(out, "  through the reference driver, %u request(s) outstanding; interrupt "
+			     "moderation off\n",
+			sc->queue);
+	fprintf(out, "  %-5s %9s %12s %12s %7s %10s %10s %10s %10s %7s  %s\n", "dir", "size (B)",
+		"achieved Gb/s", "bound Gb/s", "ratio", "lat mean", "lat p50", "lat p99", "lat max",
+		"irq/req", "data");
 	for (unsigned i = 0; i < r->n_rows; i++) {
 		const struct wl_row *w = &r->rows[i];
 
-		fprintf(out, "  %-5s %9llu %12.3f %12.3f %7.3f %8.2fus %8.2fus %8.2fus  %s\n",
+		fprintf(out,
+			"  %-5s %9llu %12.3f %12.3f %7.3f %8.2fus %8.2fus %8.2fus %8.2fus %7.3f  %s\n",
 			dir_name(w->dir), (unsigned long long)w->size, w->gbps, w->bound_gbps,
 			w->bound_gbps > 0 ? w->gbps / w->bound_gbps : 0.0, w->lat_mean_us,
-			w->lat_p99_us, w->lat_max_us,
+			w->lat_p50_us, w->lat_p99_us, w->lat_max_us,
+			per_request(w, w->interrupts),
 			w->errors ? "ERRORS" : w->verified ? "verified" : "WRONG");
 	}
 	fprintf(out, "  %llu interrupt message(s); simulated time %.3f us\n",
@@ -37,7 +69,8 @@ void report_csv_header(FILE *out, const struct report_keys *keys)
 		fprintf(out, "%s,", keys->names[i]);
 	fputs("scenario,gen,width,mps,mrrs,cpus,seed,buffer,offset,direction,size,transfers,"
 	      "errors,bytes,elapsed_us,achieved_gbps,bound_gbps,ratio,lat_mean_us,lat_p50_us,"
-	      "lat_p99_us,lat_max_us,verified\n",
+	      "lat_p99_us,lat_max_us,verified,queue,moderation_us,interrupts,irq_per_request,"
+	      "irq_per_sec,isrs,dpcs\n",
 	      out);
 }
 
@@ -51,14 +84,17 @@ void report_csv_rows(FILE *out, const struct scenario *sc, const struct wl_resul
 			fprintf(out, "%s,", keys->values[k]);
 		fprintf(out,
 			"%s,%u,%u,%u,%u,%u,%llu,%s,%u,%s,%llu,%u,%u,%llu,%.6f,%.3f,%.3f,%.4f,%.3f,"
-			"%.3f,%.3f,%.3f,%d\n",
+			"%.3f,%.3f,%.3f,%d,%u,%u,%llu,%.4f,%.0f,%llu,%llu\n",
 			sc->name, r->gen, r->width, r->mps, r->mrrs, sc->cpus,
 			(unsigned long long)sc->seed, sc->buffer_high ? "high" : "low", sc->offset,
 			dir_name(w->dir), (unsigned long long)w->size, w->transfers, w->errors,
 			(unsigned long long)w->bytes, (double)w->elapsed_ps / 1e6, w->gbps,
 			w->bound_gbps, w->bound_gbps > 0 ? w->gbps / w->bound_gbps : 0.0,
 			w->lat_mean_us, w->lat_p50_us, w->lat_p99_us, w->lat_max_us,
-			w->verified ? 1 : 0);
+			w->verified ? 1 : 0, sc->queue, moderation_us(sc),
+			(unsigned long long)w->interrupts, per_request(w, w->interrupts),
+			per_second(w, w->interrupts), (unsigned long long)w->isrs,
+			(unsigned long long)w->dpcs);
 	}
 }
 
@@ -85,9 +121,11 @@ void report_json(FILE *out, const struct scenario *sc, const struct wl_result *r
 	fputs("{\"scenario\":", out);
 	json_str(out, sc->name);
 	fprintf(out, ",\"link\":{\"gen\":%u,\"width\":%u,\"mps\":%u,\"mrrs\":%u},\"cpus\":%u,"
-		     "\"seed\":%llu,\"buffer\":\"%s\",\"offset\":%u,\"messages\":%llu",
+		     "\"seed\":%llu,\"buffer\":\"%s\",\"offset\":%u,\"messages\":%llu,"
+		     "\"queue\":%u,\"moderation_us\":%u",
 		r->gen, r->width, r->mps, r->mrrs, sc->cpus, (unsigned long long)sc->seed,
-		sc->buffer_high ? "high" : "low", sc->offset, (unsigned long long)r->messages);
+		sc->buffer_high ? "high" : "low", sc->offset, (unsigned long long)r->messages,
+		sc->queue, moderation_us(sc));
 	if (keys && keys->n) {
 		fputs(",\"set\":{", out);
 		for (unsigned k = 0; k < keys->n; k++) {
@@ -106,11 +144,15 @@ void report_json(FILE *out, const struct scenario *sc, const struct wl_result *r
 			"%s{\"direction\":\"%s\",\"size\":%llu,\"transfers\":%u,\"errors\":%u,"
 			"\"bytes\":%llu,\"elapsed_us\":%.6f,\"achieved_gbps\":%.3f,"
 			"\"bound_gbps\":%.3f,\"lat_mean_us\":%.3f,\"lat_p50_us\":%.3f,"
-			"\"lat_p99_us\":%.3f,\"lat_max_us\":%.3f,\"verified\":%s}",
+			"\"lat_p99_us\":%.3f,\"lat_max_us\":%.3f,\"interrupts\":%llu,"
+			"\"irq_per_request\":%.4f,\"irq_per_sec\":%.0f,\"isrs\":%llu,\"dpcs\":%llu,"
+			"\"verified\":%s}",
 			i ? "," : "", dir_name(w->dir), (unsigned long long)w->size, w->transfers,
 			w->errors, (unsigned long long)w->bytes, (double)w->elapsed_ps / 1e6, w->gbps,
 			w->bound_gbps, w->lat_mean_us, w->lat_p50_us, w->lat_p99_us, w->lat_max_us,
-			w->verified ? "true" : "false");
+			(unsigned long long)w->interrupts, per_request(w, w->interrupts),
+			per_second(w, w->interrupts), (unsigned long long)w->isrs,
+			(unsigned long long)w->dpcs, w->verified ? "true" : "false");
 	}
 	fputs("]}\n", out);
 }

@@ -30,6 +30,7 @@ void scenario_init(struct scenario *sc)
 	sc->sizes[2] = KIB * KIB;
 	sc->n_sizes = 3;
 	sc->count = 8;
+	sc->queue = 1;
 	snprintf(sc->out_dir, sizeof(sc->out_dir), "pcisim-out");
 	sc->csv = sc->vcd = sc->trace = sc->svg = true;
 }
@@ -199,6 +200,11 @@ static int set_workload(struct scenario *sc, const char *key, const char *v, cha
 		if (parse_range(v, 1, 100000, &x))
 			return err_at(err, len, "workload", key, "'%s': 1..100000", v);
 		sc->count = (unsigned)x;
+	} else if (!strcmp(key, "queue")) {
+		/* requests the application keeps outstanding (overlapped I/O) */
+		if (parse_range(v, 1, SCEN_MAX_QUEUE, &x))
+			return err_at(err, len, "workload", key, "'%s': 1..%u", v, SCEN_MAX_QUEUE);
+		sc->queue = (unsigned)x;
 	} else if (!strcmp(key, "buffer")) {
 		if (strcmp(v, "low") && strcmp(v, "high"))
 			return err_at(err, len, "workload", key, "'%s': low or high", v);
@@ -323,6 +329,11 @@ static int set_node(struct scenario *sc, const char *section, const char *key, c
 		if (parse_range(v, 0, 2048, &x))
 			return err_at(err, len, section, key, "'%s': 0..2048", v);
 		n->message_limit = (unsigned)x;
+	} else if (!strcmp(key, "moderation_us")) {
+		/* the driver caps it at 100 us, Microsoft's bound on a DPC */
+		if (parse_range(v, 0, 100, &x))
+			return err_at(err, len, section, key, "'%s': 0..100 us (0: off)", v);
+		n->moderation_us = (unsigned)x;
 	} else {
 		return err_at(err, len, section, key, "unknown key");
 	}
@@ -354,9 +365,15 @@ int scenario_check(const struct scenario *sc, char *err, unsigned err_len)
 			return err_at(err, err_len, n->name, "model", "missing");
 		if (n->model != SCEN_REFDEV &&
 		    (n->sram_bytes || n->msix >= 0 || n->outstanding_reads ||
-		     n->host_read_latency_ns != UINT64_MAX || n->cmd_latency_ns != UINT64_MAX))
+		     n->host_read_latency_ns != UINT64_MAX || n->cmd_latency_ns != UINT64_MAX ||
+		     n->moderation_us))
 			return err_at(err, err_len, n->name, "model",
-				      "sram, msix, outstanding_reads and the latencies are refdev's");
+				      "sram, msix, outstanding_reads, the latencies and "
+				      "moderation_us are refdev's");
+		if (n->moderation_us && strcmp(sc->driver, "refdrv"))
+			return err_at(err, err_len, n->name, "moderation_us",
+				      "a policy of the reference driver: needs [workload] "
+				      "driver = refdrv");
 		if (n->parent[0]) {
 			const struct scen_node *p = NULL;
 
@@ -380,6 +397,10 @@ int scenario_check(const struct scenario *sc, char *err, unsigned err_len)
 	if (!dev || dev->model != SCEN_REFDEV)
 		return err_at(err, err_len, "workload", "device", "'%s' is not a refdev section",
 			      sc->device);
+	if (sc->queue > 1 && strcmp(sc->driver, "refdrv"))
+		return err_at(err, err_len, "workload", "queue",
+			      "the bare-metal harness runs one transfer at a time: needs "
+			      "driver = refdrv");
 	if (sc->buffer_high && sc->ram_high < 2 * KIB * KIB * 2)
 		return err_at(err, err_len, "workload", "buffer",
 			      "high needs [machine] ram_high of 4M or more");

@@ -10,8 +10,10 @@
  *               parent; gen, width (or link = gen3x8); refdev: sram, msix,
  *               outstanding_reads,
  *               host_read_latency_ns, cmd_latency_ns; msi,
- *               message_limit (its INF); bridge: gen, width
- *   [workload]  device, driver, direction, sizes, count, buffer, offset
+ *               message_limit (its INF); moderation_us (the reference
+ *               driver's registry InterruptModerationUs); bridge: gen, width
+ *   [workload]  device, driver, direction, sizes, count, queue, buffer,
+ *               offset
  *   [output]    dir, csv, vcd, trace, svg
  * Sizes take K, M and G suffixes (powers of 1024); booleans are
  * yes/no/true/false/1/0.
@@ -27,6 +29,7 @@
 #define SCEN_NAME_MAX 24u
 #define SCEN_PATH_MAX 256u
 #define SCEN_ERR_MAX 256u
+#define SCEN_MAX_QUEUE 64u
 
 enum scen_model { SCEN_NONE = 0, SCEN_REFDEV, SCEN_EDU, SCEN_BRIDGE };
 enum scen_dir { SCEN_DIR_WRITE = 1, SCEN_DIR_READ = 2, SCEN_DIR_BOTH = 3 };
@@ -45,6 +48,7 @@ struct scen_node {
 	uint64_t cmd_latency_ns;           /* refdev; UINT64_MAX: default */
 	bool msi;                          /* INF MSISupported */
 	unsigned message_limit;            /* INF MessageNumberLimit */
+	unsigned moderation_us;            /* refdev; registry InterruptModerationUs, 0: off */
 };
 
 /** struct scenario - everything; scenario_init() sets the defaults. */
@@ -62,6 +66,7 @@ struct scenario {
 	uint64_t sizes[SCEN_MAX_SIZES];
 	unsigned n_sizes;
 	unsigned count;                    /* transfers per size and direction */
+	unsigned queue;                    /* requests outstanding at once (driver = refdrv) */
 	bool buffer_high;                  /* host pages above 4 GiB */
 	unsigned offset;                   /* of the data in its first page */
 	char out_dir[SCEN_PATH_MAX];
@@ -69,8 +74,8 @@ struct scenario {
 };
 
 /** scenario_init() - the defaults: one CPU, 2 GiB, MPS 256, MRRS 512, seed
- * 1, no devices, write and read of 4K/64K/1M, 8 transfers each, low
- * buffer, offset 0, outputs to pcisim-out, all on. */
+ * 1, no devices, write and read of 4K/64K/1M, 8 transfers each, one at a
+ * time, low buffer, offset 0, outputs to pcisim-out, all on. */
 void scenario_init(struct scenario *sc);
 
 /**
@@ -91,7 +96,8 @@ int scenario_set(struct scenario *sc, const char *section, const char *key, cons
 		 char *err, unsigned err_len);
 
 /** scenario_check() - the whole: a workload device that exists and is a
- * refdev, parents that are bridges, unique slots. Return: 0 or -1 (@err). */
+ * refdev, parents that are bridges, unique slots, a queue and moderation
+ * only with driver = refdrv. Return: 0 or -1 (@err). */
 int scenario_check(const struct scenario *sc, char *err, unsigned err_len);
 
 #endif /* PCISIM_CLI_SCENARIO_H */

@@ -33,6 +33,7 @@ struct wl {
 	struct sim_event kick;
 	unsigned row, done_in_row;
 	sim_time_t row_start_ps, t_start_ps;
+	uint64_t row_messages;         /* messages before the row (bare metal) */
 	double *lat_us;
 	bool running, failed;
 	char why[160];

@@ -223,6 +223,8 @@ static void on_message(void *opaque, struct irq_ctrl *c, unsigned cpu, unsigned 
 				    sim_now(w->k) - w->t_start_ps);
 	}
 	if (++w->done_in_row == w->sc->count) {
+		r->interrupts = r->isrs = w->out->messages - w->row_messages;
+		w->row_messages = w->out->messages;
 		finish_row(w, sim_now(w->k));
 		w->done_in_row = 0;
 		if (++w->row == w->out->n_rows) {

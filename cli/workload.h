@@ -33,6 +33,10 @@ struct wl_row {
 	double bound_gbps;            /* the link's steady state */
 	double lat_mean_us, lat_p50_us, lat_p99_us, lat_max_us; /* CMD write to message */
 	bool verified;                /* the last transfer's bytes matched */
+	/* Interrupt work during the row: interrupts delivered to the CPUs
+	 * (messages or line assertions taken), ISRs called, DPCs run. On
+	 * bare metal the harness's handler is the ISR and there is no DPC. */
+	uint64_t interrupts, isrs, dpcs;
 };
 
 /** struct wl_result - the run. */
@@ -63,5 +67,19 @@ int workload_run(const struct scenario *sc, struct wl_result *out, char *err, un
  * transfers in @lat_us (microseconds; sorted in place).
  */
 void workload_row_finish(struct wl_row *r, sim_time_t elapsed_ps, double *lat_us);
+
+struct hostos;
+
+/** struct wl_irq_mark - the host OS's interrupt counters at a row's start. */
+struct wl_irq_mark {
+	uint64_t interrupts, isrs, dpcs;
+};
+
+/** workload_irq_mark() - take @os's counters now. */
+void workload_irq_mark(struct hostos *os, struct wl_irq_mark *m);
+
+/** workload_irq_row() - @r's interrupts, ISRs and DPCs: @os's counters
+ * now less those at @start. */
+void workload_irq_row(struct hostos *os, const struct wl_irq_mark *start, struct wl_row *r);
 
 #endif /* PCISIM_CLI_WORKLOAD_H */

@@ -187,11 +187,60 @@ static VOID RefdrvFinishCommand(PREFDRV_EXT Ext, ULONG Causes)
 	RefdrvCompleteCurrent(Ext, STATUS_SUCCESS, sizeof(ULONG));
 }
 
+/* What the ISRs (or a poll) took: the TIMER request and the command. */
+VOID RefdrvHandleCauses(PREFDRV_EXT Ext, ULONG Causes)
+{
+	PIRP timer;
+
+	if (Causes & INT_TIMER) {
+		timer = RefdrvTakeTimerIrp(Ext);
+		if (timer) {
+			*(PULONG)timer->AssociatedIrp.SystemBuffer = RefdrvRead(Ext, REG_INT_COUNT);
+			timer->IoStatus.Status = STATUS_SUCCESS;
+			timer->IoStatus.Information = sizeof(ULONG);
+			IoCompleteRequest(timer, IO_NO_INCREMENT);
+		} else {
+			InterlockedIncrement(&Ext->StrayTimers);
+		}
+	}
+	if (Causes & INT_COMPLETION)
+		RefdrvFinishCommand(Ext, Causes);
+}
+
+/* A poll does what the ISR does (take and clear the device's causes) and
+ * what the DPC does (take what the ISRs kept), in one pass under the
+ * interrupt lock, so a cause an ISR took in between is not lost. */
+static BOOLEAN RefdrvPollStatus(PVOID Context)
+{
+	REFDRV_TAKE *t = (REFDRV_TAKE *)Context;
+
+	RefdrvTakeCauses(t->Ext, INT_ALL);
+	return RefdrvTakeStatus(Context);
+}
+
+/* Poll the device once (DISPATCH_LEVEL). Ext->Lock orders the poll
+ * against the stop path, which sets Stopping under it before the
+ * interrupt object goes. Return: FALSE when stopping (nothing taken). */
+BOOLEAN RefdrvPollCauses(PREFDRV_EXT Ext, PULONG Causes)
+{
+	REFDRV_TAKE take;
+	BOOLEAN live;
+
+	take.Ext = Ext;
+	take.Status = 0;
+	KeAcquireSpinLockAtDpcLevel(&Ext->Lock);
+	live = !Ext->Stopping && Ext->ConnectVersion != 0;
+	if (live)
+		KeSynchronizeExecution(RefdrvSyncObject(Ext), RefdrvPollStatus, &take);
+	KeReleaseSpinLockFromDpcLevel(&Ext->Lock);
+	*Causes = take.Status;
+	return live;
+}
+
 VOID RefdrvDpcForIsr(PKDPC Dpc, PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
 	PREFDRV_EXT ext = (PREFDRV_EXT)DeviceObject->DeviceExtension;
 	REFDRV_TAKE take;
-	PIRP timer;
 
 	UNREFERENCED_PARAMETER(Dpc);
 	UNREFERENCED_PARAMETER(Irp);
@@ -202,18 +251,9 @@ VOID RefdrvDpcForIsr(PKDPC Dpc, PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Con
 	take.Ext = ext;
 	take.Status = 0;
 	KeSynchronizeExecution(RefdrvSyncObject(ext), RefdrvTakeStatus, &take);
-
-	if (take.Status & INT_TIMER) {
-		timer = RefdrvTakeTimerIrp(ext);
-		if (timer) {
-			*(PULONG)timer->AssociatedIrp.SystemBuffer = RefdrvRead(ext, REG_INT_COUNT);
-			timer->IoStatus.Status = STATUS_SUCCESS;
-			timer->IoStatus.Information = sizeof(ULONG);
-			IoCompleteRequest(timer, IO_NO_INCREMENT);
-		} else {
-			InterlockedIncrement(&ext->StrayTimers);
-		}
-	}
-	if (take.Status & (INT_CMD_DONE | INT_DMA_DONE | INT_ERROR))
-		RefdrvFinishCommand(ext, take.Status);
+	RefdrvHandleCauses(ext, take.Status);
+	/* Moderation: an interrupt for the first completion, then polling
+	 * for the next ones while requests keep the device busy. */
+	if (ext->ModerationUs && (take.Status & INT_COMPLETION))
+		RefdrvModerate(ext);
 }

@@ -170,6 +170,8 @@ NTSTATUS RefdrvDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 		info->Errors = (ULONG)ext->Errors;
 		info->MapRegisters = ext->MapRegisters;
 		info->Bar0 = ext->RegsBus.QuadPart;
+		info->ModerationUs = ext->ModerationUs;
+		info->Polled = (ULONG)ext->Polled;
 		return RefdrvComplete(Irp, STATUS_SUCCESS, sizeof(REFDRV_INFO));
 	}
 	default:

@@ -35,33 +35,50 @@ static NTSTATUS RefdrvForwardAndWait(PREFDRV_EXT Ext, PIRP Irp)
 	return status;
 }
 
-/* The driver's own parameters, from the device's hardware key: Dma64
- * (REG_DWORD, default 1) says whether the device may be given addresses
- * above 4 GiB. */
-static BOOLEAN RefdrvReadDma64(PREFDRV_EXT Ext)
+/* The driver's own parameters, REG_DWORD values of the device's hardware
+ * key: Dma64 (default 1) says whether the device may be given addresses
+ * above 4 GiB; InterruptModerationUs (default 0, off) how long a DPC
+ * polls for completions before interrupts resume (moderate.c). */
+static ULONG RefdrvReadDword(HANDLE Key, PCWSTR Name, ULONG Default)
 {
 	UCHAR buffer[sizeof(KEY_VALUE_PARTIAL_INFORMATION) + sizeof(ULONG)];
 	PKEY_VALUE_PARTIAL_INFORMATION info = (PKEY_VALUE_PARTIAL_INFORMATION)buffer;
 	UNICODE_STRING value;
-	HANDLE key;
 	ULONG got;
-	BOOLEAN dma64 = TRUE;
 
-	if (!NT_SUCCESS(IoOpenDeviceRegistryKey(Ext->Pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, &key)))
-		return dma64;
-	RtlInitUnicodeString(&value, L"Dma64");
-	if (NT_SUCCESS(ZwQueryValueKey(key, &value, KeyValuePartialInformation, info, sizeof(buffer),
+	RtlInitUnicodeString(&value, Name);
+	if (NT_SUCCESS(ZwQueryValueKey(Key, &value, KeyValuePartialInformation, info, sizeof(buffer),
 				       &got)) &&
 	    info->Type == REG_DWORD && info->DataLength == sizeof(ULONG))
-		dma64 = *(PULONG)info->Data != 0;
+		return *(PULONG)info->Data;
+	return Default;
+}
+
+static VOID RefdrvReadParameters(PREFDRV_EXT Ext)
+{
+	HANDLE key;
+
+	Ext->Dma64 = TRUE;
+	Ext->ModerationUs = 0;
+	if (!NT_SUCCESS(IoOpenDeviceRegistryKey(Ext->Pdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, &key)))
+		return;
+	Ext->Dma64 = RefdrvReadDword(key, L"Dma64", 1) != 0;
+	Ext->ModerationUs = RefdrvReadDword(key, L"InterruptModerationUs", 0);
+	if (Ext->ModerationUs > REFDRV_MODERATION_MAX_US)
+		Ext->ModerationUs = REFDRV_MODERATION_MAX_US;
 	ZwClose(key);
-	return dma64;
 }
 
 static VOID RefdrvStopHardware(PREFDRV_EXT Ext)
 {
 	KIRQL old;
 
+	/* A DPC polling the device (moderate.c) stops before the interrupt
+	 * object it synchronizes with is disconnected, and leaves INT_MASK
+	 * to this path. */
+	KeAcquireSpinLock(&Ext->Lock, &old);
+	Ext->Stopping = TRUE;
+	KeReleaseSpinLock(&Ext->Lock, old);
 	if (Ext->Regs && !Ext->Removed) {
 		/* No more interrupts, then a device reset: nothing in flight. */
 		RefdrvWrite(Ext, REG_CTRL, 0);
@@ -124,7 +141,8 @@ static NTSTATUS RefdrvStartHardware(PREFDRV_EXT Ext, PCM_RESOURCE_LIST Raw,
 	}
 	/* A known state: whatever a previous driver left running stops. */
 	RefdrvWrite(Ext, REG_CTRL, CTRL_RESET);
-	Ext->Dma64 = RefdrvReadDma64(Ext);
+	RefdrvReadParameters(Ext);
+	Ext->Stopping = FALSE;
 	status = RefdrvDmaStart(Ext);
 	if (!NT_SUCCESS(status))
 		goto fail;
@@ -135,11 +153,21 @@ static NTSTATUS RefdrvStartHardware(PREFDRV_EXT Ext, PCM_RESOURCE_LIST Raw,
 	Ext->Started = TRUE;
 	KeReleaseSpinLock(&Ext->Lock, old);
 	RefdrvWrite(Ext, REG_INT_MASK, INT_ALL);
+#if REFDRV_SEEDED_BUG == 4
+	/* Seeded bug (tests only): the adapter was asked for 64-bit DMA, the
+	 * device is never told it may use it. */
+	RefdrvWrite(Ext, REG_CTRL, CTRL_INT_EN);
+#else
 	RefdrvWrite(Ext, REG_CTRL, CTRL_INT_EN | (Ext->Dma64 ? CTRL_DMA64 : 0));
+#endif
 	if (Ext->Mode != REFDRV_MODE_LINE && Ext->MessageCount < 4)
 		Ext->Mode = REFDRV_MODE_MSI_SINGLE;
 	KdPrint(("refdrv%lu: started, BAR0 %I64x, SRAM %lu bytes, mode %lu, %lu messages\n",
 		 Ext->Instance, regs.QuadPart, Ext->SramBytes, Ext->Mode, Ext->MessageCount));
+	if (Ext->ModerationUs) {
+		KdPrint(("refdrv%lu: interrupt moderation, polling up to %lu us\n", Ext->Instance,
+			 Ext->ModerationUs));
+	}
 	return STATUS_SUCCESS;
 fail:
 	RefdrvStopHardware(Ext);

@@ -11,15 +11,22 @@
 
 #define REFDRV_TAG 'vdfR'
 
-/* Seeded bugs, for tests that expect the verifier to catch them (built
- * only in tests/refdrv): 1 the line-based ISR never clears INT_STATUS,
- * 2 a spin lock taken with the DPC-level routine at PASSIVE_LEVEL, 3 pool
- * allocated in AddDevice and never freed. 0: the driver as it should be. */
+/* Seeded bugs, for tests that expect the verifier or the device to catch
+ * them (built only in tests/refdrv): 1 the line-based ISR never clears
+ * INT_STATUS, 2 a spin lock taken with the DPC-level routine at
+ * PASSIVE_LEVEL, 3 pool allocated in AddDevice and never freed, 4 the
+ * adapter asked for 64-bit DMA while CTRL.DMA64 stays 0. 0: the driver as
+ * it should be. */
 #ifndef REFDRV_SEEDED_BUG
 #define REFDRV_SEEDED_BUG 0
 #endif
 /* Page-table entries for the largest transfer starting anywhere in a page. */
 #define REFDRV_TABLE_ENTRIES (REFDRV_MAX_TRANSFER / REFDEV_HW_PAGE + 1)
+/* The longest a DPC polls for completions (registry InterruptModerationUs):
+ * Microsoft's guidance keeps a DPC under 100 microseconds. */
+#define REFDRV_MODERATION_MAX_US 100UL
+/* The causes that end a command: masked while a DPC polls for them. */
+#define INT_COMPLETION (INT_CMD_DONE | INT_DMA_DONE | INT_ERROR)
 
 typedef struct _REFDRV_EXT {
 	PDEVICE_OBJECT Self;
@@ -37,6 +44,7 @@ typedef struct _REFDRV_EXT {
 	PHYSICAL_ADDRESS RegsBus;
 	ULONG SramBytes;
 	BOOLEAN Dma64;
+	ULONG ModerationUs;       /* registry InterruptModerationUs; 0: off */
 
 	/* Interrupts. */
 	ULONG Mode;               /* REFDRV_MODE_* */
@@ -55,15 +63,19 @@ typedef struct _REFDRV_EXT {
 	PSCATTER_GATHER_LIST Sg;  /* the running DMA's list: StartIo/DPC */
 	BOOLEAN SgToDevice;
 
-	/* Command registers and the pending timer request: under Lock. */
+	/* Command registers, the pending timer request, INT_MASK while
+	 * moderating and who polls: under Lock. */
 	KSPIN_LOCK Lock;
 	PIRP TimerIrp;
+	LONG Pollers;             /* DPCs polling now (moderate.c) */
+	BOOLEAN Stopping;         /* the interrupt is going away: stop polling */
 
 	/* Counters for IOCTL_REFDRV_INFO (interlocked). */
 	LONG Interrupts;
 	LONG Dpcs;
 	LONG Errors;
 	LONG StrayTimers;
+	LONG Polled;              /* completions found by polling */
 } REFDRV_EXT, *PREFDRV_EXT;
 
 static __inline ULONG RefdrvRead(PREFDRV_EXT Ext, ULONG Offset)
@@ -97,6 +109,11 @@ PIRP RefdrvTakeTimerIrp(PREFDRV_EXT Ext);
 NTSTATUS RefdrvConnectInterrupts(PREFDRV_EXT Ext);
 VOID RefdrvDisconnectInterrupts(PREFDRV_EXT Ext);
 IO_DPC_ROUTINE RefdrvDpcForIsr;
+VOID RefdrvHandleCauses(PREFDRV_EXT Ext, ULONG Causes);
+BOOLEAN RefdrvPollCauses(PREFDRV_EXT Ext, PULONG Causes);
+
+/* moderate.c */
+VOID RefdrvModerate(PREFDRV_EXT Ext);
 
 /* dma.c */
 NTSTATUS RefdrvDmaStart(PREFDRV_EXT Ext);

@@ -54,6 +54,8 @@ typedef struct _REFDRV_INFO {
 	ULONG Errors;            /* device errors seen */
 	ULONG MapRegisters;      /* granted by the DMA adapter */
 	LONGLONG Bar0;           /* bus address of the registers */
+	ULONG ModerationUs;      /* registry InterruptModerationUs in effect, 0: off */
+	ULONG Polled;            /* completions found by polling, not interrupts */
 } REFDRV_INFO, *PREFDRV_INFO;
 
 #endif /* REFDRV_H */

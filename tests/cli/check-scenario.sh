@@ -5,12 +5,17 @@
 # file, line and key
 # with exit status 2, --set, --json, and a sweep whose shards concatenate
 # to the unsharded output.
-# Usage: check-scenario.sh CHECK PCISIM; CHECK one of run, errors, sweep, demo.
+# The latency check runs examples/scenarios/latency.ini (interrupt
+# moderation by the reference driver) and its sweep.
+# Usage: check-scenario.sh CHECK PCISIM [LATENCY.INI]; CHECK one of run,
+# errors, sweep, demo, latency.
 set -eu
 
 check=$1
 # absolute: the checks run in a scratch directory
 pcisim=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+latency_ini=
+[ $# -lt 3 ] || latency_ini=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 dir=$(mktemp -d "${TMPDIR:-/tmp}/pcisim-scen.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
@@ -21,6 +26,17 @@ fail() {
 		[ -f "$f" ] && { echo "--- $f:" >&2; cat "$f" >&2; }
 	done
 	exit 1
+}
+
+# rows of CSV file $1 whose column $2 (verified) is 1
+verified() {
+	awk -F, -v c="$2" 'NR > 1 && $c == 1' "$1" | wc -l
+}
+
+# column named $2 of CSV file $1, one value a line
+csv_column() {
+	awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next }
+		{ print $c }' "$1"
 }
 
 run() {
@@ -94,7 +110,7 @@ run)
 	# the same workload through the reference driver and the mock OS
 	run run small.ini --set workload.driver=refdrv --quiet
 	[ "$rc" -eq 0 ] || fail "driver = refdrv exited $rc"
-	[ "$(grep -c ',1$' res/small.csv)" -eq 4 ] || fail "driver = refdrv: 4 verified rows"
+	[ "$(verified res/small.csv 23)" -eq 4 ] || fail "driver = refdrv: 4 verified rows"
 	run run small.ini --json --seed 9
 	[ "$rc" -eq 0 ] || fail "--json exited $rc"
 	[ "$(wc -l <out)" -eq 1 ] || fail "--json: one line"
@@ -179,6 +195,62 @@ demo)
 	[ "$(grep -o '"verified":true' out | wc -l)" -eq 10 ] || fail "demo --json: 10 verified rows"
 	run demo --count 0
 	[ "$rc" -eq 2 ] || fail "demo --count 0 exited $rc"
+	;;
+latency)
+	# moderation off: an interrupt per request
+	run run "$latency_ini" --set output.dir=lat --quiet
+	[ "$rc" -eq 0 ] || fail "latency.ini exited $rc"
+	[ "$(wc -l <lat/latency.csv)" -eq 5 ] || fail "latency: a header and 4 rows"
+	[ "$(verified lat/latency.csv 23)" -eq 4 ] || fail "latency: 4 verified rows"
+	for c in lat_p50_us lat_p99_us queue moderation_us interrupts irq_per_request \
+		irq_per_sec isrs dpcs; do
+		head -1 lat/latency.csv | tr , '\n' | grep -qx "$c" || fail "latency: no column $c"
+	done
+	[ "$(csv_column lat/latency.csv irq_per_request | sort -u)" = 1.0000 ] ||
+		fail "moderation off: 1 interrupt per request"
+	[ "$(csv_column lat/latency.csv queue | sort -u)" = 8 ] || fail "queue 8"
+	# on: fewer interrupts than requests, every byte still verified
+	run run "$latency_ini" --set output.dir=lat20 --set refdev0.moderation_us=20 --quiet
+	[ "$rc" -eq 0 ] || fail "moderation 20 exited $rc"
+	[ "$(verified lat20/latency.csv 23)" -eq 4 ] || fail "moderation 20: 4 verified rows"
+	csv_column lat20/latency.csv irq_per_request | awk '$1 >= 1 { bad = 1 } END { exit bad }' ||
+		fail "moderation 20: an interrupt or more per request"
+	[ "$(csv_column lat20/latency.csv moderation_us | sort -u)" = 20 ] || fail "moderation_us 20"
+	# a trace track per outstanding request; the same files twice
+	run run "$latency_ini" --set output.dir=tr1 --set refdev0.moderation_us=10 \
+		--set output.trace=yes --set output.vcd=yes --set workload.count=16 --quiet
+	[ "$rc" -eq 0 ] || fail "latency with a trace exited $rc"
+	grep -q '"request slot 7"' tr1/latency.json || fail "no track per request slot"
+	run run "$latency_ini" --set output.dir=tr2 --set refdev0.moderation_us=10 \
+		--set output.trace=yes --set output.vcd=yes --set workload.count=16 --quiet
+	for f in latency.csv latency.json latency.vcd; do
+		cmp -s "tr1/$f" "tr2/$f" || fail "$f differs between two runs"
+	done
+	# the study's sweep, twice: the same bytes
+	run sweep "$latency_ini" --vary refdev0.moderation_us=0,5,20 --vary workload.queue=1,8 \
+		--out s1.csv
+	[ "$rc" -eq 0 ] || fail "latency sweep exited $rc"
+	[ "$(wc -l <s1.csv)" -eq 25 ] || fail "6 points x 4 rows + header"
+	head -1 s1.csv | grep -q '^refdev0.moderation_us,workload.queue,scenario,' ||
+		fail "latency sweep header"
+	[ "$(verified s1.csv 25)" -eq 24 ] || fail "latency sweep: 24 verified rows"
+	run sweep "$latency_ini" --vary refdev0.moderation_us=0,5,20 --vary workload.queue=1,8 \
+		--out s2.csv
+	cmp -s s1.csv s2.csv || fail "the latency sweep differs between two runs"
+	# what is refused, with the key named
+	run run "$latency_ini" --set workload.driver=none
+	[ "$rc" -eq 2 ] || fail "queue 8 on bare metal exited $rc"
+	grep -q "\[workload\] queue: the bare-metal harness" err || fail "bare-metal queue message"
+	run run "$latency_ini" --set workload.driver=none --set workload.queue=1 \
+		--set refdev0.moderation_us=5
+	[ "$rc" -eq 2 ] || fail "moderation on bare metal exited $rc"
+	grep -q "\[refdev0\] moderation_us: a policy of the reference driver" err ||
+		fail "bare-metal moderation message"
+	run run "$latency_ini" --set refdev0.moderation_us=101
+	[ "$rc" -eq 2 ] || fail "moderation 101 exited $rc"
+	grep -q "\[refdev0\] moderation_us: '101': 0..100" err || fail "moderation range message"
+	run run "$latency_ini" --set workload.queue=0
+	[ "$rc" -eq 2 ] || fail "queue 0 exited $rc"
 	;;
 *)
 	echo "unknown check $check" >&2
