@@ -10,6 +10,7 @@
 
 #include "cli/args.h"
 #include "cli/scenario.h"
+#include "hostos/os.h"
 
 #define KIB UINT64_C(1024)
 #define GIB (KIB * KIB * KIB)
@@ -33,6 +34,7 @@ void scenario_init(struct scenario *sc)
 	sc->queue = 1;
 	snprintf(sc->out_dir, sizeof(sc->out_dir), "pcisim-out");
 	sc->csv = sc->vcd = sc->trace = sc->svg = true;
+	sc->verifier_flags = HOSTOS_VERIFY_STANDARD;
 }
 
 static int err_at(char *err, unsigned len, const char *section, const char *key, const char *fmt,
@@ -340,6 +342,39 @@ static int set_node(struct scenario *sc, const char *section, const char *key, c
 	return 0;
 }
 
+/* The OS's Driver Verifier settings; they matter with driver = refdrv. */
+static int set_verifier(struct scenario *sc, const char *key, const char *v, char *err,
+			unsigned len)
+{
+	static const char *const placement[] = { "off", "end", "start" };
+	uint64_t x;
+
+	if (!strcmp(key, "flags")) {
+		if (!strcmp(v, "standard"))
+			x = HOSTOS_VERIFY_STANDARD;
+		else if (!strcmp(v, "none"))
+			x = 0;
+		else if (cli_parse_u64(v, &x) || x > UINT32_MAX)
+			return err_at(err, len, "verifier", key,
+				      "'%s': standard, none or verifier.exe's /flags value", v);
+		sc->verifier_flags = (uint32_t)x;
+	} else if (!strcmp(key, "special_pool")) {
+		unsigned i = 0;
+
+		while (i < 3 && strcmp(v, placement[i]))
+			i++;
+		if (i == 3)
+			return err_at(err, len, "verifier", key, "'%s': off, end or start", v);
+		sc->special_pool = i;
+	} else if (!strcmp(key, "paged_guard")) {
+		if (parse_bool(v, &sc->paged_guard))
+			return err_at(err, len, "verifier", key, "'%s': yes or no", v);
+	} else {
+		return err_at(err, len, "verifier", key, "unknown key");
+	}
+	return 0;
+}
+
 int scenario_set(struct scenario *sc, const char *section, const char *key, const char *value,
 		 char *err, unsigned err_len)
 {
@@ -349,6 +384,8 @@ int scenario_set(struct scenario *sc, const char *section, const char *key, cons
 		return set_workload(sc, key, value, err, err_len);
 	if (!strcmp(section, "output"))
 		return set_output(sc, key, value, err, err_len);
+	if (!strcmp(section, "verifier"))
+		return set_verifier(sc, key, value, err, err_len);
 	if (!section[0])
 		return err_at(err, err_len, "", key, "a key outside any section");
 	return set_node(sc, section, key, value, err, err_len);
@@ -397,6 +434,10 @@ int scenario_check(const struct scenario *sc, char *err, unsigned err_len)
 	if (!dev || dev->model != SCEN_REFDEV)
 		return err_at(err, err_len, "workload", "device", "'%s' is not a refdev section",
 			      sc->device);
+	if ((sc->verifier_flags != HOSTOS_VERIFY_STANDARD || sc->special_pool || sc->paged_guard) &&
+	    strcmp(sc->driver, "refdrv"))
+		return err_at(err, err_len, "verifier", "flags",
+			      "the verifier watches a driver: needs [workload] driver = refdrv");
 	if (sc->queue > 1 && strcmp(sc->driver, "refdrv"))
 		return err_at(err, err_len, "workload", "queue",
 			      "the bare-metal harness runs one transfer at a time: needs "

@@ -71,11 +71,19 @@ struct scenario {
 	unsigned offset;                   /* of the data in its first page */
 	char out_dir[SCEN_PATH_MAX];
 	bool csv, vcd, trace, svg;
+	/* [verifier], for driver = refdrv: Driver Verifier's flags (verifier.exe
+	 * /flags values, HOSTOS_VERIFY_*), Special Pool's placement (0 off, 1
+	 * block at the page's end, 2 at its start), Force IRQL Checking's
+	 * inaccessible paged pool. */
+	uint32_t verifier_flags;
+	unsigned special_pool;
+	bool paged_guard;
 };
 
 /** scenario_init() - the defaults: one CPU, 2 GiB, MPS 256, MRRS 512, seed
  * 1, no devices, write and read of 4K/64K/1M, 8 transfers each, one at a
- * time, low buffer, offset 0, outputs to pcisim-out, all on. */
+ * time, low buffer, offset 0, outputs to pcisim-out, all on; the standard
+ * verifier flags without Special Pool or the paged pool guard. */
 void scenario_init(struct scenario *sc);
 
 /**
@@ -88,7 +96,8 @@ int scenario_load(struct scenario *sc, const char *path, char *err, unsigned err
 
 /**
  * scenario_set() - one key as an INI line would set it: @section "machine",
- * "workload", "output" or a node's name (a new node when unknown).
+ * "workload", "output", "verifier" or a node's name (a new node when
+ * unknown).
  * @err: receives "[section] key: reason".
  * Return: 0 or -1.
  */

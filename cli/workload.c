@@ -12,6 +12,7 @@
 #include "bus/hostmem.h"
 #include "bus/link.h"
 #include "cli/workload-internal.h"
+#include "hostos/os.h"
 #include "irq/ctrl.h"
 #include "irq/fn.h"
 #include "platform/access.h"
@@ -247,6 +248,7 @@ static int build(struct wl *w, char *err, unsigned len)
 	struct refdev_config rc[SCEN_MAX_NODES];
 	struct platform_system_desc d = { 0 };
 	struct sim_kernel_config kc;
+	struct hostos_config oc;
 	size_t nd = 0, nb = 0, want = SIZE_MAX;
 	unsigned refdevs = 0;
 
@@ -307,6 +309,11 @@ static int build(struct wl *w, char *err, unsigned len)
 	d.kernel = &kc;
 	/* driver = none: the harness is the driver, on bare metal */
 	d.no_os = !w->driver;
+	hostos_config_default(&oc);
+	oc.verifier = sc->verifier_flags;
+	oc.special_pool = (enum hostos_special_pool)sc->special_pool;
+	oc.paged_guard = sc->paged_guard;
+	d.os = &oc;
 	d.pool_flags = BUS_MEM_ALLOC_SCATTERED | BUS_MEM_ALLOC_SHUFFLE |
 		       (sc->buffer_high ? BUS_MEM_ALLOC_ABOVE_4G : BUS_MEM_ALLOC_BELOW_4G);
 	if (platform_system_build(&w->s, &d)) {

@@ -449,8 +449,28 @@ NTSTATUS RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path, PRTL_QUERY_REGIST
 		if (e->Flags & RTL_QUERY_REGISTRY_TOPKEY)
 			cur = key;
 		if (!e->Name) {
-			/* enumerating every value is not supported */
-			return STATUS_NOT_IMPLEMENTED;
+			/* No name: the routine sees every value of the key, in the
+			 * order they were set (a value it deletes is not visited
+			 * twice: the next one is taken first). */
+			unsigned seen = 0;
+
+			if (e->Flags & RTL_QUERY_REGISTRY_DIRECT)
+				return STATUS_INVALID_PARAMETER; /* nowhere to store them */
+			for (v = cur->values; v;) {
+				struct hostos_regval *next = v->next;
+				WCHAR w[sizeof(v->name)];
+
+				hostos_a_to_w(v->name, w, sizeof(v->name));
+				st = e->QueryRoutine(w, v->type, v->data, v->len, Context,
+						     e->EntryContext);
+				if (!NT_SUCCESS(st))
+					return st;
+				seen++;
+				v = next;
+			}
+			if (!seen && (e->Flags & RTL_QUERY_REGISTRY_REQUIRED))
+				return STATUS_OBJECT_NAME_NOT_FOUND;
+			continue;
 		}
 		{
 			size_t n = 0;

@@ -860,6 +860,30 @@ struct bus_mem *hostos_pool_mem(const struct hostos *os)
 	return os && os->pool ? os->pool->mem : NULL;
 }
 
+/* hostos_pool_span() of a Special Pool block: each page's frame, the
+ * range inside the live block (its own pages; a guard page has none). */
+static bool special_span(const struct hostos_pool *p, uintptr_t v, size_t len, uint64_t *frames,
+			 int *pool_type)
+{
+	uintptr_t first = v & ~(uintptr_t)(PAGE - 1);
+
+	if (!p->special || !hostos_special_owns(p->special, v))
+		return false;
+	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
+		const struct pool_rec *r = &p->recs[i];
+
+		if (v >= r->va && v - r->va < r->bytes) {
+			if (v + len - 1 - r->va >= r->bytes)
+				return false;
+			*pool_type = (int)r->type;
+			for (uintptr_t pg = first; pg <= v + len - 1; pg += PAGE)
+				frames[(pg - first) / PAGE] = hostos_special_pa(p->special, pg);
+			return true;
+		}
+	}
+	return false;
+}
+
 bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint64_t *frames,
 		      int *pool_type)
 {
@@ -868,11 +892,11 @@ bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint6
 	const struct pool_arena *a;
 	uint32_t ai;
 
-	if (!p || len == 0)
+	if (!p || len == 0 || v + len - 1 < v)
 		return false;
 	ai = arena_of(p, v);
 	if (ai == NONE)
-		return false;
+		return special_span(p, v, len, frames, pool_type);
 	a = &p->arenas[ai];
 	first = (v - (uintptr_t)a->va) / PAGE;
 	if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)

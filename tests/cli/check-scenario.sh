@@ -111,6 +111,13 @@ run)
 	run run small.ini --set workload.driver=refdrv --quiet
 	[ "$rc" -eq 0 ] || fail "driver = refdrv exited $rc"
 	[ "$(verified res/small.csv 23)" -eq 4 ] || fail "driver = refdrv: 4 verified rows"
+	# ... with Special Pool and Force IRQL Checking's guarded paged pool:
+	# the driver's buffers on pages of their own, described, locked and
+	# moved by DMA like any pool
+	run run small.ini --set workload.driver=refdrv --set verifier.special_pool=end \
+		--set verifier.paged_guard=yes --set verifier.flags=standard --quiet
+	[ "$rc" -eq 0 ] || fail "Special Pool through the driver exited $rc"
+	[ "$(verified res/small.csv 23)" -eq 4 ] || fail "Special Pool: 4 verified rows"
 	run run small.ini --json --seed 9
 	[ "$rc" -eq 0 ] || fail "--json exited $rc"
 	[ "$(wc -l <out)" -eq 1 ] || fail "--json: one line"
@@ -143,6 +150,13 @@ errors)
 	run run small.ini --set dev.link=gen3x3
 	[ "$rc" -eq 2 ] || fail "link gen3x3 exited $rc"
 	grep -q "\[dev\] link: 'gen3x3': genGxW" err || fail "bad link message"
+	run run small.ini --set workload.driver=refdrv --set verifier.special_pool=middle
+	[ "$rc" -eq 2 ] || fail "special_pool = middle exited $rc"
+	grep -q "\[verifier\] special_pool: 'middle': off, end or start" err ||
+		fail "special_pool message"
+	run run small.ini --set verifier.flags=0x80
+	[ "$rc" -eq 2 ] || fail "verifier flags without a driver exited $rc"
+	grep -q "\[verifier\] flags: the verifier watches a driver" err || fail "verifier message"
 	run sweep small.ini --vary workload.sizes=4K,8K
 	[ "$rc" -eq 2 ] || fail "varying sizes exited $rc"
 	run sweep small.ini --vary machine.mps=256,999

@@ -133,6 +133,7 @@ struct setup {
 	unsigned pool_flags;
 	bool verifier;
 	bool iommu;
+	bool special;    /* Special Pool on: each allocation on pages of its own */
 };
 
 static void run(void (*fn)(void *), struct setup s)
@@ -150,6 +151,8 @@ static void run(void (*fn)(void *), struct setup s)
 	hostos_config_default(&c);
 	if (!s.verifier)
 		c.verifier = 0;
+	if (s.special)
+		c.special_pool = HOSTOS_SPECIAL_POOL_END;
 	assert_int_equal(hostos_create(&os, &kern, &c), SIM_OK);
 	assert_int_equal(hostos_attach_memory(os, &mem, s.pool_flags | BUS_MEM_ALLOC_SCATTERED),
 			 SIM_OK);
@@ -192,8 +195,8 @@ static void in(int dma64, uint32_t length, uint32_t offset)
 	dma_in.offset = offset;
 }
 
-static const struct setup ABOVE = { BUS_MEM_ALLOC_ABOVE_4G, true, false };
-static const struct setup BELOW = { BUS_MEM_ALLOC_BELOW_4G, true, false };
+static const struct setup ABOVE = { BUS_MEM_ALLOC_ABOVE_4G, true, false, false };
+static const struct setup BELOW = { BUS_MEM_ALLOC_BELOW_4G, true, false, false };
 
 /* ---- adapters ---- */
 
@@ -386,6 +389,25 @@ static void test_sg_32_below(void **state)
 	assert_int_equal(seen.bad_bytes, 0);
 	hostos_dma_stats(os, &st);
 	assert_int_equal(st.bounced_bytes, 0);
+	shutdown();
+}
+
+/* A buffer from Special Pool (one page, ending at the page's end) is
+ * described, listed and read by the device like any pool: its frame is
+ * the special page's. */
+static void test_sg_special_pool(void **state)
+{
+	struct setup s = ABOVE;
+
+	(void)state;
+	s.special = true;
+	in(1, 3000, 0);
+	run(dma_sg_list, s);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+	check_list(3000);
+	assert_int_equal(dma_obs.elem_addr[0] % PAGE, PAGE - 3008); /* the block ends the page */
+	assert_int_equal(seen.bad_bytes, 0);
 	shutdown();
 }
 
@@ -703,7 +725,7 @@ static void test_bad_version(void **state)
 
 /* ---- waiting for map registers and the channel ---- */
 
-static const struct setup ABOVE_PLAIN = { BUS_MEM_ALLOC_ABOVE_4G, false, false };
+static const struct setup ABOVE_PLAIN = { BUS_MEM_ALLOC_ABOVE_4G, false, false, false };
 
 /* A 32-bit device with 5 map registers (16 KiB), pool above 4 GiB: every
  * transfer takes registers; @sg: scatter/gather. */
@@ -985,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_flush_too_long),
 		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
+		cmocka_unit_test(test_sg_special_pool),
 		cmocka_unit_test(test_wait_lists),
 		cmocka_unit_test(test_no_wait_64),
 		cmocka_unit_test(test_wait_channel),

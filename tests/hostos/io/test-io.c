@@ -239,6 +239,7 @@ static void test_load_start_remove(void **state)
 	(void)state;
 	boot(HOSTOS_VERIFY_STANDARD);
 	assert_int_equal(hostos_reg_set_dword(os, SERVICES "\\Parameters", "BufferSize", 4096), 0);
+	assert_int_equal(hostos_reg_set_dword(os, SERVICES "\\Parameters", "Extra", 5), 0);
 	assert_int_equal(hostos_device_reg_path(dev, 1, path, sizeof(path)), 0);
 	assert_string_equal(path, "\\Registry\\Machine\\System\\CurrentControlSet\\Enum\\PCI\\"
 				  "VEN_1234&DEV_5678\\2_3_1\\Device Parameters");
@@ -261,6 +262,10 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.bus, 2);
 	assert_int_equal(seen.address, 3u << 16 | 1);
 	assert_int_equal(seen.reg_param, 4096);
+	/* RtlQueryRegistryValues without a value name: each value, in order */
+	assert_int_equal(iodrv_obs.reg_values, 2);
+	assert_string_equal(iodrv_obs.reg_names, "BufferSize,Extra");
+	assert_int_equal(iodrv_obs.reg_sum, 4096 + 5);
 	assert_int_equal(seen.dev_param, 42);
 	assert_int_equal(seen.cfg_id, 0x56781234);
 	assert_int_equal(seen.msi_supported, 1 + 1); /* MSISupported = 1 */

@@ -236,6 +236,28 @@ static VOID NTAPI IodrvTimer(PDEVICE_OBJECT Dev, PVOID Context)
 
 /* ---- load, add, unload ---- */
 
+/* Each value of Parameters, for the enumeration in DriverEntry. */
+static NTSTATUS NTAPI CountValue(PWSTR ValueName, ULONG ValueType, PVOID ValueData,
+				 ULONG ValueLength, PVOID Context, PVOID EntryContext)
+{
+	size_t at = 0;
+	ULONG i;
+
+	UNREFERENCED_PARAMETER(Context);
+	UNREFERENCED_PARAMETER(EntryContext);
+	while (iodrv_obs.reg_names[at])
+		at++;
+	if (at && at + 1 < sizeof(iodrv_obs.reg_names))
+		iodrv_obs.reg_names[at++] = ',';
+	for (i = 0; ValueName[i] && at + 1 < sizeof(iodrv_obs.reg_names); i++)
+		iodrv_obs.reg_names[at++] = (char)ValueName[i];
+	iodrv_obs.reg_names[at] = 0;
+	if (ValueType == REG_DWORD && ValueLength == sizeof(ULONG))
+		iodrv_obs.reg_sum += *(PULONG)ValueData;
+	iodrv_obs.reg_values++;
+	return STATUS_SUCCESS;
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
 	RTL_QUERY_REGISTRY_TABLE q[3];
@@ -261,6 +283,12 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	st = RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, RegistryPath->Buffer, q, NULL, NULL);
 	if (!NT_SUCCESS(st))
 		RegParam = def;
+	/* every value of Parameters (a NULL Name enumerates them) */
+	RtlZeroMemory(q, sizeof(q));
+	q[0].Flags = RTL_QUERY_REGISTRY_SUBKEY;
+	q[0].Name = L"Parameters";
+	q[1].QueryRoutine = CountValue;
+	(void)RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, RegistryPath->Buffer, q, NULL, NULL);
 
 	DriverObject->DriverUnload = IodrvUnload;
 	DriverObject->DriverExtension->AddDevice = IodrvAddDevice;

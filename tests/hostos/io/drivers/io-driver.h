@@ -80,6 +80,12 @@ struct iodrv_obs {
 	/* direct requests: the MDL's byte count and first physical page */
 	uint32_t mdl_bytes;
 	uint64_t mdl_pfn;
+	/* DriverEntry's enumeration of Parameters (RtlQueryRegistryValues
+	 * with no value name): values seen, their names comma-separated, the
+	 * sum of the DWORDs */
+	int reg_values;
+	char reg_names[64];
+	uint32_t reg_sum;
 };
 extern struct iodrv_obs iodrv_obs;
 
