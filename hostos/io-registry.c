@@ -380,9 +380,33 @@ static NTSTATUS direct(PRTL_QUERY_REGISTRY_TABLE e, ULONG type, const void *data
 static NTSTATUS one(PRTL_QUERY_REGISTRY_TABLE e, PWSTR name, ULONG type, PVOID data, ULONG len,
 		    PVOID Context)
 {
+	const WCHAR *w = data;
+	ULONG chars = len / sizeof(WCHAR), at = 0;
+	bool any = false;
+
 	if (e->Flags & RTL_QUERY_REGISTRY_DIRECT)
 		return direct(e, type, data, len);
-	return e->QueryRoutine(name, type, data, len, Context, e->EntryContext);
+	if (type != REG_MULTI_SZ || (e->Flags & RTL_QUERY_REGISTRY_NOEXPAND) || !data)
+		return e->QueryRoutine(name, type, data, len, Context, e->EntryContext);
+	/* A REG_MULTI_SZ reaches the routine a string at a time, as REG_SZ;
+	 * one with no string reaches it whole. */
+	while (at < chars && w[at]) {
+		ULONG n = 0;
+		NTSTATUS st;
+
+		while (at + n < chars && w[at + n])
+			n++;
+		if (at + n == chars)
+			break; /* not terminated: the rest is not a string */
+		st = e->QueryRoutine(name, REG_SZ, (PVOID)&w[at], (n + 1) * sizeof(WCHAR), Context,
+				     e->EntryContext);
+		if (!NT_SUCCESS(st))
+			return st;
+		any = true;
+		at += n + 1;
+	}
+	return any ? STATUS_SUCCESS
+		   : e->QueryRoutine(name, type, data, len, Context, e->EntryContext);
 }
 
 NTSTATUS RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path, PRTL_QUERY_REGISTRY_TABLE QueryTable,
@@ -461,8 +485,7 @@ NTSTATUS RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path, PRTL_QUERY_REGIST
 				WCHAR w[sizeof(v->name)];
 
 				hostos_a_to_w(v->name, w, sizeof(v->name));
-				st = e->QueryRoutine(w, v->type, v->data, v->len, Context,
-						     e->EntryContext);
+				st = one(e, w, v->type, v->data, v->len, Context);
 				if (!NT_SUCCESS(st))
 					return st;
 				seen++;

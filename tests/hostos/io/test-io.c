@@ -233,6 +233,7 @@ static void sc_load_remove(void *arg)
 
 static void test_load_start_remove(void **state)
 {
+	static const uint16_t multi[] = { 'a', 'b', 0, 'c', 'd', 0, 0 };
 	char path[256];
 	struct hostos_io_stats st;
 
@@ -240,6 +241,8 @@ static void test_load_start_remove(void **state)
 	boot(HOSTOS_VERIFY_STANDARD);
 	assert_int_equal(hostos_reg_set_dword(os, SERVICES "\\Parameters", "BufferSize", 4096), 0);
 	assert_int_equal(hostos_reg_set_dword(os, SERVICES "\\Parameters", "Extra", 5), 0);
+	assert_int_equal(hostos_reg_set(os, SERVICES "\\Parameters", "Names", 7 /* REG_MULTI_SZ */,
+					multi, sizeof(multi)), 0);
 	assert_int_equal(hostos_device_reg_path(dev, 1, path, sizeof(path)), 0);
 	assert_string_equal(path, "\\Registry\\Machine\\System\\CurrentControlSet\\Enum\\PCI\\"
 				  "VEN_1234&DEV_5678\\2_3_1\\Device Parameters");
@@ -262,9 +265,10 @@ static void test_load_start_remove(void **state)
 	assert_int_equal(seen.bus, 2);
 	assert_int_equal(seen.address, 3u << 16 | 1);
 	assert_int_equal(seen.reg_param, 4096);
-	/* RtlQueryRegistryValues without a value name: each value, in order */
-	assert_int_equal(iodrv_obs.reg_values, 2);
-	assert_string_equal(iodrv_obs.reg_names, "BufferSize,Extra");
+	/* RtlQueryRegistryValues without a value name: each value, in order,
+	 * a REG_MULTI_SZ a string at a time as REG_SZ */
+	assert_int_equal(iodrv_obs.reg_values, 4);
+	assert_string_equal(iodrv_obs.reg_names, "BufferSize,Extra,Names=ab,Names=cd");
 	assert_int_equal(iodrv_obs.reg_sum, 4096 + 5);
 	assert_int_equal(seen.dev_param, 42);
 	assert_int_equal(seen.cfg_id, 0x56781234);

@@ -251,6 +251,11 @@ static NTSTATUS NTAPI CountValue(PWSTR ValueName, ULONG ValueType, PVOID ValueDa
 		iodrv_obs.reg_names[at++] = ',';
 	for (i = 0; ValueName[i] && at + 1 < sizeof(iodrv_obs.reg_names); i++)
 		iodrv_obs.reg_names[at++] = (char)ValueName[i];
+	if (ValueType == REG_SZ && at + 1 < sizeof(iodrv_obs.reg_names))
+		iodrv_obs.reg_names[at++] = '=';
+	for (i = 0; ValueType == REG_SZ && i < ValueLength / sizeof(WCHAR) &&
+		    ((PWCHAR)ValueData)[i] && at + 1 < sizeof(iodrv_obs.reg_names); i++)
+		iodrv_obs.reg_names[at++] = (char)((PWCHAR)ValueData)[i];
 	iodrv_obs.reg_names[at] = 0;
 	if (ValueType == REG_DWORD && ValueLength == sizeof(ULONG))
 		iodrv_obs.reg_sum += *(PULONG)ValueData;

@@ -81,8 +81,8 @@ struct iodrv_obs {
 	uint32_t mdl_bytes;
 	uint64_t mdl_pfn;
 	/* DriverEntry's enumeration of Parameters (RtlQueryRegistryValues
-	 * with no value name): values seen, their names comma-separated, the
-	 * sum of the DWORDs */
+	 * with no value name): calls, the names comma-separated (REG_SZ as
+	 * NAME=STRING), the sum of the DWORDs */
 	int reg_values;
 	char reg_names[64];
 	uint32_t reg_sum;
