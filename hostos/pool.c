@@ -871,15 +871,18 @@ bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint6
 	if (!p || len == 0)
 		return false;
 	ai = arena_of(p, v);
-	if (ai == NONE)
-		return false;
-	a = &p->arenas[ai];
-	first = (v - (uintptr_t)a->va) / PAGE;
-	if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)
-		return false;
-	last = (v + len - 1 - (uintptr_t)a->va) / PAGE;
-	for (uintptr_t pg = first; pg <= last; pg++)
-		frames[pg - first] = a->frames[pg];
+	if (ai == NONE) {
+		if (!hostos_special_span(p->special, v, len, frames))
+			return false;
+	} else {
+		a = &p->arenas[ai];
+		first = (v - (uintptr_t)a->va) / PAGE;
+		if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)
+			return false;
+		last = (v + len - 1 - (uintptr_t)a->va) / PAGE;
+		for (uintptr_t pg = first; pg <= last; pg++)
+			frames[pg - first] = a->frames[pg];
+	}
 	*pool_type = -1;
 	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
 		const struct pool_rec *r = &p->recs[i];

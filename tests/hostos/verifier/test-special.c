@@ -181,6 +181,91 @@ static void test_tracking_overrun(void **state)
 	vm_destroy(&vm);
 }
 
+/* ---- above a page: data pages of their own between guard pages ---- */
+
+static void test_large_fine(void **state)
+{
+	static const size_t sizes[] = { 4097, 8192, 10000, 12288, 70000 };
+
+	(void)state;
+	run(sp_large_fine, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_no_bugcheck(vm.os);
+	assert_true(ver_obs.done);
+	for (unsigned i = 0; i < 5; i++) {
+		/* END mode: the block ends at its last page's end (16-byte
+		 * rounding), and every byte has a bus address. */
+		assert_int_equal(((uintptr_t)ver_obs.p[i] + (sizes[i] + 15) / 16 * 16) % 4096, 0);
+		assert_int_not_equal(ver_obs.value[2 * i], 0);
+		assert_int_not_equal(ver_obs.value[2 * i + 1], 0);
+	}
+	/* An MDL over a three-page block holds the frames of its pages;
+	 * over a 100-byte block, its page's. */
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(ver_obs.byte[i], 1);
+	vm_destroy(&vm);
+	run(sp_large_fine, HOSTOS_SPECIAL_POOL_START, false);
+	hostos_assert_no_bugcheck(vm.os);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal((uintptr_t)ver_obs.p[i] % 4096, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_overrun(void **state)
+{
+	(void)state;
+	run(sp_large_overrun, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xD6, ver_obs.addr[0] + 10000, 0, HOSTOS_ANY, 0);
+	assert_int_not_equal(hostos_last_bugcheck(vm.os)->p[2], 0);
+	assert_false(ver_obs.done);
+	vm_destroy(&vm);
+}
+
+static void test_large_use_after_free(void **state)
+{
+	(void)state;
+	run(sp_large_use_after_free, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xD5, ver_obs.addr[0] + 5000, 0, HOSTOS_ANY, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_underrun_start_mode(void **state)
+{
+	(void)state;
+	run(sp_large_underrun, HOSTOS_SPECIAL_POOL_START, false);
+	assert_int_equal(ver_obs.addr[0] % 4096, 0);
+	hostos_assert_bugcheck(vm.os, 0xD6, ver_obs.addr[0] - 1, 0, HOSTOS_ANY, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_tail_corrupt(void **state)
+{
+	struct hostos_config c;
+
+	(void)state;
+	hostos_config_default(&c);
+	c.special_pool = HOSTOS_SPECIAL_POOL_START;
+	run(sp_large_tail_corrupt, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xC1, ver_obs.addr[0], ver_obs.addr[0] + 10005, 0, 0x24);
+	vm_destroy(&vm);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, sp_large_tail_corrupt, (void *)1, 0);
+	hostos_assert_bugcheck(vm.os, 0xC1, ver_obs.addr[0], ver_obs.addr[0] + 11000, 0, 0x24);
+	vm_destroy(&vm);
+}
+
+/* 5000 blocks of 2 to 9 pages (about 33 000 frames with their guards,
+ * twice the machine's 16 384): the frames of freed blocks go back once
+ * they leave the quarantine (256 data pages), so the count stays low. */
+static void test_large_cycles(void **state)
+{
+	(void)state;
+	run(sp_large_cycles, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_no_bugcheck(vm.os);
+	assert_true(ver_obs.done);
+	assert_true(vm.mem.allocated_frames <= 256 + 2 * 128 + 11);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +280,12 @@ int main(void)
 		cmocka_unit_test(test_mmio_plain_access),
 		cmocka_unit_test(test_mmio_after_unmap),
 		cmocka_unit_test(test_tracking_overrun),
+		cmocka_unit_test(test_large_fine),
+		cmocka_unit_test(test_large_overrun),
+		cmocka_unit_test(test_large_use_after_free),
+		cmocka_unit_test(test_large_underrun_start_mode),
+		cmocka_unit_test(test_large_tail_corrupt),
+		cmocka_unit_test(test_large_cycles),
 	};
 
 	return cmocka_run_group_tests_name("hostos:special", tests, NULL, NULL);

@@ -588,6 +588,139 @@ void sp_underrun(void *arg)
 	ver_obs.done = 1;
 }
 
+/* ---- Special Pool above a page ---- */
+
+/* Sizes above a page written to their last byte, with the bus address of
+ * their first and last bytes; MDLs over a 10000-byte and a 100-byte block. */
+void sp_large_fine(void *arg)
+{
+	static const SIZE_T sizes[] = { 4097, 8192, 10000, 12288, 70000 };
+	PPFN_NUMBER pfn;
+	PMDL m;
+	PUCHAR p;
+	unsigned i;
+
+	UNREFERENCED_PARAMETER(arg);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		p = ExAllocatePoolWithTag(NonPagedPoolNx, sizes[i], TAG);
+		if (!p)
+			return;
+		ver_obs.p[i] = p;
+		RtlFillMemory(p, sizes[i], 0x5A);
+		ver_obs.value[2 * i] = (unsigned long)MmGetPhysicalAddress(p).QuadPart;
+		ver_obs.value[2 * i + 1] =
+			(unsigned long)MmGetPhysicalAddress(p + sizes[i] - 1).QuadPart;
+		ExFreePoolWithTag(p, TAG);
+	}
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10000, TAG);
+	if (!p)
+		return;
+	m = IoAllocateMdl(p, 10000, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	pfn = MmGetMdlPfnArray(m);
+	for (i = 0; i < 3; i++)
+		ver_obs.byte[i] = (UCHAR)((ULONG64)pfn[i] ==
+			(ULONG64)MmGetPhysicalAddress((PUCHAR)PAGE_ALIGN(p) + i * PAGE_SIZE).QuadPart >> PAGE_SHIFT);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, TAG);
+	/* and over a block of one page */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TAG);
+	m = p ? IoAllocateMdl(p, 100, FALSE, FALSE, NULL) : NULL;
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	ver_obs.byte[3] = (UCHAR)((ULONG64)MmGetMdlPfnArray(m)[0] ==
+		(ULONG64)MmGetPhysicalAddress(p).QuadPart >> PAGE_SHIFT);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, TAG);
+	ver_obs.done = 1;
+}
+
+/* A 10000-byte block (three pages), read one byte past its end. */
+void sp_large_overrun(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	p[0] = 1;
+	p[9999] = 2;                        /* its last byte: fine */
+	ver_obs.byte[0] = p[10000];
+	ver_obs.done = 1;
+}
+
+/* Freed, then read in its second page (+5000). */
+void sp_large_use_after_free(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	ExFreePoolWithTag((PVOID)p, TAG);
+	ver_obs.byte[0] = p[5000];
+	ver_obs.done = 1;
+}
+
+/* START mode: read one byte before a 10000-byte block. */
+void sp_large_underrun(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	ver_obs.byte[0] = p[0];
+	ver_obs.byte[1] = p[-1];
+	ver_obs.done = 1;
+}
+
+/* A write into the pattern after the block, in its last page: END mode
+ * (@arg NULL) a 10001-byte block written at +10005 (the rounding slack),
+ * START mode (@arg set) a 10000-byte block written at +11000. */
+void sp_large_tail_corrupt(void *arg)
+{
+	SIZE_T bytes = arg ? 10000 : 10001;
+	PUCHAR p;
+
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, bytes, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	RtlFillMemory(p, bytes, 0x11);
+	p[arg ? 11000 : 10005] = 0;
+	ExFreePoolWithTag(p, TAG);
+	ver_obs.done = 1;
+}
+
+/* Many blocks of 2 to 9 pages allocated and freed. */
+void sp_large_cycles(void *arg)
+{
+	unsigned i;
+
+	UNREFERENCED_PARAMETER(arg);
+	for (i = 0; i < 5000; i++) {
+		SIZE_T bytes = 4097 + (SIZE_T)(i % 8) * 4096 + i % 100;
+		PUCHAR p = ExAllocatePool2(POOL_FLAG_NON_PAGED, bytes, TAG);
+
+		if (!p)
+			return;
+		p[0] = 1;
+		p[bytes - 1] = 2;
+		ExFreePoolWithTag(p, TAG);
+	}
+	ver_obs.done = 1;
+}
+
 /* ---- Force IRQL Checking ---- */
 
 void fi_paged_passive(void *arg)
