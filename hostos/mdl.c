@@ -273,6 +273,9 @@ VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
 	if (r) {
 		r->locked = true;
 		r->pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(m), m->ByteCount);
+		/* Locked pages are resident: legal at DISPATCH_LEVEL. */
+		r->paged_lock = paged && hostos_pool_lock_paged(t->os, MmGetMdlVirtualAddress(m),
+								m->ByteCount, true);
 	}
 	m->MdlFlags |= MDL_PAGES_LOCKED;
 	if (Operation != IoReadAccess)
@@ -319,6 +322,10 @@ VOID MmUnlockPages(PMDL MemoryDescriptorList)
 		unmap(t->os, m, r);
 	m->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
 	if (r) {
+		if (r->paged_lock)
+			(void)hostos_pool_lock_paged(t->os, MmGetMdlVirtualAddress(m), m->ByteCount,
+						     false);
+		r->paged_lock = false;
 		r->locked = false;
 		rec_settle(d, r);
 	}

@@ -161,9 +161,10 @@ struct hostos_config {
 	/** Force IRQL Checking's inaccessible paged pool, used only with
 	 * HOSTOS_VERIFY_FORCE_IRQL in @verifier: paged pool is opened on a
 	 * fault below DISPATCH_LEVEL and closed when a CPU raises to it, so a
-	 * touch at DISPATCH_LEVEL or above is 0xD1. False by default (paged
-	 * memory locked by an MDL must stay accessible; MmProbeAndLockPages
-	 * does not exempt it yet). */
+	 * touch at DISPATCH_LEVEL or above is 0xD1; pages an MDL locked
+	 * (MmProbeAndLockPages until MmUnlockPages) stay accessible. False by
+	 * default: each touch after a raise costs a fault and mprotects, and
+	 * the harness must not touch paged pool outside a host OS thread. */
 	bool paged_guard;
 	/** Low Resources Simulation (HOSTOS_VERIFY_LOW_RESOURCES in
 	 * @verifier): each allocation fault injection covers (hostos/fault.h)

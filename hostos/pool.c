@@ -36,6 +36,8 @@ struct pool_arena {
 	uint64_t *used;             /* a bit per 16-byte unit */
 	bool dedicated;             /* one block, gone with it */
 	bool paged;                 /* guarded paged pool (Force IRQL Checking) */
+	uint32_t *locks;            /* paged: MDL locks per page, once one is made */
+	size_t n_locked;            /* pages with locks: they stay accessible */
 };
 
 struct pool_rec {
@@ -118,6 +120,7 @@ static void arena_release(struct hostos_pool *p, struct pool_arena *a)
 	}
 	free(a->frames);
 	free(a->used);
+	free(a->locks);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -396,11 +399,29 @@ static bool place(struct hostos_pool *p, size_t bytes, bool paged, uint32_t *are
 
 /* ---- Force IRQL Checking: the guarded paged arenas ---- */
 
+/* Closing leaves the pages an MDL locked accessible: they are resident,
+ * and touching them at DISPATCH_LEVEL is legal (spec §6.3). */
 static void paged_protect(struct hostos_pool *p, int prot)
 {
-	for (uint32_t i = 0; i < p->n_arenas; i++)
-		if (p->arenas[i].paged && p->arenas[i].va)
-			mprotect(p->arenas[i].va, p->arenas[i].pages * PAGE, prot);
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		struct pool_arena *a = &p->arenas[i];
+
+		if (!a->paged || !a->va)
+			continue;
+		if (prot != PROT_NONE || !a->n_locked) {
+			mprotect(a->va, a->pages * PAGE, prot);
+			continue;
+		}
+		for (size_t pg = 0, run = 0; pg <= a->pages; pg++) {
+			if (pg < a->pages && !a->locks[pg]) {
+				run++;
+				continue;
+			}
+			if (run)
+				mprotect(a->va + (pg - run) * PAGE, run * PAGE, PROT_NONE);
+			run = 0;
+		}
+	}
 }
 
 static void paged_open(struct hostos_pool *p)
@@ -418,6 +439,40 @@ void hostos_pool_paged_close(struct hostos *os)
 	os->paged_open = false;
 	if (p && p->paged_guard)
 		paged_protect(p, PROT_NONE);
+}
+
+static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
+
+bool hostos_pool_lock_paged(struct hostos *os, const void *va, size_t len, bool lock)
+{
+	struct hostos_pool *p = os ? os->pool : NULL;
+	uintptr_t v = (uintptr_t)va;
+	struct pool_arena *a;
+	uint32_t ai;
+
+	if (!p || !p->paged_guard || len == 0 || v + len - 1 < v)
+		return false;
+	ai = arena_of(p, v);
+	if (ai == NONE || !p->arenas[ai].paged ||
+	    v + len - 1 - (uintptr_t)p->arenas[ai].va >= p->arenas[ai].pages * PAGE)
+		return false;
+	a = &p->arenas[ai];
+	if (!a->locks) {
+		a->locks = calloc(a->pages, sizeof(*a->locks));
+		if (!a->locks)
+			return false;
+	}
+	for (size_t pg = (v - (uintptr_t)a->va) / PAGE; pg <= (v + len - 1 - (uintptr_t)a->va) / PAGE;
+	     pg++) {
+		if (lock ? a->locks[pg]++ : --a->locks[pg])
+			continue;
+		/* The page's first lock, or its last unlock: while the arena
+		 * is closed, it opens, or closes, alone. */
+		a->n_locked += lock ? 1 : (size_t)-1;
+		if (!os->paged_open)
+			mprotect(a->va + pg * PAGE, PAGE, lock ? PROT_READ | PROT_WRITE : PROT_NONE);
+	}
+	return true;
 }
 
 static bool in_paged_arena(const struct hostos_pool *p, uintptr_t va)
@@ -469,8 +524,6 @@ enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
 }
 
 /* ---- the checks ---- */
-
-static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
 
 static bool paged_type(unsigned type)
 {

@@ -266,6 +266,52 @@ static void test_large_cycles(void **state)
 	vm_destroy(&vm);
 }
 
+/* Paged pool an MDL locked is resident: legal at DISPATCH_LEVEL (in a
+ * DPC) until MmUnlockPages, then 0xD1 again. */
+static void run_locked(void *arg)
+{
+	struct hostos_config c;
+
+	hostos_config_default(&c);
+	c.paged_guard = true;
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, fi_paged_locked_dpc, arg, 0);
+}
+
+static void test_paged_locked(void **state)
+{
+	(void)state;
+	run_locked(NULL);
+	assert_int_equal(ver_obs.value[0], 3);       /* both ends and the system address */
+	assert_int_equal(ver_obs.byte[0], 0x3C);
+	assert_int_equal(ver_obs.value[2], 3);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 1, 2, 0, HOSTOS_ANY);
+	assert_false(ver_obs.done);
+	vm_destroy(&vm);
+}
+
+/* Two MDLs over one page: it stays locked until the second unlock. */
+static void test_paged_locked_nested(void **state)
+{
+	(void)state;
+	run_locked((void *)1);
+	assert_int_equal(ver_obs.value[0], 3);
+	assert_int_equal(ver_obs.value[1], 4);       /* after the first unlock */
+	assert_int_equal(ver_obs.value[2], 4);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 1, 2, 0, HOSTOS_ANY);
+	vm_destroy(&vm);
+}
+
+/* Only the pages an MDL locks: the next page of the block is paged. */
+static void test_paged_locked_other_page(void **state)
+{
+	(void)state;
+	run_locked((void *)2);
+	assert_int_equal(ver_obs.value[0], 1);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 4196, 2, 0, HOSTOS_ANY);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +323,9 @@ int main(void)
 		cmocka_unit_test(test_off_by_default),
 		cmocka_unit_test(test_paged_below_dispatch),
 		cmocka_unit_test(test_paged_at_dispatch),
+		cmocka_unit_test(test_paged_locked),
+		cmocka_unit_test(test_paged_locked_nested),
+		cmocka_unit_test(test_paged_locked_other_page),
 		cmocka_unit_test(test_mmio_plain_access),
 		cmocka_unit_test(test_mmio_after_unmap),
 		cmocka_unit_test(test_tracking_overrun),

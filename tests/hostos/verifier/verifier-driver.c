@@ -780,6 +780,83 @@ void fi_paged_raise_again(void *arg)
 	ver_obs.done = 1;
 }
 
+/* ---- Force IRQL Checking and pages an MDL locked ---- */
+
+static KDPC touch_dpc;
+
+/* Reads the byte at Arg1 at DISPATCH_LEVEL; counts its runs. */
+static VOID touch_routine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+	UNREFERENCED_PARAMETER(Dpc);
+	UNREFERENCED_PARAMETER(Context);
+	UNREFERENCED_PARAMETER(Arg2);
+	ver_obs.addr[7] = (uintptr_t)Arg1;
+	ver_obs.byte[3] = *(volatile UCHAR *)Arg1;
+	ver_obs.value[15]++;
+}
+
+/* A DPC (run at once: queued below DISPATCH_LEVEL) reads @p. */
+static void touch_in_dpc(PUCHAR p)
+{
+	KeInsertQueueDpc(&touch_dpc, p, NULL);
+}
+
+/*
+ * Paged pool locked by MDLs, touched from a DPC. @arg: 0 one MDL over a
+ * 3000-byte block: the block and the MDL's system address read in the
+ * DPC, then unlocked and read again (0xD1 at +1). 1: two MDLs over the
+ * same block, unlocked one after the other, read after each (0xD1 after
+ * the second). 2: a two-page block, an MDL locking its first page only,
+ * the second page read (0xD1 at +4196).
+ */
+void fi_paged_locked_dpc(void *arg)
+{
+	SIZE_T bytes = arg == (void *)2 ? 8192 : 3000;
+	PMDL m, m2 = NULL;
+	PUCHAR p, sys;
+
+	p = ExAllocatePool2(POOL_FLAG_PAGED, bytes, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	RtlFillMemory(p, bytes, 0x3C);
+	KeInitializeDpc(&touch_dpc, touch_routine, NULL);
+	m = IoAllocateMdl(p, arg == (void *)2 ? 4096 : (ULONG)bytes, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmProbeAndLockPages(m, KernelMode, IoWriteAccess);
+	if (arg == (void *)1) {
+		m2 = IoAllocateMdl(p + 100, 200, FALSE, FALSE, NULL);
+		if (!m2)
+			return;
+		MmProbeAndLockPages(m2, KernelMode, IoReadAccess);
+	}
+	sys = MmGetSystemAddressForMdlSafe(m, NormalPagePriority);
+	if (!sys)
+		return;
+	ver_obs.addr[1] = (uintptr_t)sys;
+	if (arg == (void *)2) {
+		touch_in_dpc(p + 4095);             /* locked: fine */
+		ver_obs.value[0] = ver_obs.value[15];
+		touch_in_dpc(p + 4196);             /* not locked: 0xD1 */
+		return;
+	}
+	touch_in_dpc(p + 1);
+	touch_in_dpc(p + bytes - 1);
+	touch_in_dpc(sys + 2);
+	ver_obs.value[0] = ver_obs.value[15];
+	ver_obs.byte[0] = ver_obs.byte[3];
+	if (m2) {
+		MmUnlockPages(m2);                  /* m still locks the page */
+		touch_in_dpc(p + 1);
+		ver_obs.value[1] = ver_obs.value[15];
+	}
+	MmUnlockPages(m);
+	ver_obs.value[2] = ver_obs.value[15];
+	touch_in_dpc(p + 1);                     /* paged again: 0xD1 */
+	ver_obs.done = 1;
+}
+
 /* ---- a plain dereference of mapped device memory ---- */
 
 void mm_plain_access(void *arg)

@@ -76,6 +76,7 @@ void sp_large_cycles(void *arg);
 void fi_paged_passive(void *arg);
 void fi_paged_dispatch(void *arg);
 void fi_paged_raise_again(void *arg);
+void fi_paged_locked_dpc(void *arg);
 
 /* Maps 0xF0000000, reads a register through READ_REGISTER_ULONG, then
  * dereferences the mapping plainly: a read at +4, or with @arg a write
