@@ -692,12 +692,16 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 		p->stats.failed++;
 		return NULL;
 	}
-	va = p->special ? hostos_special_alloc(p->special, bytes, zero) : NULL;
+	guarded = p->paged_guard && paged_type(type);
+	/* Special Pool's pages are never guarded by IRQL: with both options,
+	 * paged blocks above a page keep Force IRQL Checking's arenas. */
+	va = p->special && !(guarded && bytes > PAGE)
+		     ? hostos_special_alloc(p->special, bytes, zero)
+		     : NULL;
 	if (va) {
 		arena = SPECIAL;
 		goto record;
 	}
-	guarded = p->paged_guard && paged_type(type);
 	if (!place(p, bytes, guarded, &arena, &unit)) {
 		p->stats.failed++;
 		return NULL;

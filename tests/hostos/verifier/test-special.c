@@ -133,6 +133,19 @@ static void test_paged_at_dispatch(void **state)
 	run(fi_paged_dispatch, HOSTOS_SPECIAL_POOL_OFF, false);
 	hostos_assert_no_bugcheck(vm.os);
 	vm_destroy(&vm);
+	/* With Special Pool too, a paged block above a page stays guarded. */
+	{
+		struct hostos_config c;
+
+		hostos_config_default(&c);
+		c.special_pool = HOSTOS_SPECIAL_POOL_END;
+		c.paged_guard = true;
+		assert_int_equal(vm_init(&vm, &c), 0);
+		vm_run(&vm, fi_paged_dispatch, (void *)1, 0);
+	}
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 3, 2, 0, HOSTOS_ANY);
+	assert_int_equal(ver_obs.addr[0] % 4096, 0);   /* plain pool: page-aligned */
+	vm_destroy(&vm);
 }
 
 static void test_mmio_plain_access(void **state)

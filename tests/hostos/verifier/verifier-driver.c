@@ -744,13 +744,13 @@ void fi_paged_passive(void *arg)
 	ver_obs.done = 1;
 }
 
+/* @arg set: a 10000-byte block, not 64 bytes. */
 void fi_paged_dispatch(void *arg)
 {
 	volatile UCHAR *p;
 	KIRQL old;
 
-	UNREFERENCED_PARAMETER(arg);
-	p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TAG);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, arg ? 10000 : 64, TAG);
 	if (!p)
 		return;
 	ver_obs.addr[0] = (uintptr_t)p;
