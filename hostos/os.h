@@ -151,10 +151,10 @@ struct hostos_config {
 	unsigned interrupt_messages_max;
 	/* Pool verification (hostos/pool.h): */
 	/** Special Pool's guard pages, used only with
-	 * HOSTOS_VERIFY_SPECIAL_POOL in @verifier: each allocation of up to a
-	 * page gets a page of its own between inaccessible pages, so an
-	 * overrun (or, in START mode, an underrun) or a use after free stops
-	 * the driver at the access. HOSTOS_SPECIAL_POOL_OFF by default: it
+	 * HOSTOS_VERIFY_SPECIAL_POOL in @verifier: each allocation gets data
+	 * pages of its own (one up to a page, consecutive ones above) between
+	 * inaccessible pages, so an overrun (or, in START mode, an underrun)
+	 * or a use after free stops the driver at the access. HOSTOS_SPECIAL_POOL_OFF by default: it
 	 * costs two frames and an mprotect per allocation, and a read of
 	 * freed pool (which then faults) is a bug Windows only finds with it. */
 	enum hostos_special_pool special_pool;
