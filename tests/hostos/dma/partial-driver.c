@@ -354,3 +354,20 @@ void pm_bad_small_target(void *arg)
 	IoBuildPartialMdl(src, tgt, buf + 100, 9000);
 	pm_obs.done = 1;
 }
+
+/* MmPrepareMdlForReuse of an MDL that is mapped and not partial: not
+ * released (documented); a checked build's ASSERT fails. */
+void pm_bad_prepare(void *arg)
+{
+	PUCHAR p;
+	PMDL src;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = buffer(2, TRUE);
+	src = p ? source(p, 5000, TRUE) : NULL;
+	if (!src || !MmGetSystemAddressForMdlSafe(src, NormalPagePriority))
+		return;
+	snap(src);
+	MmPrepareMdlForReuse(src);
+	pm_obs.done = 1;
+}

@@ -64,5 +64,6 @@ void pm_bad_unmap(void *arg);       /* arg 0 shared mapping, 1 none: 0xC4/0xB5 *
 void pm_bad_range(void *arg);       /* arg 0 before, 1 past the end, 2 at the end with 0,
                                        3 a fine range at HIGH_LEVEL (0xA) */
 void pm_bad_small_target(void *arg);
+void pm_bad_prepare(void *arg);     /* MmPrepareMdlForReuse of a mapped, not partial MDL */
 
 #endif /* PCISIM_TESTS_HOSTOS_PARTIAL_DRIVER_H */

@@ -7,7 +7,8 @@
  * mapping released by MmPrepareMdlForReuse, by a rebuild and by IoFreeMdl,
  * a 64 KiB transfer cut into partials whose scatter/gather lists hold the
  * driver's bytes, and the misuse codes (0xC4/0xB4, 0xB5, 0xA, the mock's
- * HOSTOS_MDL_BAD_PARTIAL).
+ * HOSTOS_MDL_BAD_PARTIAL, and a checked build's ASSERT in
+ * MmPrepareMdlForReuse of a mapped MDL that is not partial).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -290,6 +291,19 @@ static void test_bad_small_target(void **state)
 	shutdown();
 }
 
+/* The driver is a checked build (DBG=1): the macro's ASSERT that a
+ * mapped MDL it is given is partial fails, HOSTOS_ASSERTION_FAILED. */
+static void test_bad_prepare(void **state)
+{
+	(void)state;
+	run(pm_bad_prepare, 0);
+	assert_true(pm_obs.m[0].flags & MDL_MAPPED_TO_SYSTEM_VA);
+	hostos_assert_bugcheck(os, HOSTOS_ASSERTION_FAILED, HOSTOS_ANY, HOSTOS_ANY, HOSTOS_ANY,
+			       HOSTOS_ANY);
+	assert_false(pm_obs.done);
+	shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_bad_unmap),
 		cmocka_unit_test(test_bad_range),
 		cmocka_unit_test(test_bad_small_target),
+		cmocka_unit_test(test_bad_prepare),
 	};
 
 	return cmocka_run_group_tests_name("hostos:partial-mdl", tests, NULL, NULL);
