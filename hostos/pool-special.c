@@ -21,9 +21,12 @@
  * A block above a page gets an arena of its own: guard, n data pages,
  * guard, the block ending at the end of the last data page (START: from
  * the start of the first), the same checks at the access and at free.
- * Such an arena is never reused: freed, it waits inaccessible in a
- * quarantine of its own (up to QUARANTINE data pages, oldest first out),
- * then its mapping and frames go back to the memory.
+ * Freed, the arena waits inaccessible in a quarantine of its own (up to
+ * QUARANTINE data pages, oldest first out); then it is ready for the next
+ * block of its size (still inaccessible, so a late use after free is
+ * still 0xD5), which saves mapping new frames; past READY_MAX data pages
+ * of ready arenas, the oldest one's mapping and frames go back to the
+ * memory.
  */
 #include "hostos/pool-special.h"
 
@@ -37,6 +40,7 @@
 #define SLOTS 64u                    /* data pages per special arena */
 #define QUARANTINE 256u              /* freed pages kept inaccessible */
 #define PATTERN 0x5Cu                /* the rest of a block's page */
+#define READY_MAX 256u               /* data pages of large arenas kept for reuse */
 
 enum slot_state { SLOT_UNUSED = 0, SLOT_LIVE = 1, SLOT_FREED = 2 };
 
@@ -55,7 +59,8 @@ struct sp_large {
 	size_t pages;                    /* data pages */
 	size_t bytes;                    /* as requested */
 	uint8_t *block;
-	uint64_t freed_seq;              /* 0 while live; then the order of frees */
+	enum { LARGE_LIVE, LARGE_QUARANTINED, LARGE_READY } state;
+	uint64_t seq;                    /* when it entered its state: oldest first */
 };
 
 struct pool_special {
@@ -68,8 +73,8 @@ struct pool_special {
 	uint32_t quar_head, quar_len, quar_cap;
 	struct sp_large *large;          /* allocation order */
 	uint32_t n_large, cap_large;
-	size_t large_quar_pages;         /* data pages of freed large blocks kept */
-	uint64_t frees;
+	size_t large_pages[3];           /* data pages of large arenas, by state */
+	uint64_t seq;
 };
 
 struct pool_special *hostos_special_create(struct bus_mem *mem, unsigned frame_flags,
@@ -169,14 +174,47 @@ static bool take_slot(struct pool_special *s, uint32_t *arena, unsigned *slot)
 	return true;
 }
 
-/* A block above a page: an arena of its own. */
+/* The block's place in its arena, the pattern around it, its bytes. */
+static void *large_fill(struct sp_large *l, size_t bytes, bool start_mode, bool zero)
+{
+	size_t rounded = (bytes + 15) / 16 * 16;
+	uint8_t *data = l->va + PAGE;
+
+	l->bytes = bytes;
+	l->block = start_mode ? data : data + l->pages * PAGE - rounded;
+	memset(data, PATTERN, l->pages * PAGE);
+	memset(l->block, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
+	return l->block;
+}
+
+/* The oldest large arena in @state, or UINT32_MAX. */
+static uint32_t large_oldest(const struct pool_special *s, int state, size_t pages)
+{
+	uint32_t old = UINT32_MAX;
+
+	for (uint32_t i = 0; i < s->n_large; i++)
+		if ((int)s->large[i].state == state && (!pages || s->large[i].pages == pages) &&
+		    (old == UINT32_MAX || s->large[i].seq < s->large[old].seq))
+			old = i;
+	return old;
+}
+
+/* A block above a page: a ready arena of its size, or a new one. */
 static void *large_alloc(struct pool_special *s, size_t bytes, bool zero)
 {
 	size_t rounded = (bytes + 15) / 16 * 16;
-	struct sp_large l = { .pages = (rounded + PAGE - 1) / PAGE, .bytes = bytes };
+	struct sp_large l = { .pages = (rounded + PAGE - 1) / PAGE, .state = LARGE_LIVE };
+	uint32_t i = large_oldest(s, LARGE_READY, l.pages);
 	uint8_t *data;
 	void *va;
 
+	if (i != UINT32_MAX &&
+	    mprotect(s->large[i].va + PAGE, l.pages * PAGE, PROT_READ | PROT_WRITE) == 0) {
+		s->large_pages[LARGE_READY] -= l.pages;
+		s->large_pages[LARGE_LIVE] += l.pages;
+		s->large[i].state = LARGE_LIVE;
+		return large_fill(&s->large[i], bytes, s->start_mode, zero);
+	}
 	if (s->n_large == s->cap_large) {
 		uint32_t cap = s->cap_large ? s->cap_large * 2 : 8;
 		struct sp_large *v = realloc(s->large, cap * sizeof(*v));
@@ -201,11 +239,9 @@ static void *large_alloc(struct pool_special *s, size_t bytes, bool zero)
 	data = l.va + PAGE;
 	mprotect(l.va, PAGE, PROT_NONE);
 	mprotect(data + l.pages * PAGE, PAGE, PROT_NONE);
-	l.block = s->start_mode ? data : data + l.pages * PAGE - rounded;
-	memset(data, PATTERN, l.pages * PAGE);
-	memset(l.block, zero ? 0 : HOSTOS_POOL_FRESH_BYTE, bytes);
-	s->large[s->n_large++] = l;
-	return l.block;
+	s->large_pages[LARGE_LIVE] += l.pages;
+	s->large[s->n_large] = l;
+	return large_fill(&s->large[s->n_large++], bytes, s->start_mode, zero);
 }
 
 /* The large arena holding @va, or NULL. */
@@ -220,19 +256,22 @@ static struct sp_large *large_of(const struct pool_special *s, uintptr_t va)
 	return NULL;
 }
 
-/* Past the quarantine's size: the oldest freed large arenas go back. */
+/* Past the quarantine's size the oldest freed arenas become ready for
+ * reuse; past READY_MAX the oldest ready ones go back to the memory. */
 static void large_trim(struct pool_special *s)
 {
-	while (s->large_quar_pages > QUARANTINE) {
-		uint32_t old = UINT32_MAX;
+	uint32_t old;
 
-		for (uint32_t i = 0; i < s->n_large; i++)
-			if (s->large[i].freed_seq &&
-			    (old == UINT32_MAX || s->large[i].freed_seq < s->large[old].freed_seq))
-				old = i;
-		if (old == UINT32_MAX)
-			return;
-		s->large_quar_pages -= s->large[old].pages;
+	while (s->large_pages[LARGE_QUARANTINED] > QUARANTINE &&
+	       (old = large_oldest(s, LARGE_QUARANTINED, 0)) != UINT32_MAX) {
+		s->large_pages[LARGE_QUARANTINED] -= s->large[old].pages;
+		s->large_pages[LARGE_READY] += s->large[old].pages;
+		s->large[old].state = LARGE_READY;
+		s->large[old].seq = ++s->seq;
+	}
+	while (s->large_pages[LARGE_READY] > READY_MAX &&
+	       (old = large_oldest(s, LARGE_READY, 0)) != UINT32_MAX) {
+		s->large_pages[LARGE_READY] -= s->large[old].pages;
 		large_release(s, &s->large[old]);
 		memmove(&s->large[old], &s->large[old + 1],
 			(s->n_large - old - 1) * sizeof(s->large[0]));
@@ -244,7 +283,7 @@ static uintptr_t large_free(struct pool_special *s, struct sp_large *l, uintptr_
 {
 	uint8_t *data = l->va + PAGE, *end = data + l->pages * PAGE;
 
-	if (va != (uintptr_t)l->block || l->freed_seq)
+	if (va != (uintptr_t)l->block || l->state != LARGE_LIVE)
 		return 0;
 	/* The pattern before the block (END mode) and after it. */
 	for (uint8_t *b = data; b < l->block; b++)
@@ -255,8 +294,10 @@ static uintptr_t large_free(struct pool_special *s, struct sp_large *l, uintptr_
 			return (uintptr_t)b;
 	memset(data, HOSTOS_POOL_FREED_BYTE, l->pages * PAGE);
 	mprotect(data, l->pages * PAGE, PROT_NONE);
-	l->freed_seq = ++s->frees;
-	s->large_quar_pages += l->pages;
+	l->state = LARGE_QUARANTINED;
+	l->seq = ++s->seq;
+	s->large_pages[LARGE_LIVE] -= l->pages;
+	s->large_pages[LARGE_QUARANTINED] += l->pages;
 	large_trim(s);
 	return 0;
 }
@@ -411,7 +452,7 @@ enum hostos_special_hit hostos_special_classify(const struct pool_special *s, ui
 
 		if (pg == 0 || pg == l->pages + 1)
 			return HOSTOS_SPECIAL_BEYOND;
-		return l->freed_seq ? HOSTOS_SPECIAL_FREED : HOSTOS_SPECIAL_NONE;
+		return l->state != LARGE_LIVE ? HOSTOS_SPECIAL_FREED : HOSTOS_SPECIAL_NONE;
 	}
 	if (!s || !locate(s, addr, &arena, &slot, &guard))
 		return HOSTOS_SPECIAL_NONE;

@@ -702,20 +702,25 @@ void sp_large_tail_corrupt(void *arg)
 	ver_obs.done = 1;
 }
 
-/* Many blocks of 2 to 9 pages allocated and freed. */
+/* Blocks allocated and freed: 3000 of 2 to 9 pages (sizes repeat: ready
+ * arenas are reused), then 700 of 2 to 251 pages (sizes repeat only after
+ * 250: arenas must go back to the memory). value[0] counts the blocks that
+ * did not end at a page's end (in END mode: not from Special Pool). */
 void sp_large_cycles(void *arg)
 {
 	unsigned i;
 
 	UNREFERENCED_PARAMETER(arg);
-	for (i = 0; i < 5000; i++) {
-		SIZE_T bytes = 4097 + (SIZE_T)(i % 8) * 4096 + i % 100;
+	for (i = 0; i < 3700; i++) {
+		SIZE_T pages = i < 3000 ? i % 8 : (i - 3000) % 250;
+		SIZE_T bytes = 4097 + pages * 4096 + i % 100;
 		PUCHAR p = ExAllocatePool2(POOL_FLAG_NON_PAGED, bytes, TAG);
 
 		if (!p)
 			return;
 		p[0] = 1;
 		p[bytes - 1] = 2;
+		ver_obs.value[0] += ((uintptr_t)p + (bytes + 15) / 16 * 16) % PAGE_SIZE != 0;
 		ExFreePoolWithTag(p, TAG);
 	}
 	ver_obs.done = 1;
