@@ -3,10 +3,10 @@
  * IoFreeMdl, MmBuildMdlForNonPagedPool, MmProbeAndLockPages,
  * MmUnlockPages, MmMapLockedPagesSpecifyCache, MmUnmapLockedPages, with
  * the verifier's MDL checks (0xC4/0x70..0x7F, 0x82, 0xB0..0xB8), always
- * made, partial MDLs (hostos/mdl-partial.c) included. A PFN array holds the machine's physical frame numbers, and a
- * system mapping is another host view of the same frames
- * (bus_mem_map_frames()), so the bytes are the same whichever way they
- * are reached.
+ * made, partial MDLs (hostos/mdl-partial.c) included. A PFN array holds
+ * the machine's physical frame numbers, and a system mapping is another
+ * host view of the same frames (bus_mem_map_frames()), so the bytes are
+ * the same whichever way they are reached.
  */
 #include <wdm.h>
 

@@ -458,12 +458,16 @@ bool hostos_pool_lock_paged(struct hostos *os, const void *va, size_t len, bool 
 		return false;
 	a = &p->arenas[ai];
 	if (!a->locks) {
-		a->locks = calloc(a->pages, sizeof(*a->locks));
+		a->locks = lock ? calloc(a->pages, sizeof(*a->locks)) : NULL;
 		if (!a->locks)
 			return false;
 	}
 	for (size_t pg = (v - (uintptr_t)a->va) / PAGE; pg <= (v + len - 1 - (uintptr_t)a->va) / PAGE;
 	     pg++) {
+		/* No lock to take back: the block was freed and its arena
+		 * given to another while the MDL was locked. */
+		if (!lock && !a->locks[pg])
+			continue;
 		if (lock ? a->locks[pg]++ : --a->locks[pg])
 			continue;
 		/* The page's first lock, or its last unlock: while the arena
