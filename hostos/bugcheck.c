@@ -66,6 +66,7 @@ static const struct {
 	{ 0xA55E0010, "MDL_BAD_FREE" },     /* the mock's: hostos/mdl.c */
 	{ 0xA55E0011, "DMA_BAD_OBJECT" },   /* the mock's: hostos/dma-adapter.c */
 	{ 0xA55E0012, "COMPLETION_IRQL" },  /* the mock's: hostos/io-irp.c */
+	{ 0xA55E0013, "MDL_BAD_PARTIAL" },  /* the mock's: hostos/mdl-partial.c */
 };
 
 const char *hostos_bugcheck_name(uint32_t code)

@@ -90,6 +90,7 @@ struct dma_iommu;
 struct hostos_mdl_rec {
 	void *mdl;
 	bool allocated, locked;
+	bool paged_lock;          /* the lock counts against guarded paged pool */
 	void *map_base;           /* bus_mem_map_frames() address, or NULL */
 	uint32_t map_offset;      /* the MDL's ByteOffset when mapped */
 	size_t pages;

@@ -47,6 +47,13 @@ struct dma_iommu;
  * P1 = the object, P2 = the routine's address, P3/P4 = what was expected
  * and what was passed where it applies. */
 #define HOSTOS_DMA_BAD_OBJECT 0xA55E0011u
+/** Mock stop code: IoBuildPartialMdl asked for what it cannot build
+ * (Windows documents no code; the subrange must be a proper subrange of
+ * the source, and the target large enough). P1 = why: 1 the range is not
+ * inside the source's buffer (P4 = VirtualAddress), 2 the target MDL has
+ * room for fewer PFNs than the range spans pages (P4 = the pages needed);
+ * P2 = the source MDL, P3 = the target MDL. */
+#define HOSTOS_MDL_BAD_PARTIAL 0xA55E0013u
 
 /** DMA Verification: the adapters one device may hold without putting
  * them; IoGetDmaAdapter for one more is 0xE6/0x11 (P2 the count it would

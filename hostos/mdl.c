@@ -3,10 +3,10 @@
  * IoFreeMdl, MmBuildMdlForNonPagedPool, MmProbeAndLockPages,
  * MmUnlockPages, MmMapLockedPagesSpecifyCache, MmUnmapLockedPages, with
  * the verifier's MDL checks (0xC4/0x70..0x7F, 0x82, 0xB0..0xB8), always
- * made. A PFN array holds the machine's physical frame numbers, and a
- * system mapping is another host view of the same frames
- * (bus_mem_map_frames()), so the bytes are the same whichever way they
- * are reached.
+ * made, partial MDLs (hostos/mdl-partial.c) included. A PFN array holds
+ * the machine's physical frame numbers, and a system mapping is another
+ * host view of the same frames (bus_mem_map_frames()), so the bytes are
+ * the same whichever way they are reached.
  */
 #include <wdm.h>
 
@@ -147,6 +147,8 @@ static bool fill_pfns(struct hostos *os, PMDL m, bool *paged)
 					"%s with a NULL MDL", (routine));                    \
 	} while (0)
 
+static void unmap(struct hostos *os, PMDL m, struct hostos_mdl_rec *r);
+
 /* ---- the routines ---- */
 
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
@@ -201,8 +203,12 @@ VOID IoFreeMdl(PMDL Mdl)
 		hostos_bugcheck(t, HOSTOS_MDL_BAD_FREE, (uintptr_t)Mdl, 0, 0, 0,
 				"IoFreeMdl of %p, which IoAllocateMdl did not return or which "
 				"is freed already", (void *)Mdl);
+	/* A partial MDL's own mapping goes with it (documented); one it
+	 * shares with its source stays the source's. */
+	if (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED)
+		unmap(t->os, Mdl, r);
 	if ((Mdl->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) &&
-	    !(Mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL))
+	    !(Mdl->MdlFlags & (MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL)))
 		hostos_bugcheck(t, 0xC4, 0xB8, (uintptr_t)Mdl, (uint16_t)Mdl->MdlFlags, 0,
 				"IoFreeMdl of an MDL whose pages are still mapped at %p",
 				Mdl->MappedSystemVa);
@@ -273,6 +279,9 @@ VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
 	if (r) {
 		r->locked = true;
 		r->pages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(m), m->ByteCount);
+		/* Locked pages are resident: legal at DISPATCH_LEVEL. */
+		r->paged_lock = paged && hostos_pool_lock_paged(t->os, MmGetMdlVirtualAddress(m),
+								m->ByteCount, true);
 	}
 	m->MdlFlags |= MDL_PAGES_LOCKED;
 	if (Operation != IoReadAccess)
@@ -289,7 +298,7 @@ static void unmap(struct hostos *os, PMDL m, struct hostos_mdl_rec *r)
 		(void)bus_mem_unmap(mem, base);
 	if (r)
 		r->map_base = NULL;
-	m->MdlFlags &= ~MDL_MAPPED_TO_SYSTEM_VA;
+	m->MdlFlags &= ~(MDL_MAPPED_TO_SYSTEM_VA | MDL_PARTIAL_HAS_BEEN_MAPPED);
 	m->MappedSystemVa = NULL;
 }
 
@@ -305,20 +314,26 @@ VOID MmUnlockPages(PMDL MemoryDescriptorList)
 	if (t->cpu->irql > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x78, t->cpu->irql, (uintptr_t)m, 0,
 				"MmUnlockPages at IRQL %u", t->cpu->irql);
+	/* First: a partial MDL shows its source's lock and kind, not its own. */
+	if (m->MdlFlags & MDL_PARTIAL)
+		hostos_bugcheck(t, 0xC4, 0xB4, (uintptr_t)m, (uint16_t)m->MdlFlags, MDL_PARTIAL,
+				"MmUnlockPages of a partial MDL (IoBuildPartialMdl): unlock its "
+				"source");
 	if (m->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)
 		hostos_bugcheck(t, 0xC4, 0x7D, (uintptr_t)m, (uint16_t)m->MdlFlags, 0,
 				"MmUnlockPages of an MDL built for nonpaged pool");
 	if (!(m->MdlFlags & MDL_PAGES_LOCKED))
 		hostos_bugcheck(t, 0xC4, 0x7C, (uintptr_t)m, (uint16_t)m->MdlFlags, 0,
 				"MmUnlockPages of an MDL whose pages were never locked");
-	if (m->MdlFlags & MDL_PARTIAL)
-		hostos_bugcheck(t, 0xC4, 0xB4, (uintptr_t)m, (uint16_t)m->MdlFlags, MDL_PARTIAL,
-				"MmUnlockPages of a partial MDL");
 	r = d ? rec_find(d, m) : NULL;
 	if (m->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA)
 		unmap(t->os, m, r);
 	m->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
 	if (r) {
+		if (r->paged_lock)
+			(void)hostos_pool_lock_paged(t->os, MmGetMdlVirtualAddress(m), m->ByteCount,
+						     false);
+		r->paged_lock = false;
 		r->locked = false;
 		rec_settle(d, r);
 	}
@@ -387,6 +402,8 @@ PVOID MmMapLockedPagesSpecifyCache(PMDLX MemoryDescriptorList, KPROCESSOR_MODE A
 	r->pages = pages;
 	m->MappedSystemVa = (uint8_t *)base + m->ByteOffset;
 	m->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+	if (m->MdlFlags & MDL_PARTIAL)
+		m->MdlFlags |= MDL_PARTIAL_HAS_BEEN_MAPPED;  /* its own, not its source's */
 	return m->MappedSystemVa;
 }
 
@@ -402,6 +419,14 @@ VOID MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList)
 	if (t->cpu->irql > HOSTOS_DISPATCH)
 		hostos_bugcheck(t, 0xC4, 0x79, t->cpu->irql, (uintptr_t)BaseAddress, (uintptr_t)m,
 				"MmUnmapLockedPages at IRQL %u", t->cpu->irql);
+	/* A partial MDL without a mapping of its own: unmapping would take
+	 * its source's away (or nothing is mapped). */
+	if ((m->MdlFlags & MDL_PARTIAL) && !(m->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED))
+		hostos_bugcheck(t, 0xC4, 0xB5, (uintptr_t)m, (uint16_t)m->MdlFlags, MDL_PARTIAL,
+				"MmUnmapLockedPages of a partial MDL that %s",
+				m->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA
+					? "shares its source's mapping (unmap the source)"
+					: "has no mapping of its own");
 	r = d ? rec_find(d, m) : NULL;
 	if (!(m->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA) || !r || !r->map_base ||
 	    BaseAddress != m->MappedSystemVa)

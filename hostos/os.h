@@ -151,19 +151,20 @@ struct hostos_config {
 	unsigned interrupt_messages_max;
 	/* Pool verification (hostos/pool.h): */
 	/** Special Pool's guard pages, used only with
-	 * HOSTOS_VERIFY_SPECIAL_POOL in @verifier: each allocation of up to a
-	 * page gets a page of its own between inaccessible pages, so an
-	 * overrun (or, in START mode, an underrun) or a use after free stops
-	 * the driver at the access. HOSTOS_SPECIAL_POOL_OFF by default: it
+	 * HOSTOS_VERIFY_SPECIAL_POOL in @verifier: each allocation gets data
+	 * pages of its own (one up to a page, consecutive ones above) between
+	 * inaccessible pages, so an overrun (or, in START mode, an underrun)
+	 * or a use after free stops the driver at the access. HOSTOS_SPECIAL_POOL_OFF by default: it
 	 * costs two frames and an mprotect per allocation, and a read of
 	 * freed pool (which then faults) is a bug Windows only finds with it. */
 	enum hostos_special_pool special_pool;
 	/** Force IRQL Checking's inaccessible paged pool, used only with
 	 * HOSTOS_VERIFY_FORCE_IRQL in @verifier: paged pool is opened on a
 	 * fault below DISPATCH_LEVEL and closed when a CPU raises to it, so a
-	 * touch at DISPATCH_LEVEL or above is 0xD1. False by default (paged
-	 * memory locked by an MDL must stay accessible; MmProbeAndLockPages
-	 * does not exempt it yet). */
+	 * touch at DISPATCH_LEVEL or above is 0xD1; pages an MDL locked
+	 * (MmProbeAndLockPages until MmUnlockPages) stay accessible. False by
+	 * default: each touch after a raise costs a fault and mprotects, and
+	 * the harness must not touch paged pool outside a host OS thread. */
 	bool paged_guard;
 	/** Low Resources Simulation (HOSTOS_VERIFY_LOW_RESOURCES in
 	 * @verifier): each allocation fault injection covers (hostos/fault.h)

@@ -28,6 +28,16 @@ struct bus_mem *hostos_pool_mem(const struct hostos *os);
  */
 bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint64_t *frames,
 		      int *pool_type);
+/*
+ * Force IRQL Checking's exemption of locked pages: count one MDL lock
+ * (@lock) or unlock of the guarded paged pool pages [@va, @va + @len)
+ * spans. A page with a lock stays accessible when the paged arenas close
+ * at DISPATCH_LEVEL; nested locks of several MDLs are counted. Return:
+ * true when the range lies in a guarded paged arena (then counted; an
+ * unlock must follow with the same range), false when it does not.
+ */
+bool hostos_pool_lock_paged(struct hostos *os, const void *va, size_t len, bool lock);
+
 /* An allocation on a driver's behalf, as ExAllocatePoolWithTag with the
  * same checks (IRQL, size, tag) and fault injection, recorded as made by
  * @site; uninitialised (the fresh byte). NULL when it fails. */

@@ -19,15 +19,16 @@ enum hostos_special_hit {
 	HOSTOS_SPECIAL_FREED = 2,   /* the page of a freed block */
 };
 
-/* Allocations of up to a page: frames from @mem with @frame_flags; the
- * block at the page's end, or its start with @start_mode. NULL: no host
- * memory. */
+/* Guarded allocations: frames from @mem with @frame_flags; the block at
+ * the end of its (last) data page, or the start of its (first) one with
+ * @start_mode. NULL: no host memory. */
 struct pool_special *hostos_special_create(struct bus_mem *mem, unsigned frame_flags,
 					   bool start_mode);
 void hostos_special_destroy(struct pool_special *s);
 
-/* A block of @bytes (1..4096), zeroed or filled with the fresh byte; NULL
- * when no page can be had. */
+/* A block of @bytes (> 0), zeroed or filled with the fresh byte: up to a
+ * page in a shared arena's data page, above in an arena of its own (its
+ * data pages between two guard pages); NULL when no page can be had. */
 void *hostos_special_alloc(struct pool_special *s, size_t bytes, bool zero);
 
 /* Free the block at @va: 0, or the first byte of its page's pattern the
@@ -37,6 +38,12 @@ uintptr_t hostos_special_free(struct pool_special *s, uintptr_t va);
 /* @va is inside special pool; its bus address (0 if not). */
 bool hostos_special_owns(const struct pool_special *s, uintptr_t va);
 uint64_t hostos_special_pa(const struct pool_special *s, uintptr_t va);
+
+/* The frames of the data pages [@va, @va + @len) spans, one per page,
+ * into @frames, when the range lies in one block's data pages (live or
+ * not); false otherwise. */
+bool hostos_special_span(const struct pool_special *s, uintptr_t va, size_t len,
+			 uint64_t *frames);
 
 /* What a fault at @addr hit. Async-signal safe (reads only). */
 enum hostos_special_hit hostos_special_classify(const struct pool_special *s, uintptr_t addr);

@@ -36,6 +36,8 @@ struct pool_arena {
 	uint64_t *used;             /* a bit per 16-byte unit */
 	bool dedicated;             /* one block, gone with it */
 	bool paged;                 /* guarded paged pool (Force IRQL Checking) */
+	uint32_t *locks;            /* paged: MDL locks per page, once one is made */
+	size_t n_locked;            /* pages with locks: they stay accessible */
 };
 
 struct pool_rec {
@@ -118,6 +120,7 @@ static void arena_release(struct hostos_pool *p, struct pool_arena *a)
 	}
 	free(a->frames);
 	free(a->used);
+	free(a->locks);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -396,11 +399,29 @@ static bool place(struct hostos_pool *p, size_t bytes, bool paged, uint32_t *are
 
 /* ---- Force IRQL Checking: the guarded paged arenas ---- */
 
+/* Closing leaves the pages an MDL locked accessible: they are resident,
+ * and touching them at DISPATCH_LEVEL is legal (spec §6.3). */
 static void paged_protect(struct hostos_pool *p, int prot)
 {
-	for (uint32_t i = 0; i < p->n_arenas; i++)
-		if (p->arenas[i].paged && p->arenas[i].va)
-			mprotect(p->arenas[i].va, p->arenas[i].pages * PAGE, prot);
+	for (uint32_t i = 0; i < p->n_arenas; i++) {
+		struct pool_arena *a = &p->arenas[i];
+
+		if (!a->paged || !a->va)
+			continue;
+		if (prot != PROT_NONE || !a->n_locked) {
+			mprotect(a->va, a->pages * PAGE, prot);
+			continue;
+		}
+		for (size_t pg = 0, run = 0; pg <= a->pages; pg++) {
+			if (pg < a->pages && !a->locks[pg]) {
+				run++;
+				continue;
+			}
+			if (run)
+				mprotect(a->va + (pg - run) * PAGE, run * PAGE, PROT_NONE);
+			run = 0;
+		}
+	}
 }
 
 static void paged_open(struct hostos_pool *p)
@@ -418,6 +439,44 @@ void hostos_pool_paged_close(struct hostos *os)
 	os->paged_open = false;
 	if (p && p->paged_guard)
 		paged_protect(p, PROT_NONE);
+}
+
+static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
+
+bool hostos_pool_lock_paged(struct hostos *os, const void *va, size_t len, bool lock)
+{
+	struct hostos_pool *p = os ? os->pool : NULL;
+	uintptr_t v = (uintptr_t)va;
+	struct pool_arena *a;
+	uint32_t ai;
+
+	if (!p || !p->paged_guard || len == 0 || v + len - 1 < v)
+		return false;
+	ai = arena_of(p, v);
+	if (ai == NONE || !p->arenas[ai].paged ||
+	    v + len - 1 - (uintptr_t)p->arenas[ai].va >= p->arenas[ai].pages * PAGE)
+		return false;
+	a = &p->arenas[ai];
+	if (!a->locks) {
+		a->locks = lock ? calloc(a->pages, sizeof(*a->locks)) : NULL;
+		if (!a->locks)
+			return false;
+	}
+	for (size_t pg = (v - (uintptr_t)a->va) / PAGE; pg <= (v + len - 1 - (uintptr_t)a->va) / PAGE;
+	     pg++) {
+		/* No lock to take back: the block was freed and its arena
+		 * given to another while the MDL was locked. */
+		if (!lock && !a->locks[pg])
+			continue;
+		if (lock ? a->locks[pg]++ : --a->locks[pg])
+			continue;
+		/* The page's first lock, or its last unlock: while the arena
+		 * is closed, it opens, or closes, alone. */
+		a->n_locked += lock ? 1 : (size_t)-1;
+		if (!os->paged_open)
+			mprotect(a->va + pg * PAGE, PAGE, lock ? PROT_READ | PROT_WRITE : PROT_NONE);
+	}
+	return true;
 }
 
 static bool in_paged_arena(const struct hostos_pool *p, uintptr_t va)
@@ -469,8 +528,6 @@ enum hostos_fault_verdict hostos_pool_fault(struct hostos_thread *t,
 }
 
 /* ---- the checks ---- */
-
-static uint32_t arena_of(const struct hostos_pool *p, uintptr_t va);
 
 static bool paged_type(unsigned type)
 {
@@ -639,12 +696,16 @@ static void *pool_alloc(struct hostos_thread *t, unsigned type, size_t bytes, ui
 		p->stats.failed++;
 		return NULL;
 	}
-	va = p->special ? hostos_special_alloc(p->special, bytes, zero) : NULL;
+	guarded = p->paged_guard && paged_type(type);
+	/* Special Pool's pages are never guarded by IRQL: with both options,
+	 * paged blocks above a page keep Force IRQL Checking's arenas. */
+	va = p->special && !(guarded && bytes > PAGE)
+		     ? hostos_special_alloc(p->special, bytes, zero)
+		     : NULL;
 	if (va) {
 		arena = SPECIAL;
 		goto record;
 	}
-	guarded = p->paged_guard && paged_type(type);
 	if (!place(p, bytes, guarded, &arena, &unit)) {
 		p->stats.failed++;
 		return NULL;
@@ -860,30 +921,6 @@ struct bus_mem *hostos_pool_mem(const struct hostos *os)
 	return os && os->pool ? os->pool->mem : NULL;
 }
 
-/* hostos_pool_span() of a Special Pool block: each page's frame, the
- * range inside the live block (its own pages; a guard page has none). */
-static bool special_span(const struct hostos_pool *p, uintptr_t v, size_t len, uint64_t *frames,
-			 int *pool_type)
-{
-	uintptr_t first = v & ~(uintptr_t)(PAGE - 1);
-
-	if (!p->special || !hostos_special_owns(p->special, v))
-		return false;
-	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
-		const struct pool_rec *r = &p->recs[i];
-
-		if (v >= r->va && v - r->va < r->bytes) {
-			if (v + len - 1 - r->va >= r->bytes)
-				return false;
-			*pool_type = (int)r->type;
-			for (uintptr_t pg = first; pg <= v + len - 1; pg += PAGE)
-				frames[(pg - first) / PAGE] = hostos_special_pa(p->special, pg);
-			return true;
-		}
-	}
-	return false;
-}
-
 bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint64_t *frames,
 		      int *pool_type)
 {
@@ -895,15 +932,18 @@ bool hostos_pool_span(const struct hostos *os, const void *va, size_t len, uint6
 	if (!p || len == 0 || v + len - 1 < v)
 		return false;
 	ai = arena_of(p, v);
-	if (ai == NONE)
-		return special_span(p, v, len, frames, pool_type);
-	a = &p->arenas[ai];
-	first = (v - (uintptr_t)a->va) / PAGE;
-	if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)
-		return false;
-	last = (v + len - 1 - (uintptr_t)a->va) / PAGE;
-	for (uintptr_t pg = first; pg <= last; pg++)
-		frames[pg - first] = a->frames[pg];
+	if (ai == NONE) {
+		if (!hostos_special_span(p->special, v, len, frames))
+			return false;
+	} else {
+		a = &p->arenas[ai];
+		first = (v - (uintptr_t)a->va) / PAGE;
+		if (v + len - 1 < v || v + len - 1 - (uintptr_t)a->va >= a->pages * PAGE)
+			return false;
+		last = (v + len - 1 - (uintptr_t)a->va) / PAGE;
+		for (uintptr_t pg = first; pg <= last; pg++)
+			frames[pg - first] = a->frames[pg];
+	}
 	*pool_type = -1;
 	for (uint32_t i = p->head; i != NONE; i = p->recs[i].next) {
 		const struct pool_rec *r = &p->recs[i];

@@ -111,7 +111,21 @@ NTKERNELAPI PVOID NTAPI MmMapLockedPagesSpecifyCache(PMDLX MemoryDescriptorList,
 						     MEMORY_CACHING_TYPE CacheType,
 						     PVOID BaseAddress, ULONG BugCheckOnFailure,
 						     MM_PAGE_PRIORITY Priority);
+/* Removes the mapping MmMapLockedPagesSpecifyCache made. A partial MDL
+ * with no mapping of its own (MDL_PARTIAL_HAS_BEEN_MAPPED clear) is
+ * 0xC4/0xB5. */
 NTKERNELAPI VOID NTAPI MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescriptorList);
+/* Makes @TargetMdl (room for the pages of the range) describe
+ * [@VirtualAddress, @VirtualAddress + @Length) of the buffer @SourceMdl
+ * describes (@Length 0: to its end): MDL_PARTIAL, the source's PFNs of
+ * those pages, its lock and its mapping (a mapped or nonpaged source's
+ * partial shares the source's system address; otherwise
+ * MmGetSystemAddressForMdlSafe maps the partial itself, to be released by
+ * MmPrepareMdlForReuse or IoFreeMdl). Lock the source first. A range not
+ * inside the source, or a target too small, is the mock's
+ * HOSTOS_MDL_BAD_PARTIAL (hostos/dma.h). <= DISPATCH_LEVEL. */
+NTKERNELAPI VOID NTAPI IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+					 ULONG Length);
 
 #define MmGetSystemAddressForMdlSafe(_Mdl, _Priority)                                     \
 	(((_Mdl)->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))     \
@@ -129,6 +143,19 @@ NTKERNELAPI VOID NTAPI MmUnmapLockedPages(PVOID BaseAddress, PMDL MemoryDescript
 		(_MemoryDescriptorList)->StartVa = (PVOID)PAGE_ALIGN(_BaseVa);             \
 		(_MemoryDescriptorList)->ByteOffset = BYTE_OFFSET(_BaseVa);                \
 		(_MemoryDescriptorList)->ByteCount = (ULONG)_Length;                       \
+	}
+
+/* Before a partial MDL is built again: releases the mapping it made of
+ * its own (MDL_PARTIAL_HAS_BEEN_MAPPED); a shared one stays the source's.
+ * A statement, as in the WDK. */
+#define MmPrepareMdlForReuse(_Mdl)                                                         \
+	{                                                                                  \
+		if ((_Mdl)->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) {                       \
+			ASSERT((_Mdl)->MdlFlags & MDL_PARTIAL);                             \
+			MmUnmapLockedPages((_Mdl)->MappedSystemVa, (_Mdl));                 \
+		} else if (!((_Mdl)->MdlFlags & MDL_PARTIAL)) {                             \
+			ASSERT(!((_Mdl)->MdlFlags & MDL_MAPPED_TO_SYSTEM_VA));              \
+		}                                                                          \
 	}
 
 /* Caches are coherent with DMA on x64: nothing to do (the WDK's macro). */

@@ -133,6 +133,19 @@ static void test_paged_at_dispatch(void **state)
 	run(fi_paged_dispatch, HOSTOS_SPECIAL_POOL_OFF, false);
 	hostos_assert_no_bugcheck(vm.os);
 	vm_destroy(&vm);
+	/* With Special Pool too, a paged block above a page stays guarded. */
+	{
+		struct hostos_config c;
+
+		hostos_config_default(&c);
+		c.special_pool = HOSTOS_SPECIAL_POOL_END;
+		c.paged_guard = true;
+		assert_int_equal(vm_init(&vm, &c), 0);
+		vm_run(&vm, fi_paged_dispatch, (void *)1, 0);
+	}
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 3, 2, 0, HOSTOS_ANY);
+	assert_int_equal(ver_obs.addr[0] % 4096, 0);   /* plain pool: page-aligned */
+	vm_destroy(&vm);
 }
 
 static void test_mmio_plain_access(void **state)
@@ -181,6 +194,144 @@ static void test_tracking_overrun(void **state)
 	vm_destroy(&vm);
 }
 
+/* ---- above a page: data pages of their own between guard pages ---- */
+
+static void test_large_fine(void **state)
+{
+	static const size_t sizes[] = { 4097, 8192, 10000, 12288, 70000 };
+
+	(void)state;
+	run(sp_large_fine, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_no_bugcheck(vm.os);
+	assert_true(ver_obs.done);
+	for (unsigned i = 0; i < 5; i++) {
+		/* END mode: the block ends at its last page's end (16-byte
+		 * rounding), and every byte has a bus address. */
+		assert_int_equal(((uintptr_t)ver_obs.p[i] + (sizes[i] + 15) / 16 * 16) % 4096, 0);
+		assert_int_not_equal(ver_obs.value[2 * i], 0);
+		assert_int_not_equal(ver_obs.value[2 * i + 1], 0);
+	}
+	/* An MDL over a three-page block holds the frames of its pages;
+	 * over a 100-byte block, its page's. */
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(ver_obs.byte[i], 1);
+	vm_destroy(&vm);
+	run(sp_large_fine, HOSTOS_SPECIAL_POOL_START, false);
+	hostos_assert_no_bugcheck(vm.os);
+	for (unsigned i = 0; i < 5; i++)
+		assert_int_equal((uintptr_t)ver_obs.p[i] % 4096, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_overrun(void **state)
+{
+	(void)state;
+	run(sp_large_overrun, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xD6, ver_obs.addr[0] + 10000, 0, HOSTOS_ANY, 0);
+	assert_int_not_equal(hostos_last_bugcheck(vm.os)->p[2], 0);
+	assert_false(ver_obs.done);
+	vm_destroy(&vm);
+}
+
+static void test_large_use_after_free(void **state)
+{
+	(void)state;
+	run(sp_large_use_after_free, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xD5, ver_obs.addr[0] + 5000, 0, HOSTOS_ANY, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_underrun_start_mode(void **state)
+{
+	(void)state;
+	run(sp_large_underrun, HOSTOS_SPECIAL_POOL_START, false);
+	assert_int_equal(ver_obs.addr[0] % 4096, 0);
+	hostos_assert_bugcheck(vm.os, 0xD6, ver_obs.addr[0] - 1, 0, HOSTOS_ANY, 0);
+	vm_destroy(&vm);
+}
+
+static void test_large_tail_corrupt(void **state)
+{
+	struct hostos_config c;
+
+	(void)state;
+	hostos_config_default(&c);
+	c.special_pool = HOSTOS_SPECIAL_POOL_START;
+	run(sp_large_tail_corrupt, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_bugcheck(vm.os, 0xC1, ver_obs.addr[0], ver_obs.addr[0] + 10005, 0, 0x24);
+	vm_destroy(&vm);
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, sp_large_tail_corrupt, (void *)1, 0);
+	hostos_assert_bugcheck(vm.os, 0xC1, ver_obs.addr[0], ver_obs.addr[0] + 11000, 0, 0x24);
+	vm_destroy(&vm);
+}
+
+/* 3700 blocks of 2 to 251 pages (about 110 000 frames with their guards,
+ * seven times the machine's 16 384), every one from Special Pool: freed
+ * arenas are quarantined (256 data pages), then ready for a block of their
+ * size (256 data pages), then their frames go back. At the end at most
+ * 256 + 251 quarantined and 256 ready data pages are held, with two guard
+ * frames per arena of at least two pages; after the OS, none. */
+static void test_large_cycles(void **state)
+{
+	(void)state;
+	run(sp_large_cycles, HOSTOS_SPECIAL_POOL_END, false);
+	hostos_assert_no_bugcheck(vm.os);
+	assert_true(ver_obs.done);
+	assert_int_equal(ver_obs.value[0], 0);
+	assert_true(vm.mem.allocated_frames <= 2 * (256 + 251 + 256));
+	hostos_destroy(vm.os);
+	assert_int_equal(vm.mem.allocated_frames, 0);
+	bus_mem_destroy(&vm.mem);
+	sim_kernel_destroy(&vm.kern);
+}
+
+/* Paged pool an MDL locked is resident: legal at DISPATCH_LEVEL (in a
+ * DPC) until MmUnlockPages, then 0xD1 again. */
+static void run_locked(void *arg)
+{
+	struct hostos_config c;
+
+	hostos_config_default(&c);
+	c.paged_guard = true;
+	assert_int_equal(vm_init(&vm, &c), 0);
+	vm_run(&vm, fi_paged_locked_dpc, arg, 0);
+}
+
+static void test_paged_locked(void **state)
+{
+	(void)state;
+	run_locked(NULL);
+	assert_int_equal(ver_obs.value[0], 3);       /* both ends and the system address */
+	assert_int_equal(ver_obs.byte[0], 0x3C);
+	assert_int_equal(ver_obs.value[2], 3);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 1, 2, 0, HOSTOS_ANY);
+	assert_false(ver_obs.done);
+	vm_destroy(&vm);
+}
+
+/* Two MDLs over one page: it stays locked until the second unlock. */
+static void test_paged_locked_nested(void **state)
+{
+	(void)state;
+	run_locked((void *)1);
+	assert_int_equal(ver_obs.value[0], 3);
+	assert_int_equal(ver_obs.value[1], 4);       /* after the first unlock */
+	assert_int_equal(ver_obs.value[2], 4);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 1, 2, 0, HOSTOS_ANY);
+	vm_destroy(&vm);
+}
+
+/* Only the pages an MDL locks: the next page of the block is paged. */
+static void test_paged_locked_other_page(void **state)
+{
+	(void)state;
+	run_locked((void *)2);
+	assert_int_equal(ver_obs.value[0], 1);
+	hostos_assert_bugcheck(vm.os, 0xD1, ver_obs.addr[0] + 4196, 2, 0, HOSTOS_ANY);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,9 +343,18 @@ int main(void)
 		cmocka_unit_test(test_off_by_default),
 		cmocka_unit_test(test_paged_below_dispatch),
 		cmocka_unit_test(test_paged_at_dispatch),
+		cmocka_unit_test(test_paged_locked),
+		cmocka_unit_test(test_paged_locked_nested),
+		cmocka_unit_test(test_paged_locked_other_page),
 		cmocka_unit_test(test_mmio_plain_access),
 		cmocka_unit_test(test_mmio_after_unmap),
 		cmocka_unit_test(test_tracking_overrun),
+		cmocka_unit_test(test_large_fine),
+		cmocka_unit_test(test_large_overrun),
+		cmocka_unit_test(test_large_use_after_free),
+		cmocka_unit_test(test_large_underrun_start_mode),
+		cmocka_unit_test(test_large_tail_corrupt),
+		cmocka_unit_test(test_large_cycles),
 	};
 
 	return cmocka_run_group_tests_name("hostos:special", tests, NULL, NULL);

@@ -588,6 +588,144 @@ void sp_underrun(void *arg)
 	ver_obs.done = 1;
 }
 
+/* ---- Special Pool above a page ---- */
+
+/* Sizes above a page written to their last byte, with the bus address of
+ * their first and last bytes; MDLs over a 10000-byte and a 100-byte block. */
+void sp_large_fine(void *arg)
+{
+	static const SIZE_T sizes[] = { 4097, 8192, 10000, 12288, 70000 };
+	PPFN_NUMBER pfn;
+	PMDL m;
+	PUCHAR p;
+	unsigned i;
+
+	UNREFERENCED_PARAMETER(arg);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		p = ExAllocatePoolWithTag(NonPagedPoolNx, sizes[i], TAG);
+		if (!p)
+			return;
+		ver_obs.p[i] = p;
+		RtlFillMemory(p, sizes[i], 0x5A);
+		ver_obs.value[2 * i] = (unsigned long)MmGetPhysicalAddress(p).QuadPart;
+		ver_obs.value[2 * i + 1] =
+			(unsigned long)MmGetPhysicalAddress(p + sizes[i] - 1).QuadPart;
+		ExFreePoolWithTag(p, TAG);
+	}
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10000, TAG);
+	if (!p)
+		return;
+	m = IoAllocateMdl(p, 10000, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	pfn = MmGetMdlPfnArray(m);
+	for (i = 0; i < 3; i++)
+		ver_obs.byte[i] = (UCHAR)((ULONG64)pfn[i] ==
+			(ULONG64)MmGetPhysicalAddress((PUCHAR)PAGE_ALIGN(p) + i * PAGE_SIZE).QuadPart >> PAGE_SHIFT);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, TAG);
+	/* and over a block of one page */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TAG);
+	m = p ? IoAllocateMdl(p, 100, FALSE, FALSE, NULL) : NULL;
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	ver_obs.byte[3] = (UCHAR)((ULONG64)MmGetMdlPfnArray(m)[0] ==
+		(ULONG64)MmGetPhysicalAddress(p).QuadPart >> PAGE_SHIFT);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, TAG);
+	ver_obs.done = 1;
+}
+
+/* A 10000-byte block (three pages), read one byte past its end. */
+void sp_large_overrun(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	p[0] = 1;
+	p[9999] = 2;                        /* its last byte: fine */
+	ver_obs.byte[0] = p[10000];
+	ver_obs.done = 1;
+}
+
+/* Freed, then read in its second page (+5000). */
+void sp_large_use_after_free(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	ExFreePoolWithTag((PVOID)p, TAG);
+	ver_obs.byte[0] = p[5000];
+	ver_obs.done = 1;
+}
+
+/* START mode: read one byte before a 10000-byte block. */
+void sp_large_underrun(void *arg)
+{
+	volatile UCHAR *p;
+
+	UNREFERENCED_PARAMETER(arg);
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 10000, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	ver_obs.byte[0] = p[0];
+	ver_obs.byte[1] = p[-1];
+	ver_obs.done = 1;
+}
+
+/* A write into the pattern after the block, in its last page: END mode
+ * (@arg NULL) a 10001-byte block written at +10005 (the rounding slack),
+ * START mode (@arg set) a 10000-byte block written at +11000. */
+void sp_large_tail_corrupt(void *arg)
+{
+	SIZE_T bytes = arg ? 10000 : 10001;
+	PUCHAR p;
+
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, bytes, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	RtlFillMemory(p, bytes, 0x11);
+	p[arg ? 11000 : 10005] = 0;
+	ExFreePoolWithTag(p, TAG);
+	ver_obs.done = 1;
+}
+
+/* Blocks allocated and freed: 3000 of 2 to 9 pages (sizes repeat: ready
+ * arenas are reused), then 700 of 2 to 251 pages (sizes repeat only after
+ * 250: arenas must go back to the memory). value[0] counts the blocks that
+ * did not end at a page's end (in END mode: not from Special Pool). */
+void sp_large_cycles(void *arg)
+{
+	unsigned i;
+
+	UNREFERENCED_PARAMETER(arg);
+	for (i = 0; i < 3700; i++) {
+		SIZE_T pages = i < 3000 ? i % 8 : (i - 3000) % 250;
+		SIZE_T bytes = 4097 + pages * 4096 + i % 100;
+		PUCHAR p = ExAllocatePool2(POOL_FLAG_NON_PAGED, bytes, TAG);
+
+		if (!p)
+			return;
+		p[0] = 1;
+		p[bytes - 1] = 2;
+		ver_obs.value[0] += ((uintptr_t)p + (bytes + 15) / 16 * 16) % PAGE_SIZE != 0;
+		ExFreePoolWithTag(p, TAG);
+	}
+	ver_obs.done = 1;
+}
+
 /* ---- Force IRQL Checking ---- */
 
 void fi_paged_passive(void *arg)
@@ -611,13 +749,13 @@ void fi_paged_passive(void *arg)
 	ver_obs.done = 1;
 }
 
+/* @arg set: a 10000-byte block, not 64 bytes. */
 void fi_paged_dispatch(void *arg)
 {
 	volatile UCHAR *p;
 	KIRQL old;
 
-	UNREFERENCED_PARAMETER(arg);
-	p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TAG);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, arg ? 10000 : 64, TAG);
 	if (!p)
 		return;
 	ver_obs.addr[0] = (uintptr_t)p;
@@ -644,6 +782,83 @@ void fi_paged_raise_again(void *arg)
 	KeAcquireSpinLock(&lock, &old);
 	p[5] = 1;
 	KeReleaseSpinLock(&lock, old);
+	ver_obs.done = 1;
+}
+
+/* ---- Force IRQL Checking and pages an MDL locked ---- */
+
+static KDPC touch_dpc;
+
+/* Reads the byte at Arg1 at DISPATCH_LEVEL; counts its runs. */
+static VOID touch_routine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+	UNREFERENCED_PARAMETER(Dpc);
+	UNREFERENCED_PARAMETER(Context);
+	UNREFERENCED_PARAMETER(Arg2);
+	ver_obs.addr[7] = (uintptr_t)Arg1;
+	ver_obs.byte[3] = *(volatile UCHAR *)Arg1;
+	ver_obs.value[15]++;
+}
+
+/* A DPC (run at once: queued below DISPATCH_LEVEL) reads @p. */
+static void touch_in_dpc(PUCHAR p)
+{
+	KeInsertQueueDpc(&touch_dpc, p, NULL);
+}
+
+/*
+ * Paged pool locked by MDLs, touched from a DPC. @arg: 0 one MDL over a
+ * 3000-byte block: the block and the MDL's system address read in the
+ * DPC, then unlocked and read again (0xD1 at +1). 1: two MDLs over the
+ * same block, unlocked one after the other, read after each (0xD1 after
+ * the second). 2: a two-page block, an MDL locking its first page only,
+ * the second page read (0xD1 at +4196).
+ */
+void fi_paged_locked_dpc(void *arg)
+{
+	SIZE_T bytes = arg == (void *)2 ? 8192 : 3000;
+	PMDL m, m2 = NULL;
+	PUCHAR p, sys;
+
+	p = ExAllocatePool2(POOL_FLAG_PAGED, bytes, TAG);
+	ver_obs.addr[0] = (uintptr_t)p;
+	if (!p)
+		return;
+	RtlFillMemory(p, bytes, 0x3C);
+	KeInitializeDpc(&touch_dpc, touch_routine, NULL);
+	m = IoAllocateMdl(p, arg == (void *)2 ? 4096 : (ULONG)bytes, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmProbeAndLockPages(m, KernelMode, IoWriteAccess);
+	if (arg == (void *)1) {
+		m2 = IoAllocateMdl(p + 100, 200, FALSE, FALSE, NULL);
+		if (!m2)
+			return;
+		MmProbeAndLockPages(m2, KernelMode, IoReadAccess);
+	}
+	sys = MmGetSystemAddressForMdlSafe(m, NormalPagePriority);
+	if (!sys)
+		return;
+	ver_obs.addr[1] = (uintptr_t)sys;
+	if (arg == (void *)2) {
+		touch_in_dpc(p + 4095);             /* locked: fine */
+		ver_obs.value[0] = ver_obs.value[15];
+		touch_in_dpc(p + 4196);             /* not locked: 0xD1 */
+		return;
+	}
+	touch_in_dpc(p + 1);
+	touch_in_dpc(p + bytes - 1);
+	touch_in_dpc(sys + 2);
+	ver_obs.value[0] = ver_obs.value[15];
+	ver_obs.byte[0] = ver_obs.byte[3];
+	if (m2) {
+		MmUnlockPages(m2);                  /* m still locks the page */
+		touch_in_dpc(p + 1);
+		ver_obs.value[1] = ver_obs.value[15];
+	}
+	MmUnlockPages(m);
+	ver_obs.value[2] = ver_obs.value[15];
+	touch_in_dpc(p + 1);                     /* paged again: 0xD1 */
 	ver_obs.done = 1;
 }
 

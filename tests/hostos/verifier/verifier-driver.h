@@ -66,9 +66,17 @@ void sp_use_after_free(void *arg);
 void sp_slack_corrupt(void *arg);
 void sp_fine(void *arg);
 void sp_underrun(void *arg);
+/* Special Pool above a page (see verifier-driver.c). */
+void sp_large_fine(void *arg);
+void sp_large_overrun(void *arg);
+void sp_large_use_after_free(void *arg);
+void sp_large_underrun(void *arg);
+void sp_large_tail_corrupt(void *arg);
+void sp_large_cycles(void *arg);
 void fi_paged_passive(void *arg);
 void fi_paged_dispatch(void *arg);
 void fi_paged_raise_again(void *arg);
+void fi_paged_locked_dpc(void *arg);
 
 /* Maps 0xF0000000, reads a register through READ_REGISTER_ULONG, then
  * dereferences the mapping plainly: a read at +4, or with @arg a write
