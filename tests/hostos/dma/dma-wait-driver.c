@@ -140,7 +140,9 @@ void dma_wait_channel(void *arg)
 }
 
 /* The second channel of dma_wait_channel freed before it was granted:
- * 0xE6/0x23. */
+ * 0xE6/0x23; without the verifier the request is withdrawn (ok[0]: its
+ * AdapterControl did not run, not even when the first's registers are
+ * freed). */
 void dma_bad_free_waiting_channel(void *arg)
 {
 	PDMA_ADAPTER a = dma_drv_adapter();
@@ -156,7 +158,10 @@ void dma_bad_free_waiting_channel(void *arg)
 	(void)a->DmaOperations->AllocateAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, 3,
 						       note_channel, &c2);
 	a->DmaOperations->FreeAdapterChannel(a);
+	a->DmaOperations->FreeMapRegisters(a, c1.mrb, 3);
+	dma_obs.ok[0] = c2.order == 0;
 	KeLowerIrql(old);
+	a->DmaOperations->PutDmaAdapter(a);
 }
 
 /* PutDmaAdapter while list B still waits (A is granted): 0xE6/0x08 with

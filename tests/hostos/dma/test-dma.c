@@ -822,6 +822,13 @@ static void test_free_waiting_channel(void **state)
 	run(dma_bad_free_waiting_channel, ABOVE);
 	hostos_assert_bugcheck(os, 0xE6, 0x23, 0, 0, 0);
 	shutdown();
+	in_short(0);
+	run(dma_bad_free_waiting_channel, ABOVE_PLAIN);
+	hostos_assert_no_bugcheck(os);
+	assert_true(dma_obs.ok[0]);
+	assert_true(hostos_warnings(os) > 0);
+	assert_int_equal(hostos_dma_live_adapters(os, NULL, 0), 0);
+	shutdown();
 }
 
 /* 0xE6/0x08: PutDmaAdapter with a request still waiting (P3 = 1). */
@@ -831,6 +838,12 @@ static void test_put_waiting(void **state)
 	in_short(1);
 	run(dma_bad_put_waiting, ABOVE);
 	hostos_assert_bugcheck(os, 0xE6, 0x08, (uintptr_t)dma_obs.adapter, 1, 0);
+	shutdown();
+	/* without the verifier: a warning, and the waiting callback never runs */
+	in_short(1);
+	run(dma_bad_put_waiting, ABOVE_PLAIN);
+	hostos_assert_no_bugcheck(os);
+	assert_true(hostos_warnings(os) > 0);
 	shutdown();
 }
 
