@@ -148,7 +148,7 @@ static inline bool hostos_dma_verified(const struct hostos *os)
 uint64_t hostos_dma_iova_alloc(struct hostos_dma_dev *dev, uint32_t n);
 void hostos_dma_iova_free(struct hostos_dma_dev *dev, uint64_t iova, uint32_t n);
 
-/* The routines of the table (dma-sg.c). */
+/* The routines of the table (dma-sg.c; the version 3 ones in dma-sg-ex.c). */
 NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
 						   PDRIVER_CONTROL routine, PVOID ctx);
 BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
@@ -164,6 +164,13 @@ VOID NTAPI hostos_dma_put_sg_list(PDMA_ADAPTER a, PSCATTER_GATHER_LIST sg, BOOLE
 NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, ULONG len,
 					    PULONG size, PULONG n_regs);
 NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx);
+NTSTATUS NTAPI hostos_dma_get_transfer_info(PDMA_ADAPTER a, PMDL mdl, ULONGLONG offset, ULONG len,
+					    BOOLEAN write_only, PDMA_TRANSFER_INFO info);
+NTSTATUS NTAPI hostos_dma_build_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
+					   ULONGLONG offset, ULONG len, ULONG flags,
+					   PDRIVER_LIST_CONTROL routine, PVOID context,
+					   BOOLEAN write, PVOID buf, ULONG buf_len,
+					   PDMA_COMPLETION_ROUTINE done, PVOID done_ctx, PVOID out);
 NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
 					 ULONGLONG offset, ULONG len, ULONG flags,
 					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
@@ -185,6 +192,21 @@ bool hostos_dma_wait_add(struct hostos_adapter *ad, const struct dma_wait *w);
 unsigned hostos_dma_waiting(const struct hostos_adapter *ad, bool channels);
 bool hostos_dma_wait_cancel_channel(struct hostos_adapter *ad);
 void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad);
+
+/* Shared by the list routines of dma-sg.c and dma-sg-ex.c: the pieces of
+ * a transfer cut into the adapter's scratch array with the buffer checks
+ * (0 with *@st when it cannot be); a list's size for @elements; and a
+ * list request made (checks, then the list and its callback now, or the
+ * request queued when @may_wait; without a callback the list goes to
+ * *@out). @site: the driver's call, for fault injection. */
+uint32_t hostos_dma_cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
+		       uint32_t len, bool list, const char *routine, NTSTATUS *st);
+size_t hostos_dma_list_bytes(uint32_t elements);
+NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *ad,
+			       PDEVICE_OBJECT dev, PMDL mdl, PVOID va, ULONG len, BOOLEAN write,
+			       PVOID buf, ULONG buf_len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
+			       bool may_wait, const char *name, const void *site,
+			       PSCATTER_GATHER_LIST *out);
 
 /* Run one waiting request now that it fits: AdapterControl with new map
  * registers, or the list built and AdapterListControl called (dma-sg.c). */

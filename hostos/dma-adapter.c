@@ -573,9 +573,11 @@ static const DMA_OPERATIONS ops_template = {
 	.BuildScatterGatherList = hostos_dma_build_sg_list,
 	.BuildMdlFromScatterGatherList = build_mdl_from_sg_list,
 	.GetDmaAdapterInfo = get_dma_adapter_info,
+	.GetDmaTransferInfo = hostos_dma_get_transfer_info,
 	.InitializeDmaTransferContext = hostos_dma_init_transfer_context,
 	.AllocateCommonBufferEx = allocate_common_buffer_ex,
 	.GetScatterGatherListEx = hostos_dma_get_sg_list_ex,
+	.BuildScatterGatherListEx = hostos_dma_build_sg_list_ex,
 };
 
 /* DMA Verification: a device holding more than HOSTOS_DMA_MAX_ADAPTERS

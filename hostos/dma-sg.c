@@ -89,8 +89,8 @@ static bool scratch_room(struct hostos_adapter *ad, uint32_t n)
  * many pieces; 0 with *@st set when the chain is too short (without the
  * verifier) or the host is out of memory.
  */
-static uint32_t cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
-		    uint32_t len, bool list, const char *routine, NTSTATUS *st)
+uint32_t hostos_dma_cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
+		       uint32_t len, bool list, const char *routine, NTSTATUS *st)
 {
 	struct bus_mem *mem = hostos_pool_mem(t->os);
 	uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(m);
@@ -320,7 +320,7 @@ static void call_list_control(struct hostos_thread *t, PDRIVER_LIST_CONTROL rout
 static void run_adapter_control(struct hostos_thread *t, struct hostos_adapter *ad,
 				PDEVICE_OBJECT dev, ULONG n, PDRIVER_CONTROL routine, PVOID ctx);
 
-static size_t list_bytes(uint32_t elements)
+size_t hostos_dma_list_bytes(uint32_t elements)
 {
 	return sizeof(SCATTER_GATHER_LIST) +
 	       (elements ? elements - 1 : 0) * sizeof(SCATTER_GATHER_ELEMENT);
@@ -338,12 +338,12 @@ static NTSTATUS sg_check(struct hostos_thread *t, struct hostos_adapter *ad, PMD
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, routine);
 	if (!mdl)
 		return STATUS_INVALID_PARAMETER;
-	*n = cut(t, ad, mdl, (uintptr_t)va, len, true, routine, &st);
+	*n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, len, true, routine, &st);
 	if (*n == 0)
 		return st;
 	if (*n > ad->max_regs || hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, site))
 		return STATUS_INSUFFICIENT_RESOURCES;
-	if (buf && buf_len < list_bytes(*n))
+	if (buf && buf_len < hostos_dma_list_bytes(*n))
 		return STATUS_BUFFER_TOO_SMALL;
 	return STATUS_SUCCESS;
 }
@@ -365,7 +365,7 @@ static NTSTATUS sg_build(struct hostos_thread *t, struct hostos_adapter *ad, uin
 	}
 	/* One block: the record, its pieces, and the list unless the
 	 * caller gave the space (BuildScatterGatherList). */
-	s = malloc(sizeof(*s) + n * sizeof(*s->segs) + (buf ? 0 : list_bytes(n)));
+	s = malloc(sizeof(*s) + n * sizeof(*s->segs) + (buf ? 0 : hostos_dma_list_bytes(n)));
 	if (!s)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	memset(s, 0, sizeof(*s));
@@ -398,10 +398,11 @@ static NTSTATUS sg_build(struct hostos_thread *t, struct hostos_adapter *ad, uin
  * list goes to *@out. A request that may not wait and would have to is
  * STATUS_INSUFFICIENT_RESOURCES.
  */
-static NTSTATUS sg_request(struct hostos_thread *t, struct hostos_adapter *ad, PDEVICE_OBJECT dev,
-			   PMDL mdl, PVOID va, ULONG len, BOOLEAN write, PVOID buf, ULONG buf_len,
-			   PDRIVER_LIST_CONTROL routine, PVOID ctx, bool may_wait,
-			   const char *name, const void *site, PSCATTER_GATHER_LIST *out)
+NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *ad,
+			       PDEVICE_OBJECT dev, PMDL mdl, PVOID va, ULONG len, BOOLEAN write,
+			       PVOID buf, ULONG buf_len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
+			       bool may_wait, const char *name, const void *site,
+			       PSCATTER_GATHER_LIST *out)
 {
 	struct hostos_sg *s;
 	uint32_t n = 0;
@@ -438,8 +439,9 @@ NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL m
 
 	if (!routine)
 		return STATUS_INVALID_PARAMETER;
-	return sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, NULL, 0, routine,
-			  ctx, true, "GetScatterGatherList", __builtin_return_address(0), NULL);
+	return hostos_dma_sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, NULL,
+				     0, routine, ctx, true, "GetScatterGatherList",
+				     __builtin_return_address(0), NULL);
 }
 
 NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL mdl, PVOID va,
@@ -451,9 +453,9 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
 
 	if (!buf || !routine)
 		return STATUS_INVALID_PARAMETER;
-	return sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, buf, buf_len,
-			  routine, ctx, true, "BuildScatterGatherList", __builtin_return_address(0),
-			  NULL);
+	return hostos_dma_sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, buf,
+				     buf_len, routine, ctx, true, "BuildScatterGatherList",
+				     __builtin_return_address(0), NULL);
 }
 
 void hostos_dma_grant(struct hostos_thread *t, struct hostos_adapter *ad, const struct dma_wait *w)
@@ -467,7 +469,7 @@ void hostos_dma_grant(struct hostos_thread *t, struct hostos_adapter *ad, const 
 		return;
 	}
 	/* The buffer is cut again: the driver's MDL is checked as it is now. */
-	n = cut(t, ad, w->mdl, (uintptr_t)w->va, w->len, true, w->routine, &st);
+	n = hostos_dma_cut(t, ad, w->mdl, (uintptr_t)w->va, w->len, true, w->routine, &st);
 	if (n)
 		st = sg_build(t, ad, n, w->va, w->write, w->buf, w->routine, &s);
 	if (!n || st != STATUS_SUCCESS) {
@@ -477,64 +479,6 @@ void hostos_dma_grant(struct hostos_thread *t, struct hostos_adapter *ad, const 
 		return;
 	}
 	call_list_control(t, w->list_control, w->dev, s->list, w->ctx);
-}
-
-#define TRANSFER_CONTEXT_MAGIC 0x31435444u /* "DTC1" */
-
-NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx)
-{
-	struct hostos_thread *t = hostos_dma_enter(a, "InitializeDmaTransferContext",
-						   (const void *)hostos_dma_init_transfer_context);
-	uint32_t magic = TRANSFER_CONTEXT_MAGIC;
-
-	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "InitializeDmaTransferContext");
-	if (!ctx)
-		return STATUS_INVALID_PARAMETER;
-	memset(ctx, 0, DMA_TRANSFER_CONTEXT_SIZE_V1);
-	memcpy(ctx, &magic, sizeof(magic));
-	return STATUS_SUCCESS;
-}
-
-NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
-					 ULONGLONG offset, ULONG len, ULONG flags,
-					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
-					 PDMA_COMPLETION_ROUTINE done, PVOID done_ctx,
-					 PSCATTER_GATHER_LIST *out)
-{
-	struct hostos_thread *t = hostos_dma_enter(a, "GetScatterGatherListEx",
-						   (const void *)hostos_dma_get_sg_list_ex);
-	struct hostos_adapter *ad = (struct hostos_adapter *)a;
-	uint32_t magic = 0;
-	uint8_t irql = t->cpu->irql;
-	NTSTATUS st;
-
-	(void)done_ctx;
-	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
-	if (ctx)
-		memcpy(&magic, ctx, sizeof(magic));
-	if (magic != TRANSFER_CONTEXT_MAGIC || !mdl || (!routine && !out))
-		return STATUS_INVALID_PARAMETER;
-	if (done)
-		hostos_warn(t->os, "GetScatterGatherListEx: a DmaCompletionRoutine is for system DMA; "
-				   "a bus master's is never called");
-	/* Offset counts from the start of the chain's first buffer. */
-	while (mdl && offset >= mdl->ByteCount) {
-		offset -= mdl->ByteCount;
-		mdl = mdl->Next;
-	}
-	if (!mdl)
-		return STATUS_BUFFER_TOO_SMALL;
-	/* The list is made at DISPATCH_LEVEL, as GetScatterGatherList's. */
-	if (irql < HOSTOS_DISPATCH)
-		hostos_raise(t, HOSTOS_DISPATCH, "GetScatterGatherListEx");
-	/* DMA_SYNCHRONOUS_CALLBACK: the callback now or a failure, never
-	 * later. */
-	st = sg_request(t, ad, dev, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len, write,
-			NULL, 0, routine, context, !(flags & DMA_SYNCHRONOUS_CALLBACK),
-			"GetScatterGatherListEx", __builtin_return_address(0), out);
-	if (irql < HOSTOS_DISPATCH)
-		hostos_lower(t, irql, "GetScatterGatherListEx");
-	return st;
 }
 
 NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, ULONG len,
@@ -548,12 +492,12 @@ NTSTATUS NTAPI hostos_dma_calculate_sg_list(PDMA_ADAPTER a, PMDL mdl, PVOID va, 
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "CalculateScatterGatherList");
 	if (!size)
 		return STATUS_INVALID_PARAMETER;
-	n = mdl ? cut(t, (struct hostos_adapter *)a, mdl, (uintptr_t)va, len, true,
-		      "CalculateScatterGatherList", &st)
+	n = mdl ? hostos_dma_cut(t, (struct hostos_adapter *)a, mdl, (uintptr_t)va, len, true,
+				 "CalculateScatterGatherList", &st)
 		: ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, len);
 	if (n == 0)
 		return st;
-	*size = (ULONG)list_bytes(n);
+	*size = (ULONG)hostos_dma_list_bytes(n);
 	if (n_regs)
 		*n_regs = n;
 	return STATUS_SUCCESS;
@@ -842,7 +786,7 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	m = mrb_check(t, ad, mrb, "MapTransfer");
 	if (!mdl || !len)
 		return out;
-	n = cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransfer", &st);
+	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransfer", &st);
 	if (n + m->used > m->count) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,

@@ -315,9 +315,34 @@ typedef struct _DMA_ADAPTER_INFO {
 #define DMA_TRANSFER_CONTEXT_VERSION1 1
 #define DMA_TRANSFER_CONTEXT_SIZE_V1 128
 
-/* GetScatterGatherListEx's Flags: the callback must run before the call
- * returns (it always does here). */
+/* Get/BuildScatterGatherListEx's Flags: the callback runs before the call
+ * returns, or the call fails (it never waits for map registers). */
 #define DMA_SYNCHRONOUS_CALLBACK 0x01
+
+/* What GetDmaTransferInfo reports of a transfer; set Version first. */
+#define DMA_TRANSFER_INFO_VERSION1 1
+#define DMA_TRANSFER_INFO_VERSION2 2
+
+typedef struct _DMA_TRANSFER_INFO_V1 {
+	ULONG MapRegisterCount;
+	ULONG ScatterGatherElementCount;
+	ULONG ScatterGatherListSize;
+} DMA_TRANSFER_INFO_V1, *PDMA_TRANSFER_INFO_V1;
+
+typedef struct _DMA_TRANSFER_INFO_V2 {
+	ULONG MapRegisterCount;
+	ULONG ScatterGatherElementCount;
+	ULONG ScatterGatherListSize;
+	ULONG LogicalPageCount;
+} DMA_TRANSFER_INFO_V2, *PDMA_TRANSFER_INFO_V2;
+
+typedef struct _DMA_TRANSFER_INFO {
+	ULONG Version;
+	union {
+		DMA_TRANSFER_INFO_V1 V1;
+		DMA_TRANSFER_INFO_V2 V2;
+	};
+} DMA_TRANSFER_INFO, *PDMA_TRANSFER_INFO;
 
 typedef ULONG NODE_REQUIREMENT;
 #define MM_ANY_NODE_OK 0x80000000
@@ -340,13 +365,24 @@ typedef NTSTATUS(NTAPI *PGET_SCATTER_GATHER_LIST_EX)(
 	ULONGLONG Offset, ULONG Length, ULONG Flags, PDRIVER_LIST_CONTROL ExecutionRoutine,
 	PVOID Context, BOOLEAN WriteToDevice, PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
 	PVOID CompletionContext, PSCATTER_GATHER_LIST *ScatterGatherList);
+typedef NTSTATUS(NTAPI *PGET_DMA_TRANSFER_INFO)(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
+						ULONGLONG Offset, ULONG Length,
+						BOOLEAN WriteOnly,
+						PDMA_TRANSFER_INFO TransferInfo);
+typedef NTSTATUS(NTAPI *PBUILD_SCATTER_GATHER_LIST_EX)(
+	PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext, PMDL Mdl,
+	ULONGLONG Offset, ULONG Length, ULONG Flags, PDRIVER_LIST_CONTROL ExecutionRoutine,
+	PVOID Context, BOOLEAN WriteToDevice, PVOID ScatterGatherBuffer, ULONG ScatterGatherLength,
+	PDMA_COMPLETION_ROUTINE DmaCompletionRoutine, PVOID CompletionContext,
+	PVOID ScatterGatherList);
 
 /*
  * The version 1 routines end at PutScatterGatherList, version 2 at
  * BuildMdlFromScatterGatherList, version 3 at CancelMappedTransfer (Size
  * tells which a table has; the WDK's later members are not here). Of
- * version 3 the mock has GetDmaAdapterInfo, InitializeDmaTransferContext,
- * AllocateCommonBufferEx and GetScatterGatherListEx; the others are
+ * version 3 the mock has GetDmaAdapterInfo, GetDmaTransferInfo,
+ * InitializeDmaTransferContext, AllocateCommonBufferEx,
+ * GetScatterGatherListEx and BuildScatterGatherListEx; the others are
  * untyped pointers (NULL) in their WDK places, so a driver calling one
  * does not compile, as for any routine the mock lacks.
  */
@@ -368,7 +404,7 @@ typedef struct _DMA_OPERATIONS {
 	PBUILD_SCATTER_GATHER_LIST BuildScatterGatherList;
 	PBUILD_MDL_FROM_SCATTER_GATHER_LIST BuildMdlFromScatterGatherList;
 	PGET_DMA_ADAPTER_INFO GetDmaAdapterInfo;
-	PVOID GetDmaTransferInfo;
+	PGET_DMA_TRANSFER_INFO GetDmaTransferInfo;
 	PINITIALIZE_DMA_TRANSFER_CONTEXT InitializeDmaTransferContext;
 	PALLOCATE_COMMON_BUFFER_EX AllocateCommonBufferEx;
 	PVOID AllocateAdapterChannelEx;
@@ -376,7 +412,7 @@ typedef struct _DMA_OPERATIONS {
 	PVOID CancelAdapterChannel;
 	PVOID MapTransferEx;
 	PGET_SCATTER_GATHER_LIST_EX GetScatterGatherListEx;
-	PVOID BuildScatterGatherListEx;
+	PBUILD_SCATTER_GATHER_LIST_EX BuildScatterGatherListEx;
 	PVOID FlushAdapterBuffersEx;
 	PVOID FreeAdapterObject;
 	PVOID CancelMappedTransfer;

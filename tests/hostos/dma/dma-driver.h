@@ -44,6 +44,7 @@ struct dma_obs {
 	uint8_t after_put[16];
 	int ok[8];
 	uint32_t size, nregs;            /* CalculateScatterGatherList */
+	unsigned built_elem;             /* elements of a list built after a size query */
 	int action;                      /* AdapterControl's return */
 };
 
@@ -121,6 +122,7 @@ void dma_roundtrip(void *arg);
 /* dma-v3-driver.c: dma_in.version is the DmaAddressWidth there */
 void dma_v3(void *arg);
 void dma_v3_wait(void *arg);
+void dma_v3_build_ex(void *arg);
 
 /* dma-wait-driver.c: callbacks that wait for map registers or the
  * channel, and the 0xE6 codes around them */

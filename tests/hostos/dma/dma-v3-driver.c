@@ -177,3 +177,91 @@ void dma_v3_wait(void *arg)
 	ExFreePoolWithTag(p, 'v3mD');
 	a->DmaOperations->PutDmaAdapter(a);
 }
+
+/*
+ * GetDmaTransferInfo (version 2) of 5 pages less 200 bytes at offset 100
+ * of a nonpaged buffer (status[0]; nregs: MapRegisterCount, n_elem
+ * before the build: its element count, size: the list size, status[4]:
+ * LogicalPageCount), then BuildScatterGatherListEx into a buffer of that
+ * size less one byte (status[1]), of that size without a callback
+ * (status[2]; the list, read by the device stand-in, in elem_* and
+ * built_elem; ok[0]:
+ * the list is in the caller's buffer) and with one (status[3]; ok[1]: the
+ * callback got the list in the buffer). dma_in.version is the width.
+ */
+void dma_v3_build_ex(void *arg)
+{
+	DEVICE_DESCRIPTION dd;
+	DMA_TRANSFER_INFO info;
+	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	PSCATTER_GATHER_LIST sg = NULL;
+	PDMA_ADAPTER a;
+	PUCHAR p, buf;
+	PMDL m;
+	ULONG n = 0, i, len = 5 * PAGE_SIZE - 200;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = 64 * 1024;
+	dd.DmaAddressWidth = (ULONG)dma_in.version;
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
+	dma_obs.adapter = a;
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 5 * PAGE_SIZE, 'v3mD');
+	if (!a || !p)
+		return;
+	for (i = 0; i < len; i++)
+		p[100 + i] = (UCHAR)(i * 7 + 3);
+	m = IoAllocateMdl(p, 5 * PAGE_SIZE, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	RtlZeroMemory(&info, sizeof(info));
+	info.Version = DMA_TRANSFER_INFO_VERSION2;
+	dma_obs.status[0] = (ULONG)a->DmaOperations->GetDmaTransferInfo(a, m, 100, len, TRUE, &info);
+	dma_obs.nregs = info.V2.MapRegisterCount;
+	dma_obs.n_elem = info.V2.ScatterGatherElementCount;
+	dma_obs.size = info.V2.ScatterGatherListSize;
+	dma_obs.status[4] = info.V2.LogicalPageCount;
+	buf = ExAllocatePool2(POOL_FLAG_NON_PAGED, info.V2.ScatterGatherListSize, 'v3mD');
+	if (!buf)
+		return;
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, ctx);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[1] = (ULONG)a->DmaOperations->BuildScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, m, 100, len, 0, NULL, NULL, TRUE, buf,
+		info.V2.ScatterGatherListSize - 1, NULL, NULL, &sg);
+	dma_obs.status[2] = (ULONG)a->DmaOperations->BuildScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, m, 100, len, 0, NULL, NULL, TRUE, buf,
+		info.V2.ScatterGatherListSize, NULL, NULL, &sg);
+	if (sg) {
+		dma_obs.ok[0] = (PUCHAR)sg == buf;
+		dma_obs.list = sg;
+		for (i = 0; i < sg->NumberOfElements && i < DMA_OBS_MAX; i++) {
+			dma_obs.elem_addr[i] = (uint64_t)sg->Elements[i].Address.QuadPart;
+			dma_obs.elem_len[i] = sg->Elements[i].Length;
+		}
+		dma_obs.built_elem = sg->NumberOfElements;
+		if (dma_in.device)
+			dma_in.device(dma_in.opaque, dma_obs.elem_addr, dma_obs.elem_len,
+				      sg->NumberOfElements, 1);
+		a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+	}
+	sg = NULL;
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, ctx);
+	dma_obs.status[3] = (ULONG)a->DmaOperations->BuildScatterGatherListEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, m, 100, len, 0, v3_list_control, &sg, TRUE, buf,
+		info.V2.ScatterGatherListSize, NULL, NULL, NULL);
+	dma_obs.ok[1] = (PUCHAR)sg == buf;
+	if (sg)
+		a->DmaOperations->PutScatterGatherList(a, sg, TRUE);
+	KeLowerIrql(old);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(buf, 'v3mD');
+	ExFreePoolWithTag(p, 'v3mD');
+	a->DmaOperations->PutDmaAdapter(a);
+}

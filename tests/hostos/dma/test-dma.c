@@ -262,6 +262,50 @@ static void test_v3(void **state)
 	shutdown();
 }
 
+/* GetDmaTransferInfo and BuildScatterGatherListEx: the size the query
+ * gives is what the build needs (one byte less: STATUS_BUFFER_TOO_SMALL),
+ * the list is built in the caller's buffer, its elements are no more than
+ * the query said and carry the driver's exact bytes. A 64-bit device
+ * takes no map registers; a 32-bit one with pool above 4 GiB one per page
+ * (and is bounced). */
+static void test_v3_build_ex(void **state)
+{
+	static const struct { int width; struct setup s; unsigned regs; } cases[] = {
+		{ 64, { BUS_MEM_ALLOC_ABOVE_4G, true, false, false }, 0 },
+		{ 32, { BUS_MEM_ALLOC_ABOVE_4G, true, false, false }, 5 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t total = 0;
+
+		in(0, 0, 0);
+		dma_in.version = cases[i].width;
+		run(dma_v3_build_ex, cases[i].s);
+		hostos_assert_no_bugcheck(os);
+		assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+		assert_int_equal(dma_obs.nregs, cases[i].regs);
+		assert_int_equal(dma_obs.status[4], 5);   /* LogicalPageCount: the pages spanned */
+		assert_true(dma_obs.n_elem >= 1 && dma_obs.n_elem <= 5);
+		/* a SCATTER_GATHER_LIST (16 bytes of header) and its elements (24 each) */
+		assert_true(dma_obs.size >= 16 + 24 * dma_obs.n_elem);
+		assert_int_equal(dma_obs.status[1], STATUS_BUFFER_TOO_SMALL);
+		assert_int_equal(dma_obs.status[2], STATUS_SUCCESS);
+		assert_true(dma_obs.ok[0]);
+		assert_true(dma_obs.built_elem >= 1 && dma_obs.built_elem <= dma_obs.n_elem);
+		for (unsigned e = 0; e < dma_obs.built_elem; e++)
+			total += dma_obs.elem_len[e];
+		assert_int_equal(total, 5 * PAGE - 200);
+		assert_int_equal(seen.bad_bytes, 0);
+		if (cases[i].width == 32)
+			assert_true(seen.highest < G4);
+		assert_int_equal(dma_obs.status[3], STATUS_SUCCESS);
+		assert_true(dma_obs.ok[1]);
+		assert_int_equal(hostos_dma_live_adapters(os, NULL, 0), 0);
+		shutdown();
+	}
+}
+
 /* ---- common buffers ---- */
 
 static void test_common_buffer_32(void **state)
@@ -1021,6 +1065,7 @@ int main(void)
 		cmocka_unit_test(test_pfn_not_memory),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_sg_special_pool),
+		cmocka_unit_test(test_v3_build_ex),
 		cmocka_unit_test(test_wait_lists),
 		cmocka_unit_test(test_no_wait_64),
 		cmocka_unit_test(test_wait_channel),
