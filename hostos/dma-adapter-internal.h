@@ -148,7 +148,8 @@ static inline bool hostos_dma_verified(const struct hostos *os)
 uint64_t hostos_dma_iova_alloc(struct hostos_dma_dev *dev, uint32_t n);
 void hostos_dma_iova_free(struct hostos_dma_dev *dev, uint64_t iova, uint32_t n);
 
-/* The routines of the table (dma-sg.c; the version 3 ones in dma-sg-ex.c). */
+/* The routines of the table (dma-sg.c, dma-map.c; the version 3 ones in
+ * dma-sg-ex.c). */
 NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
 						   PDRIVER_CONTROL routine, PVOID ctx);
 BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
@@ -202,6 +203,26 @@ void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad);
 uint32_t hostos_dma_cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
 		       uint32_t len, bool list, const char *routine, NTSTATUS *st);
 size_t hostos_dma_list_bytes(uint32_t elements);
+
+/* Give each of @n pieces its logical address: direct, bounced (copied to
+ * the frame when @write, to the device) or through the IOMMU; @contig: as
+ * one logical run. False when bounce frames or IOVA space ran out
+ * (nothing left mapped); contig_short then raises 0xE6/0x00 P2 = 2 when
+ * that was for want of contiguous frames (DMA Verification). */
+bool hostos_dma_assign(struct hostos_adapter *ad, struct dma_seg *segs, uint32_t n, bool write,
+		       bool contig);
+void hostos_dma_contig_short(struct hostos_thread *t, const struct hostos_adapter *ad, uint32_t n,
+			     bool contig, const char *routine);
+
+/* After an AdapterControl or AdapterListControl returned: 0xE6/0x14 when
+ * at another IRQL than it ran at (DMA Verification). */
+void hostos_dma_callback_irql(struct hostos_thread *t, const struct hostos_frame *f,
+			      const char *what);
+
+/* A channel and @n map registers for @routine now (dma-map.c): its
+ * AdapterControl runs and what it returns decides what stays held. */
+void hostos_dma_run_control(struct hostos_thread *t, struct hostos_adapter *ad, PDEVICE_OBJECT dev,
+			    ULONG n, PDRIVER_CONTROL routine, PVOID ctx);
 NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *ad,
 			       PDEVICE_OBJECT dev, PMDL mdl, PVOID va, ULONG len, BOOLEAN write,
 			       PVOID buf, ULONG buf_len, PDRIVER_LIST_CONTROL routine, PVOID ctx,

@@ -1,0 +1,402 @@
+/*
+ * hostos/dma-map.c - packet DMA through an adapter (spec §7.3, §7.4):
+ * AllocateAdapterChannel with its AdapterControl, map register sets,
+ * MapTransfer, FlushAdapterBuffers, FreeMapRegisters, FreeAdapterChannel,
+ * DMA Verification's checks on them, and IoCompleteRequest's check of a
+ * buffer still mapped. A map register set is what AdapterControl's
+ * MapRegisterBase points at; each MapTransfer maps one run of the driver's
+ * buffer through it (the pieces, their logical addresses and bounce
+ * frames made by dma-sg.c) until a flush ends every transfer it maps.
+ */
+#include "hostos/dma-adapter-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostos/fault-internal.h"
+
+/* ---- adapter channels and map registers ---- */
+
+static struct hostos_mrb *mrb_find(struct hostos_adapter *ad, const void *p)
+{
+	for (uint32_t i = ad->n_mrbs; i-- > 0;)
+		if (ad->mrbs[i] == p)
+			return ad->mrbs[i];
+	return NULL;
+}
+
+static struct hostos_mrb *mrb_new(struct hostos_adapter *ad, ULONG n)
+{
+	struct hostos_mrb *m;
+
+	if (ad->n_mrbs == ad->cap_mrbs) {
+		uint32_t cap = ad->cap_mrbs ? ad->cap_mrbs * 2 : 8;
+		struct hostos_mrb **v = realloc(ad->mrbs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		ad->mrbs = v;
+		ad->cap_mrbs = cap;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->magic = DMA_MRB_MAGIC;
+	m->ad = ad;
+	m->count = n;
+	ad->mrbs[ad->n_mrbs++] = m;
+	if (ad->needs_regs)
+		ad->regs_used += n;
+	return m;
+}
+
+void hostos_dma_mrb_free(struct hostos_adapter *ad, struct hostos_mrb *m)
+{
+	for (uint32_t i = 0; i < ad->n_mrbs; i++)
+		if (ad->mrbs[i] == m) {
+			ad->mrbs[i] = ad->mrbs[--ad->n_mrbs];
+			break;
+		}
+	for (uint32_t i = 0; i < m->n_xfers; i++) {
+		hostos_dma_segs_release(ad, m->xfers[i].segs, m->xfers[i].n_segs, !m->xfers[i].write,
+					false);
+		free(m->xfers[i].segs);
+	}
+	free(m->xfers);
+	if (ad->needs_regs)
+		ad->regs_used -= m->count;
+	m->magic = 0;
+	free(m);
+}
+
+/* Freeing registers that still map a transfer (not flushed): 0xE6/0x0D
+ * with the verifier; without it the bounced data is lost, as it would be. */
+static void mrb_release(struct hostos_thread *t, struct hostos_adapter *ad, struct hostos_mrb *m,
+			const char *routine)
+{
+	if (m->n_xfers && hostos_dma_verified(t->os)) {
+		uint64_t bytes = 0;
+
+		for (uint32_t i = 0; i < m->n_xfers; i++)
+			bytes += m->xfers[i].len;
+		hostos_bugcheck(t, 0xE6, 0x0D, bytes, (uint64_t)m->count * PAGE_SIZE, 0,
+				"%s while %llu mapped bytes were never flushed "
+				"(FlushAdapterBuffers)", routine, (unsigned long long)bytes);
+	}
+	hostos_dma_mrb_free(ad, m);
+}
+
+void hostos_dma_run_control(struct hostos_thread *t, struct hostos_adapter *ad, PDEVICE_OBJECT dev,
+			    ULONG n, PDRIVER_CONTROL routine, PVOID ctx)
+{
+	struct hostos_mrb *m = mrb_new(ad, n);
+	struct hostos_frame f;
+	IO_ALLOCATION_ACTION act;
+
+	if (!m)
+		hostos_bugcheck(t, 0x45, 0, 0, 0, 0,
+				"AllocateAdapterChannel: the host ran out of memory for map registers");
+	ad->channels = 1;
+	hostos_frame_enter(t, &f, HOSTOS_CTX_DPC, (const void *)routine);
+	act = routine(dev, dev ? dev->CurrentIrp : NULL, m, ctx);
+	hostos_dma_callback_irql(t, &f, "AdapterControl");
+	hostos_frame_leave(t, &f);
+	switch (act) {
+	case KeepObject:
+		ad->channel_mrb = m;
+		return;
+	case DeallocateObjectKeepRegisters:
+		break;
+	default:
+		if (act != DeallocateObject)
+			hostos_warn(t->os, "AdapterControl returned %d, not an IO_ALLOCATION_ACTION "
+					   "(taken as DeallocateObject)", (int)act);
+		if (m->n_xfers && hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x10, m->n_xfers, 0, 0,
+					"AdapterControl returned DeallocateObject with %u transfer(s) "
+					"still mapped (use DeallocateObjectKeepRegisters)",
+					m->n_xfers);
+		hostos_dma_mrb_free(ad, m);
+		break;
+	}
+	ad->channels = 0;
+	hostos_dma_serve(t, ad); /* the channel, and maybe registers, are free */
+}
+
+NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
+						   PDRIVER_CONTROL routine, PVOID ctx)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "AllocateAdapterChannel",
+						   (const void *)hostos_dma_allocate_adapter_channel);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "AllocateAdapterChannel");
+	if (!routine)
+		return STATUS_INVALID_PARAMETER;
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, __builtin_return_address(0)))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (n > ad->max_regs) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x15, n, ad->max_regs, 0,
+					"AllocateAdapterChannel for %u map registers; the adapter "
+					"allows %u", n, ad->max_regs);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if ((ad->channels || hostos_dma_waiting(ad, true)) && hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + hostos_dma_waiting(ad, true), 0, 0,
+				"AllocateAdapterChannel while this adapter's channel is %s (one "
+				"at a time)", ad->channels ? "held" : "asked for already");
+	if (hostos_dma_must_wait(ad, true, n)) {
+		/* AdapterControl runs when the channel and the registers are
+		 * free: from the call that frees them. */
+		struct dma_wait w = { .list = false, .n = n, .dev = dev, .ctx = ctx,
+				      .control = routine, .routine = "AllocateAdapterChannel" };
+
+		return hostos_dma_wait_add(ad, &w) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	}
+	hostos_dma_run_control(t, ad, dev, n, routine, ctx);
+	return STATUS_SUCCESS;
+}
+
+VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeAdapterChannel",
+						   (const void *)hostos_dma_free_adapter_channel);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeAdapterChannel");
+	/* A channel asked for and not granted yet: freeing it assumes an
+	 * AdapterControl that has not run. */
+	if (!ad->channels && hostos_dma_waiting(ad, true)) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x23, 0, 0, 0,
+					"FreeAdapterChannel of a channel still waiting to be "
+					"granted (its AdapterControl has not run)");
+		hostos_warn(t->os, "FreeAdapterChannel of a channel still waiting to be granted: "
+				   "the request is withdrawn, its AdapterControl never runs");
+		hostos_dma_wait_cancel_channel(ad);
+		return;
+	}
+	if (!ad->channels || !ad->channel_mrb) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x04, 1, 0, 0,
+					"FreeAdapterChannel with no channel held (AdapterControl "
+					"did not return KeepObject)");
+		hostos_warn(t->os, "FreeAdapterChannel with no channel held (ignored)");
+		return;
+	}
+	mrb_release(t, ad, ad->channel_mrb, "FreeAdapterChannel");
+	ad->channel_mrb = NULL;
+	ad->channels = 0;
+	hostos_dma_serve(t, ad);
+}
+
+VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeMapRegisters",
+						   (const void *)hostos_dma_free_map_registers);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m = mrb_find(ad, mrb);
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeMapRegisters");
+	if (!m || m == ad->channel_mrb || n > m->count) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x05, m && m != ad->channel_mrb ? n - m->count : n,
+					0, 0,
+					"FreeMapRegisters of %u register(s) at %p, %s", n, mrb,
+					!m ? "which are not allocated (freed already?)"
+					   : m == ad->channel_mrb ? "which belong to the held channel"
+								  : "more than were allocated");
+		hostos_warn(t->os, "FreeMapRegisters of registers not allocated (ignored)");
+		return;
+	}
+	mrb_release(t, ad, m, "FreeMapRegisters");
+	hostos_dma_serve(t, ad);
+}
+
+/* The map register set @mrb of @ad, with 0xE6/0x16 for anything else. */
+static struct hostos_mrb *mrb_check(struct hostos_thread *t, struct hostos_adapter *ad,
+				    PVOID mrb, const char *routine)
+{
+	struct hostos_mrb *m = mrb_find(ad, mrb);
+
+	if (!m)
+		hostos_bugcheck(t, 0xE6, 0x16, (uintptr_t)mrb, 0, 0,
+				"%s with map register base %p, which is not allocated", routine,
+				mrb);
+	return m;
+}
+
+PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       PULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "MapTransfer",
+						   (const void *)hostos_dma_map_transfer);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	PHYSICAL_ADDRESS out = { .QuadPart = 0 };
+	struct hostos_mrb *m;
+	struct dma_xfer x = { 0 };
+	NTSTATUS st;
+	uint32_t n, keep;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransfer");
+	m = mrb_check(t, ad, mrb, "MapTransfer");
+	if (!mdl || !len)
+		return out;
+	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransfer", &st);
+	if (n + m->used > m->count) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,
+					"MapTransfer of %u bytes needs %u map registers; %u were "
+					"allocated", *len, n + m->used, m->count);
+		n = m->count - m->used; /* map what fits */
+	}
+	if (n == 0) {
+		*len = 0;
+		return out;
+	}
+	x.segs = malloc(n * sizeof(*x.segs));
+	if (!x.segs) {
+		*len = 0;
+		return out;
+	}
+	memcpy(x.segs, ad->scratch, n * sizeof(*x.segs));
+	/* One logical run: for a scatter/gather device as much as is
+	 * contiguous already (the driver calls again for the rest); a device
+	 * without scatter/gather gets the whole run contiguous. */
+	keep = n;
+	if (ad->scatter_gather && !(ad->dev && ad->dev->iommu)) {
+		keep = 1;
+		while (keep < n && x.segs[keep - 1].pa + x.segs[keep - 1].len == x.segs[keep].pa)
+			keep++;
+	}
+	/* 0xE6/0x1D: a range of this MDL some map registers map already. */
+	if (hostos_dma_verified(t->os)) {
+		uintptr_t lo = (uintptr_t)va, hi = lo;
+
+		for (uint32_t i = 0; i < keep; i++)
+			hi += x.segs[i].len;
+		for (uint32_t r = 0; r < ad->n_mrbs; r++)
+			for (uint32_t i = 0; i < ad->mrbs[r]->n_xfers; i++) {
+				const struct dma_xfer *o = &ad->mrbs[r]->xfers[i];
+
+				if (o->mdl == mdl && o->va < hi && lo < o->va + o->len) {
+					free(x.segs);
+					hostos_bugcheck(t, 0xE6, 0x1D, lo, hi - 1,
+							o->segs[0].logical,
+							"MapTransfer of %p..%p of MDL %p, which is "
+							"mapped already (at 0x%llx)", (void *)lo,
+							(void *)(hi - 1), (void *)mdl,
+							(unsigned long long)o->segs[0].logical);
+				}
+			}
+	}
+	if (!hostos_dma_assign(ad, x.segs, keep, write != FALSE, true)) {
+		free(x.segs);
+		hostos_dma_contig_short(t, ad, keep, true, "MapTransfer");
+		*len = 0;
+		return out;
+	}
+	if (m->n_xfers == m->cap_xfers) {
+		uint32_t cap = m->cap_xfers ? m->cap_xfers * 2 : 4;
+		struct dma_xfer *v = realloc(m->xfers, cap * sizeof(*v));
+
+		if (!v) {
+			hostos_dma_segs_release(ad, x.segs, keep, false, false);
+			free(x.segs);
+			*len = 0;
+			return out;
+		}
+		m->xfers = v;
+		m->cap_xfers = cap;
+	}
+	x.mdl = mdl;
+	x.va = (uintptr_t)va;
+	x.write = write != FALSE;
+	x.n_segs = keep;
+	x.len = 0;
+	for (uint32_t i = 0; i < keep; i++)
+		x.len += x.segs[i].len;
+	m->xfers[m->n_xfers++] = x;
+	m->used += keep;
+	t->os->dma->stats.map_transfers++;
+	*len = x.len;
+	out.QuadPart = (LONGLONG)x.segs[0].logical;
+	return out;
+}
+
+BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       ULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FlushAdapterBuffers",
+						   (const void *)hostos_dma_flush_adapter_buffers);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m;
+	bool found = false;
+
+	(void)write;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffers");
+	m = mrb_check(t, ad, mrb, "FlushAdapterBuffers");
+	/* 0xE6/0x00, P2 = 1: a flush longer than what is left of the MDL
+	 * chain from CurrentVa (P3 bytes left, P4 bytes asked). */
+	if (mdl && hostos_dma_verified(t->os)) {
+		uintptr_t base = (uintptr_t)MmGetMdlVirtualAddress(mdl);
+		uint64_t left = 0;
+
+		if ((uintptr_t)va >= base && (uintptr_t)va - base < mdl->ByteCount) {
+			left = mdl->ByteCount - ((uintptr_t)va - base);
+			for (PMDL n = mdl->Next; n; n = n->Next)
+				left += n->ByteCount;
+		}
+		if (len > left)
+			hostos_bugcheck(t, 0xE6, 0x00, 1, left, len,
+					"FlushAdapterBuffers of %u bytes at %p; the MDL chain has "
+					"%llu from there", len, va, (unsigned long long)left);
+	}
+	for (uint32_t i = 0; i < m->n_xfers; i++)
+		found |= m->xfers[i].mdl == mdl && m->xfers[i].va == (uintptr_t)va;
+	if (!found) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x20, (uintptr_t)mrb, (uintptr_t)va, (uintptr_t)mdl,
+					"FlushAdapterBuffers at %p of MDL %p, where no MapTransfer "
+					"of these map registers started", va, (void *)mdl);
+		return FALSE;
+	}
+	/* A flush ends the transfer: every piece these registers map is
+	 * copied back (from the device) and released. */
+	for (uint32_t i = 0; i < m->n_xfers; i++) {
+		hostos_dma_segs_release(ad, m->xfers[i].segs, m->xfers[i].n_segs, !m->xfers[i].write,
+					true);
+		free(m->xfers[i].segs);
+	}
+	m->n_xfers = 0;
+	m->used = 0;
+	t->os->dma->stats.flushes++;
+	return TRUE;
+}
+
+void hostos_dma_check_complete(struct hostos_thread *t, void *mdl)
+{
+	struct hostos_dma *d = t->os->dma;
+
+	if (!mdl || !d || !hostos_dma_verified(t->os))
+		return;
+	for (uint32_t i = 0; i < d->n_adapters; i++) {
+		const struct hostos_adapter *ad = d->adapters[i];
+
+		for (uint32_t r = 0; r < ad->n_mrbs; r++) {
+			const struct hostos_mrb *m = ad->mrbs[r];
+			uint64_t bytes = 0;
+
+			for (uint32_t x = 0; x < m->n_xfers; x++)
+				for (PMDL c = mdl; c; c = c->Next)
+					if (m->xfers[x].mdl == c)
+						bytes += m->xfers[x].len;
+			if (bytes)
+				hostos_bugcheck(t, 0xE6, 0x0D, bytes, (uint64_t)m->count * PAGE_SIZE, 0,
+						"IoCompleteRequest of an IRP whose buffer has %llu "
+						"bytes mapped by MapTransfer and never flushed "
+						"(FlushAdapterBuffers)", (unsigned long long)bytes);
+		}
+	}
+}
