@@ -58,6 +58,8 @@ struct dma_wait {
 	PVOID buf;            /* BuildScatterGatherList's space; NULL: the OS's */
 	ULONG buf_len;
 	const char *routine;
+	PVOID transfer;       /* an ...Ex request's DMA transfer context, by which
+			       * CancelAdapterChannel finds it; NULL: none */
 };
 
 #define DMA_MRB_MAGIC 0x4d524253u /* "MRBS" */
@@ -172,6 +174,12 @@ NTSTATUS NTAPI hostos_dma_build_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, P
 					   PDRIVER_LIST_CONTROL routine, PVOID context,
 					   BOOLEAN write, PVOID buf, ULONG buf_len,
 					   PDMA_COMPLETION_ROUTINE done, PVOID done_ctx, PVOID out);
+NTSTATUS NTAPI hostos_dma_allocate_adapter_channel_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev,
+						      PVOID transfer, ULONG n, ULONG flags,
+						      PDRIVER_CONTROL routine, PVOID ctx,
+						      PVOID *base);
+BOOLEAN NTAPI hostos_dma_cancel_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID transfer);
+VOID NTAPI hostos_dma_free_adapter_object(PDMA_ADAPTER a, IO_ALLOCATION_ACTION action);
 NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
 					 ULONGLONG offset, ULONG len, ULONG flags,
 					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
@@ -187,11 +195,13 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
  * queued channel requests (@channels) or list requests. cancel_channel
  * drops the oldest queued channel request (false: none). serve grants
  * what fits, oldest first, at DISPATCH_LEVEL; called by every routine
- * that frees the channel or map registers. */
+ * that frees the channel or map registers. wait_cancel drops the request
+ * of a DMA transfer context (false: none waits). */
 bool hostos_dma_must_wait(const struct hostos_adapter *ad, bool channel, ULONG n);
 bool hostos_dma_wait_add(struct hostos_adapter *ad, const struct dma_wait *w);
 unsigned hostos_dma_waiting(const struct hostos_adapter *ad, bool channels);
 bool hostos_dma_wait_cancel_channel(struct hostos_adapter *ad);
+bool hostos_dma_wait_cancel(struct hostos_adapter *ad, PVOID transfer);
 void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad);
 
 /* Shared by the list routines of dma-sg.c and dma-sg-ex.c: the pieces of
@@ -226,8 +236,11 @@ void hostos_dma_run_control(struct hostos_thread *t, struct hostos_adapter *ad, 
 NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *ad,
 			       PDEVICE_OBJECT dev, PMDL mdl, PVOID va, ULONG len, BOOLEAN write,
 			       PVOID buf, ULONG buf_len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
-			       bool may_wait, const char *name, const void *site,
+			       bool may_wait, PVOID transfer, const char *name, const void *site,
 			       PSCATTER_GATHER_LIST *out);
+
+/* A DMA transfer context InitializeDmaTransferContext filled (dma-sg-ex.c). */
+bool hostos_dma_transfer_ok(PVOID transfer);
 
 /* Run one waiting request now that it fits: AdapterControl with new map
  * registers, or the list built and AdapterListControl called (dma-sg.c). */

@@ -576,8 +576,11 @@ static const DMA_OPERATIONS ops_template = {
 	.GetDmaTransferInfo = hostos_dma_get_transfer_info,
 	.InitializeDmaTransferContext = hostos_dma_init_transfer_context,
 	.AllocateCommonBufferEx = allocate_common_buffer_ex,
+	.AllocateAdapterChannelEx = hostos_dma_allocate_adapter_channel_ex,
+	.CancelAdapterChannel = hostos_dma_cancel_adapter_channel,
 	.GetScatterGatherListEx = hostos_dma_get_sg_list_ex,
 	.BuildScatterGatherListEx = hostos_dma_build_sg_list_ex,
+	.FreeAdapterObject = hostos_dma_free_adapter_object,
 };
 
 /* DMA Verification: a device holding more than HOSTOS_DMA_MAX_ADAPTERS

@@ -123,6 +123,28 @@ void hostos_dma_run_control(struct hostos_thread *t, struct hostos_adapter *ad, 
 	hostos_dma_serve(t, ad); /* the channel, and maybe registers, are free */
 }
 
+/* What a channel request is checked for before it is granted or waits:
+ * fault injection at @site, more registers than the adapter has (0xE6/
+ * 0x15), a second channel (0x0B). False: STATUS_INSUFFICIENT_RESOURCES. */
+static bool channel_checks(struct hostos_thread *t, struct hostos_adapter *ad, ULONG n,
+			   const char *routine, const void *site)
+{
+	if (hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, site))
+		return false;
+	if (n > ad->max_regs) {
+		if (hostos_dma_verified(t->os))
+			hostos_bugcheck(t, 0xE6, 0x15, n, ad->max_regs, 0,
+					"%s for %u map registers; the adapter allows %u", routine, n,
+					ad->max_regs);
+		return false;
+	}
+	if ((ad->channels || hostos_dma_waiting(ad, true)) && hostos_dma_verified(t->os))
+		hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + hostos_dma_waiting(ad, true), 0, 0,
+				"%s while this adapter's channel is %s (one at a time)", routine,
+				ad->channels ? "held" : "asked for already");
+	return true;
+}
+
 NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, ULONG n,
 						   PDRIVER_CONTROL routine, PVOID ctx)
 {
@@ -133,19 +155,8 @@ NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJEC
 	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "AllocateAdapterChannel");
 	if (!routine)
 		return STATUS_INVALID_PARAMETER;
-	if (hostos_fault_check(t->os, HOSTOS_FAULT_MAP_REGISTERS, __builtin_return_address(0)))
+	if (!channel_checks(t, ad, n, "AllocateAdapterChannel", __builtin_return_address(0)))
 		return STATUS_INSUFFICIENT_RESOURCES;
-	if (n > ad->max_regs) {
-		if (hostos_dma_verified(t->os))
-			hostos_bugcheck(t, 0xE6, 0x15, n, ad->max_regs, 0,
-					"AllocateAdapterChannel for %u map registers; the adapter "
-					"allows %u", n, ad->max_regs);
-		return STATUS_INSUFFICIENT_RESOURCES;
-	}
-	if ((ad->channels || hostos_dma_waiting(ad, true)) && hostos_dma_verified(t->os))
-		hostos_bugcheck(t, 0xE6, 0x0B, ad->channels + hostos_dma_waiting(ad, true), 0, 0,
-				"AllocateAdapterChannel while this adapter's channel is %s (one "
-				"at a time)", ad->channels ? "held" : "asked for already");
 	if (hostos_dma_must_wait(ad, true, n)) {
 		/* AdapterControl runs when the channel and the registers are
 		 * free: from the call that frees them. */
@@ -158,37 +169,46 @@ NTSTATUS NTAPI hostos_dma_allocate_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJEC
 	return STATUS_SUCCESS;
 }
 
-VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
+/* FreeAdapterChannel, or FreeAdapterObject with its action: the channel
+ * goes, its map registers too unless @keep_regs (then they are a set the
+ * driver frees with FreeMapRegisters), and waiting requests may run. */
+static void channel_free(struct hostos_thread *t, struct hostos_adapter *ad, bool keep_regs,
+			 const char *routine)
 {
-	struct hostos_thread *t = hostos_dma_enter(a, "FreeAdapterChannel",
-						   (const void *)hostos_dma_free_adapter_channel);
-	struct hostos_adapter *ad = (struct hostos_adapter *)a;
-
-	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeAdapterChannel");
 	/* A channel asked for and not granted yet: freeing it assumes an
 	 * AdapterControl that has not run. */
 	if (!ad->channels && hostos_dma_waiting(ad, true)) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x23, 0, 0, 0,
-					"FreeAdapterChannel of a channel still waiting to be "
-					"granted (its AdapterControl has not run)");
-		hostos_warn(t->os, "FreeAdapterChannel of a channel still waiting to be granted: "
-				   "the request is withdrawn, its AdapterControl never runs");
+					"%s of a channel still waiting to be granted (its "
+					"AdapterControl has not run)", routine);
+		hostos_warn(t->os, "%s of a channel still waiting to be granted: the request is "
+				   "withdrawn, its AdapterControl never runs", routine);
 		hostos_dma_wait_cancel_channel(ad);
 		return;
 	}
 	if (!ad->channels || !ad->channel_mrb) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x04, 1, 0, 0,
-					"FreeAdapterChannel with no channel held (AdapterControl "
-					"did not return KeepObject)");
-		hostos_warn(t->os, "FreeAdapterChannel with no channel held (ignored)");
+					"%s with no channel held (AdapterControl did not return "
+					"KeepObject)", routine);
+		hostos_warn(t->os, "%s with no channel held (ignored)", routine);
 		return;
 	}
-	mrb_release(t, ad, ad->channel_mrb, "FreeAdapterChannel");
+	if (!keep_regs)
+		mrb_release(t, ad, ad->channel_mrb, routine);
 	ad->channel_mrb = NULL;
 	ad->channels = 0;
 	hostos_dma_serve(t, ad);
+}
+
+VOID NTAPI hostos_dma_free_adapter_channel(PDMA_ADAPTER a)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeAdapterChannel",
+						   (const void *)hostos_dma_free_adapter_channel);
+
+	hostos_dma_irql_eq(t, HOSTOS_DISPATCH, "FreeAdapterChannel");
+	channel_free(t, (struct hostos_adapter *)a, false, "FreeAdapterChannel");
 }
 
 VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
@@ -212,6 +232,82 @@ VOID NTAPI hostos_dma_free_map_registers(PDMA_ADAPTER a, PVOID mrb, ULONG n)
 	}
 	mrb_release(t, ad, m, "FreeMapRegisters");
 	hostos_dma_serve(t, ad);
+}
+
+/*
+ * Version 3: AllocateAdapterChannelEx is AllocateAdapterChannel with a DMA
+ * transfer context (by which CancelAdapterChannel withdraws it while it
+ * waits) and DMA_SYNCHRONOUS_CALLBACK (fail rather than wait; then the
+ * routine may be NULL and the channel and registers are the caller's at
+ * once, *MapRegisterBase, until FreeAdapterObject). It may be called up
+ * to DISPATCH_LEVEL; AdapterControl runs at DISPATCH_LEVEL.
+ */
+NTSTATUS NTAPI hostos_dma_allocate_adapter_channel_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev,
+						      PVOID transfer, ULONG n, ULONG flags,
+						      PDRIVER_CONTROL routine, PVOID ctx,
+						      PVOID *base)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "AllocateAdapterChannelEx",
+						   (const void *)hostos_dma_allocate_adapter_channel_ex);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	bool sync = (flags & DMA_SYNCHRONOUS_CALLBACK) != 0;
+	uint8_t irql = t->cpu->irql;
+	struct hostos_mrb *m;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "AllocateAdapterChannelEx");
+	if (!hostos_dma_transfer_ok(transfer) || (!routine && !(sync && base)))
+		return STATUS_INVALID_PARAMETER;
+	if (!channel_checks(t, ad, n, "AllocateAdapterChannelEx", __builtin_return_address(0)))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (hostos_dma_must_wait(ad, true, n)) {
+		struct dma_wait w = { .list = false, .n = n, .dev = dev, .ctx = ctx,
+				      .control = routine, .routine = "AllocateAdapterChannelEx",
+				      .transfer = transfer };
+
+		if (sync)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		return hostos_dma_wait_add(ad, &w) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (!routine) {
+		m = mrb_new(ad, n);
+		if (!m)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		ad->channels = 1;
+		ad->channel_mrb = m;
+		*base = m;
+		return STATUS_SUCCESS;
+	}
+	if (irql < HOSTOS_DISPATCH)
+		hostos_raise(t, HOSTOS_DISPATCH, "AllocateAdapterChannelEx");
+	hostos_dma_run_control(t, ad, dev, n, routine, ctx);
+	if (irql < HOSTOS_DISPATCH)
+		hostos_lower(t, irql, "AllocateAdapterChannelEx");
+	return STATUS_SUCCESS;
+}
+
+BOOLEAN NTAPI hostos_dma_cancel_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID transfer)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "CancelAdapterChannel",
+						   (const void *)hostos_dma_cancel_adapter_channel);
+
+	(void)dev;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "CancelAdapterChannel");
+	return hostos_dma_wait_cancel((struct hostos_adapter *)a, transfer) ? TRUE : FALSE;
+}
+
+VOID NTAPI hostos_dma_free_adapter_object(PDMA_ADAPTER a, IO_ALLOCATION_ACTION action)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FreeAdapterObject",
+						   (const void *)hostos_dma_free_adapter_object);
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FreeAdapterObject");
+	if (action != DeallocateObject && action != DeallocateObjectKeepRegisters) {
+		hostos_warn(t->os, "FreeAdapterObject with action %d: DeallocateObject or "
+				   "DeallocateObjectKeepRegisters (ignored)", (int)action);
+		return;
+	}
+	channel_free(t, (struct hostos_adapter *)a, action == DeallocateObjectKeepRegisters,
+		     "FreeAdapterObject");
 }
 
 /* The map register set @mrb of @ad, with 0xE6/0x16 for anything else. */

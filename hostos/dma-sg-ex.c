@@ -28,6 +28,15 @@ NTSTATUS NTAPI hostos_dma_init_transfer_context(PDMA_ADAPTER a, PVOID ctx)
 	return STATUS_SUCCESS;
 }
 
+bool hostos_dma_transfer_ok(PVOID transfer)
+{
+	uint32_t magic = 0;
+
+	if (transfer)
+		memcpy(&magic, transfer, sizeof(magic));
+	return magic == TRANSFER_CONTEXT_MAGIC;
+}
+
 /* The MDL of the chain from @*mdl that holds byte @*offset, and the offset
  * inside it; false when the chain is shorter. */
 static bool seek(PMDL *mdl, ULONGLONG *offset)
@@ -46,14 +55,11 @@ static NTSTATUS list_ex(struct hostos_thread *t, struct hostos_adapter *ad, PDEV
 			ULONG buf_len, PDMA_COMPLETION_ROUTINE done, PSCATTER_GATHER_LIST *out,
 			const char *name, const void *site)
 {
-	uint32_t magic = 0;
 	uint8_t irql = t->cpu->irql;
 	NTSTATUS st;
 
 	hostos_dma_irql_max(t, HOSTOS_DISPATCH, name);
-	if (ctx)
-		memcpy(&magic, ctx, sizeof(magic));
-	if (magic != TRANSFER_CONTEXT_MAGIC || !mdl || (!routine && !out))
+	if (!hostos_dma_transfer_ok(ctx) || !mdl || (!routine && !out))
 		return STATUS_INVALID_PARAMETER;
 	if (done)
 		hostos_warn(t->os, "%s: a DmaCompletionRoutine is for system DMA; a bus master's is "
@@ -65,7 +71,8 @@ static NTSTATUS list_ex(struct hostos_thread *t, struct hostos_adapter *ad, PDEV
 		hostos_raise(t, HOSTOS_DISPATCH, name);
 	st = hostos_dma_sg_request(t, ad, dev, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset,
 				   len, write, buf, buf_len, routine, context,
-				   routine && !(flags & DMA_SYNCHRONOUS_CALLBACK), name, site, out);
+				   routine && !(flags & DMA_SYNCHRONOUS_CALLBACK), ctx, name, site,
+				   out);
 	if (irql < HOSTOS_DISPATCH)
 		hostos_lower(t, irql, name);
 	return st;

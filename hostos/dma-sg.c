@@ -399,7 +399,7 @@ static NTSTATUS sg_build(struct hostos_thread *t, struct hostos_adapter *ad, uin
 NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *ad,
 			       PDEVICE_OBJECT dev, PMDL mdl, PVOID va, ULONG len, BOOLEAN write,
 			       PVOID buf, ULONG buf_len, PDRIVER_LIST_CONTROL routine, PVOID ctx,
-			       bool may_wait, const char *name, const void *site,
+			       bool may_wait, PVOID transfer, const char *name, const void *site,
 			       PSCATTER_GATHER_LIST *out)
 {
 	struct hostos_sg *s;
@@ -412,7 +412,7 @@ NTSTATUS hostos_dma_sg_request(struct hostos_thread *t, struct hostos_adapter *a
 		struct dma_wait w = { .list = true, .n = n, .dev = dev, .ctx = ctx,
 				      .list_control = routine, .mdl = mdl, .va = va, .len = len,
 				      .write = write, .buf = buf, .buf_len = buf_len,
-				      .routine = name };
+				      .routine = name, .transfer = transfer };
 
 		if (!may_wait || !routine)
 			return STATUS_INSUFFICIENT_RESOURCES;
@@ -438,7 +438,7 @@ NTSTATUS NTAPI hostos_dma_get_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL m
 	if (!routine)
 		return STATUS_INVALID_PARAMETER;
 	return hostos_dma_sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, NULL,
-				     0, routine, ctx, true, "GetScatterGatherList",
+				     0, routine, ctx, true, NULL, "GetScatterGatherList",
 				     __builtin_return_address(0), NULL);
 }
 
@@ -452,7 +452,7 @@ NTSTATUS NTAPI hostos_dma_build_sg_list(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PMDL
 	if (!buf || !routine)
 		return STATUS_INVALID_PARAMETER;
 	return hostos_dma_sg_request(t, (struct hostos_adapter *)a, dev, mdl, va, len, write, buf,
-				     buf_len, routine, ctx, true, "BuildScatterGatherList",
+				     buf_len, routine, ctx, true, NULL, "BuildScatterGatherList",
 				     __builtin_return_address(0), NULL);
 }
 

@@ -75,6 +75,18 @@ bool hostos_dma_wait_cancel_channel(struct hostos_adapter *ad)
 	return false;
 }
 
+bool hostos_dma_wait_cancel(struct hostos_adapter *ad, PVOID transfer)
+{
+	for (uint32_t i = 0; transfer && i < ad->n_waits; i++)
+		if (ad->waits[i].transfer == transfer) {
+			memmove(&ad->waits[i], &ad->waits[i + 1],
+				(ad->n_waits - i - 1) * sizeof(*ad->waits));
+			ad->n_waits--;
+			return true;
+		}
+	return false;
+}
+
 void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad)
 {
 	uint8_t irql = t->cpu->irql;

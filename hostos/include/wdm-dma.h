@@ -315,8 +315,9 @@ typedef struct _DMA_ADAPTER_INFO {
 #define DMA_TRANSFER_CONTEXT_VERSION1 1
 #define DMA_TRANSFER_CONTEXT_SIZE_V1 128
 
-/* Get/BuildScatterGatherListEx's Flags: the callback runs before the call
- * returns, or the call fails (it never waits for map registers). */
+/* Flags of AllocateAdapterChannelEx and Get/BuildScatterGatherListEx: the
+ * callback runs before the call returns, or the call fails (it never waits
+ * for map registers or the channel). */
 #define DMA_SYNCHRONOUS_CALLBACK 0x01
 
 /* What GetDmaTransferInfo reports of a transfer; set Version first. */
@@ -365,6 +366,15 @@ typedef NTSTATUS(NTAPI *PGET_SCATTER_GATHER_LIST_EX)(
 	ULONGLONG Offset, ULONG Length, ULONG Flags, PDRIVER_LIST_CONTROL ExecutionRoutine,
 	PVOID Context, BOOLEAN WriteToDevice, PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
 	PVOID CompletionContext, PSCATTER_GATHER_LIST *ScatterGatherList);
+typedef NTSTATUS(NTAPI *PALLOCATE_ADAPTER_CHANNEL_EX)(
+	PDMA_ADAPTER DmaAdapter, PDEVICE_OBJECT DeviceObject, PVOID DmaTransferContext,
+	ULONG NumberOfMapRegisters, ULONG Flags, PDRIVER_CONTROL ExecutionRoutine,
+	PVOID ExecutionContext, PVOID *MapRegisterBase);
+typedef BOOLEAN(NTAPI *PCANCEL_ADAPTER_CHANNEL)(PDMA_ADAPTER DmaAdapter,
+						PDEVICE_OBJECT DeviceObject,
+						PVOID DmaTransferContext);
+typedef VOID(NTAPI *PFREE_ADAPTER_OBJECT)(PDMA_ADAPTER DmaAdapter,
+					  IO_ALLOCATION_ACTION AllocationAction);
 typedef NTSTATUS(NTAPI *PGET_DMA_TRANSFER_INFO)(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 						ULONGLONG Offset, ULONG Length,
 						BOOLEAN WriteOnly,
@@ -382,7 +392,8 @@ typedef NTSTATUS(NTAPI *PBUILD_SCATTER_GATHER_LIST_EX)(
  * tells which a table has; the WDK's later members are not here). Of
  * version 3 the mock has GetDmaAdapterInfo, GetDmaTransferInfo,
  * InitializeDmaTransferContext, AllocateCommonBufferEx,
- * GetScatterGatherListEx and BuildScatterGatherListEx; the others are
+ * AllocateAdapterChannelEx, CancelAdapterChannel, GetScatterGatherListEx,
+ * BuildScatterGatherListEx and FreeAdapterObject; the others are
  * untyped pointers (NULL) in their WDK places, so a driver calling one
  * does not compile, as for any routine the mock lacks.
  */
@@ -407,14 +418,14 @@ typedef struct _DMA_OPERATIONS {
 	PGET_DMA_TRANSFER_INFO GetDmaTransferInfo;
 	PINITIALIZE_DMA_TRANSFER_CONTEXT InitializeDmaTransferContext;
 	PALLOCATE_COMMON_BUFFER_EX AllocateCommonBufferEx;
-	PVOID AllocateAdapterChannelEx;
+	PALLOCATE_ADAPTER_CHANNEL_EX AllocateAdapterChannelEx;
 	PVOID ConfigureAdapterChannel;
-	PVOID CancelAdapterChannel;
+	PCANCEL_ADAPTER_CHANNEL CancelAdapterChannel;
 	PVOID MapTransferEx;
 	PGET_SCATTER_GATHER_LIST_EX GetScatterGatherListEx;
 	PBUILD_SCATTER_GATHER_LIST_EX BuildScatterGatherListEx;
 	PVOID FlushAdapterBuffersEx;
-	PVOID FreeAdapterObject;
+	PFREE_ADAPTER_OBJECT FreeAdapterObject;
 	PVOID CancelMappedTransfer;
 } DMA_OPERATIONS, *PDMA_OPERATIONS;
 

@@ -265,3 +265,96 @@ void dma_v3_build_ex(void *arg)
 	ExFreePoolWithTag(p, 'v3mD');
 	a->DmaOperations->PutDmaAdapter(a);
 }
+
+static IO_ALLOCATION_ACTION NTAPI v3_keep(PDEVICE_OBJECT dev, PIRP irp, PVOID mrb, PVOID ctx)
+{
+	UNREFERENCED_PARAMETER(dev);
+	UNREFERENCED_PARAMETER(irp);
+	UNREFERENCED_PARAMETER(mrb);
+	*(int *)ctx = 1;
+	return KeepObject;
+}
+
+/*
+ * The version 3 channel routines with 5 map registers (a 32-bit device,
+ * pool above 4 GiB). ok[0]: AllocateAdapterChannelEx with
+ * DMA_SYNCHRONOUS_CALLBACK and no routine gives 4 registers at once, which
+ * MapTransfer and FlushAdapterBuffers use; FreeAdapterObject keeping the
+ * registers frees the channel. status[1]: the same for 4 more fails (1
+ * free). ok[1]: without the flag it waits (status[2]); ok[2]:
+ * CancelAdapterChannel withdraws it (TRUE), ok[3]: a second time FALSE;
+ * ok[4]: freeing the registers does not run the cancelled routine. ok[5]:
+ * a GetScatterGatherListEx waiting behind the kept registers is cancelled
+ * the same way. ok[6]: then AllocateAdapterChannelEx runs its routine at
+ * once (KeepObject), and FreeAdapterObject(DeallocateObject) ends it.
+ */
+void dma_v3_channel_ex(void *arg)
+{
+	DEVICE_DESCRIPTION dd;
+	UCHAR c1[DMA_TRANSFER_CONTEXT_SIZE_V1], c2[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	UCHAR c3[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	PVOID base = NULL, base2 = NULL;
+	PSCATTER_GATHER_LIST sg = NULL;
+	PDMA_ADAPTER a;
+	PUCHAR p;
+	PMDL m;
+	ULONG n = 0, len = PAGE_SIZE;
+	int ran = 0;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = 4 * PAGE_SIZE;
+	dd.DmaAddressWidth = 32;
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
+	dma_obs.adapter = a;
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 4 * PAGE_SIZE, 'v3mD');
+	if (!a || !p)
+		return;
+	m = IoAllocateMdl(p, 4 * PAGE_SIZE, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c1);
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c2);
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c3);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[0] = (ULONG)a->DmaOperations->AllocateAdapterChannelEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c1, 4, DMA_SYNCHRONOUS_CALLBACK, NULL, NULL, &base);
+	dma_obs.ok[0] = base != NULL;
+	if (!base) {
+		KeLowerIrql(old);
+		return;
+	}
+	(void)a->DmaOperations->MapTransfer(a, m, base, p, &len, TRUE);
+	dma_obs.ok[0] &= len == PAGE_SIZE;
+	dma_obs.ok[0] &= a->DmaOperations->FlushAdapterBuffers(a, m, base, p, len, TRUE);
+	a->DmaOperations->FreeAdapterObject(a, DeallocateObjectKeepRegisters);
+	dma_obs.status[1] = (ULONG)a->DmaOperations->AllocateAdapterChannelEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c2, 4, DMA_SYNCHRONOUS_CALLBACK, NULL, NULL, &base2);
+	dma_obs.status[2] = (ULONG)a->DmaOperations->AllocateAdapterChannelEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, c2, 4, 0, v3_keep, &ran, NULL);
+	dma_obs.ok[1] = !ran;
+	dma_obs.ok[2] = a->DmaOperations->CancelAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, c2);
+	dma_obs.ok[3] = !a->DmaOperations->CancelAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, c2);
+	(void)a->DmaOperations->GetScatterGatherListEx(a, (PDEVICE_OBJECT)dma_in.pdo, c3, m, 0,
+						       4 * PAGE_SIZE, 0, v3_list_control, &sg,
+						       TRUE, NULL, NULL, NULL);
+	dma_obs.ok[5] = sg == NULL &&
+			a->DmaOperations->CancelAdapterChannel(a, (PDEVICE_OBJECT)dma_in.pdo, c3);
+	a->DmaOperations->FreeMapRegisters(a, base, 4);
+	dma_obs.ok[4] = !ran && sg == NULL;
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, c2);
+	(void)a->DmaOperations->AllocateAdapterChannelEx(a, (PDEVICE_OBJECT)dma_in.pdo, c2, 4, 0,
+							 v3_keep, &ran, NULL);
+	dma_obs.ok[6] = ran;
+	a->DmaOperations->FreeAdapterObject(a, DeallocateObject);
+	KeLowerIrql(old);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(p, 'v3mD');
+	a->DmaOperations->PutDmaAdapter(a);
+}

@@ -306,6 +306,26 @@ static void test_v3_build_ex(void **state)
 	}
 }
 
+/* AllocateAdapterChannelEx (at once with DMA_SYNCHRONOUS_CALLBACK and no
+ * routine, or failing; waiting without it), CancelAdapterChannel of a
+ * waiting channel and of a waiting GetScatterGatherListEx (TRUE once,
+ * their routines never run), FreeAdapterObject keeping the registers or
+ * not (spec §7.3 and the WDK's version 3 routines). */
+static void test_v3_channel_ex(void **state)
+{
+	(void)state;
+	in(0, 0, 0);
+	run(dma_v3_channel_ex, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[1], STATUS_INSUFFICIENT_RESOURCES);
+	assert_int_equal(dma_obs.status[2], STATUS_SUCCESS);
+	for (int i = 0; i <= 6; i++)
+		assert_true(dma_obs.ok[i]);
+	assert_int_equal(hostos_dma_live_adapters(os, NULL, 0), 0);
+	shutdown();
+}
+
 /* ---- common buffers ---- */
 
 static void test_common_buffer_32(void **state)
@@ -1066,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_sg_special_pool),
 		cmocka_unit_test(test_v3_build_ex),
+		cmocka_unit_test(test_v3_channel_ex),
 		cmocka_unit_test(test_wait_lists),
 		cmocka_unit_test(test_no_wait_64),
 		cmocka_unit_test(test_wait_channel),
