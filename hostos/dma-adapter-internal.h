@@ -180,6 +180,12 @@ NTSTATUS NTAPI hostos_dma_allocate_adapter_channel_ex(PDMA_ADAPTER a, PDEVICE_OB
 						      PVOID *base);
 BOOLEAN NTAPI hostos_dma_cancel_adapter_channel(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID transfer);
 VOID NTAPI hostos_dma_free_adapter_object(PDMA_ADAPTER a, IO_ALLOCATION_ACTION action);
+NTSTATUS NTAPI hostos_dma_map_transfer_ex(PDMA_ADAPTER a, PVOID mrb, PMDL mdl, ULONGLONG offset,
+					  ULONG dev_offset, PULONG len, BOOLEAN write,
+					  PSCATTER_GATHER_LIST sg, ULONG sg_len,
+					  PDMA_COMPLETION_ROUTINE done, PVOID done_ctx);
+NTSTATUS NTAPI hostos_dma_flush_adapter_buffers_ex(PDMA_ADAPTER a, PMDL mdl, PVOID mrb,
+						   ULONGLONG offset, ULONG len, BOOLEAN write);
 NTSTATUS NTAPI hostos_dma_get_sg_list_ex(PDMA_ADAPTER a, PDEVICE_OBJECT dev, PVOID ctx, PMDL mdl,
 					 ULONGLONG offset, ULONG len, ULONG flags,
 					 PDRIVER_LIST_CONTROL routine, PVOID context, BOOLEAN write,
@@ -213,6 +219,14 @@ void hostos_dma_serve(struct hostos_thread *t, struct hostos_adapter *ad);
 uint32_t hostos_dma_cut(struct hostos_thread *t, struct hostos_adapter *ad, PMDL m, uintptr_t va,
 		       uint32_t len, bool list, const char *routine, NTSTATUS *st);
 size_t hostos_dma_list_bytes(uint32_t elements);
+
+/* The elements of a list: the pieces merged where logical addresses run
+ * on (dma-sg.c); returns how many. */
+uint32_t hostos_dma_merge(const struct dma_seg *segs, uint32_t n, PSCATTER_GATHER_LIST sg);
+
+/* The MDL of the chain from *@mdl that holds byte *@offset, and the offset
+ * inside it; false when the chain is shorter (dma-sg-ex.c). */
+bool hostos_dma_seek(PMDL *mdl, ULONGLONG *offset);
 
 /* Give each of @n pieces its logical address: direct, bounced (copied to
  * the frame when @write, to the device) or through the IOMMU; @contig: as

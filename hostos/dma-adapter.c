@@ -578,8 +578,10 @@ static const DMA_OPERATIONS ops_template = {
 	.AllocateCommonBufferEx = allocate_common_buffer_ex,
 	.AllocateAdapterChannelEx = hostos_dma_allocate_adapter_channel_ex,
 	.CancelAdapterChannel = hostos_dma_cancel_adapter_channel,
+	.MapTransferEx = hostos_dma_map_transfer_ex,
 	.GetScatterGatherListEx = hostos_dma_get_sg_list_ex,
 	.BuildScatterGatherListEx = hostos_dma_build_sg_list_ex,
+	.FlushAdapterBuffersEx = hostos_dma_flush_adapter_buffers_ex,
 	.FreeAdapterObject = hostos_dma_free_adapter_object,
 };
 

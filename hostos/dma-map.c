@@ -323,45 +323,41 @@ static struct hostos_mrb *mrb_check(struct hostos_thread *t, struct hostos_adapt
 	return m;
 }
 
-PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
-					       PULONG len, BOOLEAN write)
+/*
+ * Map [@va, @va + *@len) of @mdl's chain through the set @m: one logical
+ * run (@whole false, MapTransfer: for a scatter/gather device without an
+ * IOMMU as much as is physically contiguous already, the driver calls
+ * again for the rest; otherwise all of it, contiguous), or every piece
+ * (@whole, MapTransferEx: contiguous only for a device without
+ * scatter/gather). *@len becomes the bytes mapped (0: none). Returns the
+ * transfer recorded, or NULL.
+ */
+static const struct dma_xfer *map_range(struct hostos_thread *t, struct hostos_adapter *ad,
+					struct hostos_mrb *m, PMDL mdl, PVOID va, PULONG len,
+					BOOLEAN write, bool whole, const char *routine)
 {
-	struct hostos_thread *t = hostos_dma_enter(a, "MapTransfer",
-						   (const void *)hostos_dma_map_transfer);
-	struct hostos_adapter *ad = (struct hostos_adapter *)a;
-	PHYSICAL_ADDRESS out = { .QuadPart = 0 };
-	struct hostos_mrb *m;
 	struct dma_xfer x = { 0 };
 	NTSTATUS st;
 	uint32_t n, keep;
+	bool contig = !whole || !ad->scatter_gather;
 
-	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransfer");
-	m = mrb_check(t, ad, mrb, "MapTransfer");
-	if (!mdl || !len)
-		return out;
-	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransfer", &st);
+	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, *len, false, routine, &st);
 	if (n + m->used > m->count) {
 		if (hostos_dma_verified(t->os))
 			hostos_bugcheck(t, 0xE6, 0x0C, n + m->used, m->count, 0,
-					"MapTransfer of %u bytes needs %u map registers; %u were "
-					"allocated", *len, n + m->used, m->count);
+					"%s of %u bytes needs %u map registers; %u were allocated",
+					routine, *len, n + m->used, m->count);
 		n = m->count - m->used; /* map what fits */
 	}
-	if (n == 0) {
-		*len = 0;
-		return out;
-	}
+	*len = 0;
+	if (n == 0)
+		return NULL;
 	x.segs = malloc(n * sizeof(*x.segs));
-	if (!x.segs) {
-		*len = 0;
-		return out;
-	}
+	if (!x.segs)
+		return NULL;
 	memcpy(x.segs, ad->scratch, n * sizeof(*x.segs));
-	/* One logical run: for a scatter/gather device as much as is
-	 * contiguous already (the driver calls again for the rest); a device
-	 * without scatter/gather gets the whole run contiguous. */
 	keep = n;
-	if (ad->scatter_gather && !(ad->dev && ad->dev->iommu)) {
+	if (!whole && ad->scatter_gather && !(ad->dev && ad->dev->iommu)) {
 		keep = 1;
 		while (keep < n && x.segs[keep - 1].pa + x.segs[keep - 1].len == x.segs[keep].pa)
 			keep++;
@@ -380,18 +376,17 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 					free(x.segs);
 					hostos_bugcheck(t, 0xE6, 0x1D, lo, hi - 1,
 							o->segs[0].logical,
-							"MapTransfer of %p..%p of MDL %p, which is "
-							"mapped already (at 0x%llx)", (void *)lo,
+							"%s of %p..%p of MDL %p, which is mapped "
+							"already (at 0x%llx)", routine, (void *)lo,
 							(void *)(hi - 1), (void *)mdl,
 							(unsigned long long)o->segs[0].logical);
 				}
 			}
 	}
-	if (!hostos_dma_assign(ad, x.segs, keep, write != FALSE, true)) {
+	if (!hostos_dma_assign(ad, x.segs, keep, write != FALSE, contig)) {
 		free(x.segs);
-		hostos_dma_contig_short(t, ad, keep, true, "MapTransfer");
-		*len = 0;
-		return out;
+		hostos_dma_contig_short(t, ad, keep, contig, routine);
+		return NULL;
 	}
 	if (m->n_xfers == m->cap_xfers) {
 		uint32_t cap = m->cap_xfers ? m->cap_xfers * 2 : 4;
@@ -400,8 +395,7 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 		if (!v) {
 			hostos_dma_segs_release(ad, x.segs, keep, false, false);
 			free(x.segs);
-			*len = 0;
-			return out;
+			return NULL;
 		}
 		m->xfers = v;
 		m->cap_xfers = cap;
@@ -410,29 +404,85 @@ PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	x.va = (uintptr_t)va;
 	x.write = write != FALSE;
 	x.n_segs = keep;
-	x.len = 0;
 	for (uint32_t i = 0; i < keep; i++)
 		x.len += x.segs[i].len;
-	m->xfers[m->n_xfers++] = x;
+	m->xfers[m->n_xfers] = x;
 	m->used += keep;
 	t->os->dma->stats.map_transfers++;
 	*len = x.len;
-	out.QuadPart = (LONGLONG)x.segs[0].logical;
+	return &m->xfers[m->n_xfers++];
+}
+
+PHYSICAL_ADDRESS NTAPI hostos_dma_map_transfer(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       PULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "MapTransfer",
+						   (const void *)hostos_dma_map_transfer);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	PHYSICAL_ADDRESS out = { .QuadPart = 0 };
+	const struct dma_xfer *x;
+	struct hostos_mrb *m;
+
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransfer");
+	m = mrb_check(t, ad, mrb, "MapTransfer");
+	if (!mdl || !len)
+		return out;
+	x = map_range(t, ad, m, mdl, va, len, write, false, "MapTransfer");
+	if (x)
+		out.QuadPart = (LONGLONG)x->segs[0].logical;
 	return out;
 }
 
-BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
-					       ULONG len, BOOLEAN write)
+/* Version 3: every piece of [Offset, +*Length) of the chain mapped at once,
+ * its list written into the caller's buffer (GetDmaTransferInfo's size). */
+NTSTATUS NTAPI hostos_dma_map_transfer_ex(PDMA_ADAPTER a, PVOID mrb, PMDL mdl, ULONGLONG offset,
+					  ULONG dev_offset, PULONG len, BOOLEAN write,
+					  PSCATTER_GATHER_LIST sg, ULONG sg_len,
+					  PDMA_COMPLETION_ROUTINE done, PVOID done_ctx)
 {
-	struct hostos_thread *t = hostos_dma_enter(a, "FlushAdapterBuffers",
-						   (const void *)hostos_dma_flush_adapter_buffers);
+	struct hostos_thread *t = hostos_dma_enter(a, "MapTransferEx",
+						   (const void *)hostos_dma_map_transfer_ex);
 	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	const struct dma_xfer *x;
 	struct hostos_mrb *m;
+	NTSTATUS st = STATUS_BUFFER_TOO_SMALL;
+	PVOID va;
+	uint32_t n;
+
+	(void)dev_offset; /* system DMA's */
+	(void)done_ctx;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "MapTransferEx");
+	m = mrb_check(t, ad, mrb, "MapTransferEx");
+	if (!mdl || !len || !sg)
+		return STATUS_INVALID_PARAMETER;
+	if (done)
+		hostos_warn(t->os, "MapTransferEx: a DmaCompletionRoutine is for system DMA; a bus "
+				   "master's is never called");
+	if (!hostos_dma_seek(&mdl, &offset))
+		return STATUS_BUFFER_TOO_SMALL;
+	va = (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset;
+	/* The list must fit before anything is mapped. */
+	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)va, *len, false, "MapTransferEx", &st);
+	if (n == 0)
+		return st;
+	if (sg_len < hostos_dma_list_bytes(n < m->count - m->used ? n : m->count - m->used))
+		return STATUS_BUFFER_TOO_SMALL;
+	x = map_range(t, ad, m, mdl, va, len, write, true, "MapTransferEx");
+	if (!x)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	hostos_dma_merge(x->segs, x->n_segs, sg);
+	return STATUS_SUCCESS;
+}
+
+/* A flush of the transfer MapTransfer(Ex) started at @va of @mdl through
+ * @m: false (0xE6/0x20 with the verifier) when none did. A flush ends
+ * every transfer those registers map: each piece is copied back (from the
+ * device) and released. */
+static bool flush(struct hostos_thread *t, struct hostos_adapter *ad, struct hostos_mrb *m,
+		  PMDL mdl, PVOID va, ULONG len, const char *routine)
+{
 	bool found = false;
 
-	(void)write;
-	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffers");
-	m = mrb_check(t, ad, mrb, "FlushAdapterBuffers");
 	/* 0xE6/0x00, P2 = 1: a flush longer than what is left of the MDL
 	 * chain from CurrentVa (P3 bytes left, P4 bytes asked). */
 	if (mdl && hostos_dma_verified(t->os)) {
@@ -446,20 +496,18 @@ BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID m
 		}
 		if (len > left)
 			hostos_bugcheck(t, 0xE6, 0x00, 1, left, len,
-					"FlushAdapterBuffers of %u bytes at %p; the MDL chain has "
-					"%llu from there", len, va, (unsigned long long)left);
+					"%s of %u bytes at %p; the MDL chain has %llu from there",
+					routine, len, va, (unsigned long long)left);
 	}
 	for (uint32_t i = 0; i < m->n_xfers; i++)
 		found |= m->xfers[i].mdl == mdl && m->xfers[i].va == (uintptr_t)va;
 	if (!found) {
 		if (hostos_dma_verified(t->os))
-			hostos_bugcheck(t, 0xE6, 0x20, (uintptr_t)mrb, (uintptr_t)va, (uintptr_t)mdl,
-					"FlushAdapterBuffers at %p of MDL %p, where no MapTransfer "
-					"of these map registers started", va, (void *)mdl);
-		return FALSE;
+			hostos_bugcheck(t, 0xE6, 0x20, (uintptr_t)m, (uintptr_t)va, (uintptr_t)mdl,
+					"%s at %p of MDL %p, where no MapTransfer of these map "
+					"registers started", routine, va, (void *)mdl);
+		return false;
 	}
-	/* A flush ends the transfer: every piece these registers map is
-	 * copied back (from the device) and released. */
 	for (uint32_t i = 0; i < m->n_xfers; i++) {
 		hostos_dma_segs_release(ad, m->xfers[i].segs, m->xfers[i].n_segs, !m->xfers[i].write,
 					true);
@@ -468,7 +516,40 @@ BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID m
 	m->n_xfers = 0;
 	m->used = 0;
 	t->os->dma->stats.flushes++;
-	return TRUE;
+	return true;
+}
+
+BOOLEAN NTAPI hostos_dma_flush_adapter_buffers(PDMA_ADAPTER a, PMDL mdl, PVOID mrb, PVOID va,
+					       ULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FlushAdapterBuffers",
+						   (const void *)hostos_dma_flush_adapter_buffers);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m;
+
+	(void)write;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffers");
+	m = mrb_check(t, ad, mrb, "FlushAdapterBuffers");
+	return flush(t, ad, m, mdl, va, len, "FlushAdapterBuffers") ? TRUE : FALSE;
+}
+
+NTSTATUS NTAPI hostos_dma_flush_adapter_buffers_ex(PDMA_ADAPTER a, PMDL mdl, PVOID mrb,
+						   ULONGLONG offset, ULONG len, BOOLEAN write)
+{
+	struct hostos_thread *t = hostos_dma_enter(a, "FlushAdapterBuffersEx",
+						   (const void *)hostos_dma_flush_adapter_buffers_ex);
+	struct hostos_adapter *ad = (struct hostos_adapter *)a;
+	struct hostos_mrb *m;
+
+	(void)write;
+	hostos_dma_irql_max(t, HOSTOS_DISPATCH, "FlushAdapterBuffersEx");
+	m = mrb_check(t, ad, mrb, "FlushAdapterBuffersEx");
+	if (!mdl || !hostos_dma_seek(&mdl, &offset))
+		return STATUS_INVALID_PARAMETER;
+	return flush(t, ad, m, mdl, (uint8_t *)MmGetMdlVirtualAddress(mdl) + offset, len,
+		     "FlushAdapterBuffersEx")
+		       ? STATUS_SUCCESS
+		       : STATUS_INVALID_PARAMETER;
 }
 
 void hostos_dma_check_complete(struct hostos_thread *t, void *mdl)

@@ -37,9 +37,7 @@ bool hostos_dma_transfer_ok(PVOID transfer)
 	return magic == TRANSFER_CONTEXT_MAGIC;
 }
 
-/* The MDL of the chain from @*mdl that holds byte @*offset, and the offset
- * inside it; false when the chain is shorter. */
-static bool seek(PMDL *mdl, ULONGLONG *offset)
+bool hostos_dma_seek(PMDL *mdl, ULONGLONG *offset)
 {
 	while (*mdl && *offset >= (*mdl)->ByteCount) {
 		*offset -= (*mdl)->ByteCount;
@@ -64,7 +62,7 @@ static NTSTATUS list_ex(struct hostos_thread *t, struct hostos_adapter *ad, PDEV
 	if (done)
 		hostos_warn(t->os, "%s: a DmaCompletionRoutine is for system DMA; a bus master's is "
 				   "never called", name);
-	if (!seek(&mdl, &offset))
+	if (!hostos_dma_seek(&mdl, &offset))
 		return STATUS_BUFFER_TOO_SMALL;
 	/* The list is made at DISPATCH_LEVEL, as GetScatterGatherList's. */
 	if (irql < HOSTOS_DISPATCH)
@@ -134,7 +132,7 @@ NTSTATUS NTAPI hostos_dma_get_transfer_info(PDMA_ADAPTER a, PMDL mdl, ULONGLONG 
 	if (!info || !mdl ||
 	    (info->Version != DMA_TRANSFER_INFO_VERSION1 && info->Version != DMA_TRANSFER_INFO_VERSION2))
 		return STATUS_INVALID_PARAMETER;
-	if (!seek(&mdl, &offset))
+	if (!hostos_dma_seek(&mdl, &offset))
 		return STATUS_BUFFER_TOO_SMALL;
 	n = hostos_dma_cut(t, ad, mdl, (uintptr_t)MmGetMdlVirtualAddress(mdl) + (uintptr_t)offset,
 			   len, true, "GetDmaTransferInfo", &st);

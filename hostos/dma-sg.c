@@ -272,7 +272,7 @@ void hostos_dma_segs_release(struct hostos_adapter *ad, struct dma_seg *segs, ui
 }
 
 /* Elements of a list: pieces merged where logical addresses run on. */
-static uint32_t merge(const struct dma_seg *segs, uint32_t n, PSCATTER_GATHER_LIST sg)
+uint32_t hostos_dma_merge(const struct dma_seg *segs, uint32_t n, PSCATTER_GATHER_LIST sg)
 {
 	uint32_t e = 0;
 
@@ -379,7 +379,7 @@ static NTSTATUS sg_build(struct hostos_thread *t, struct hostos_adapter *ad, uin
 	s->n_segs = n;
 	s->va = (uintptr_t)va;
 	s->write = write != FALSE;
-	merge(s->segs, n, s->list);
+	hostos_dma_merge(s->segs, n, s->list);
 	ad->sgs[ad->n_sgs++] = s;
 	ad->sg_allocated++;
 	if (ad->needs_regs)

@@ -375,6 +375,16 @@ typedef BOOLEAN(NTAPI *PCANCEL_ADAPTER_CHANNEL)(PDMA_ADAPTER DmaAdapter,
 						PVOID DmaTransferContext);
 typedef VOID(NTAPI *PFREE_ADAPTER_OBJECT)(PDMA_ADAPTER DmaAdapter,
 					  IO_ALLOCATION_ACTION AllocationAction);
+typedef NTSTATUS(NTAPI *PMAP_TRANSFER_EX)(PDMA_ADAPTER DmaAdapter, PVOID MapRegisterBase, PMDL Mdl,
+					  ULONGLONG Offset, ULONG DeviceOffset, PULONG Length,
+					  BOOLEAN WriteToDevice,
+					  PSCATTER_GATHER_LIST ScatterGatherBuffer,
+					  ULONG ScatterGatherBufferLength,
+					  PDMA_COMPLETION_ROUTINE DmaCompletionRoutine,
+					  PVOID CompletionContext);
+typedef NTSTATUS(NTAPI *PFLUSH_ADAPTER_BUFFERS_EX)(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
+						   PVOID MapRegisterBase, ULONGLONG Offset,
+						   ULONG Length, BOOLEAN WriteToDevice);
 typedef NTSTATUS(NTAPI *PGET_DMA_TRANSFER_INFO)(PDMA_ADAPTER DmaAdapter, PMDL Mdl,
 						ULONGLONG Offset, ULONG Length,
 						BOOLEAN WriteOnly,
@@ -392,8 +402,9 @@ typedef NTSTATUS(NTAPI *PBUILD_SCATTER_GATHER_LIST_EX)(
  * tells which a table has; the WDK's later members are not here). Of
  * version 3 the mock has GetDmaAdapterInfo, GetDmaTransferInfo,
  * InitializeDmaTransferContext, AllocateCommonBufferEx,
- * AllocateAdapterChannelEx, CancelAdapterChannel, GetScatterGatherListEx,
- * BuildScatterGatherListEx and FreeAdapterObject; the others are
+ * AllocateAdapterChannelEx, CancelAdapterChannel, MapTransferEx,
+ * GetScatterGatherListEx, BuildScatterGatherListEx, FlushAdapterBuffersEx
+ * and FreeAdapterObject; the others are
  * untyped pointers (NULL) in their WDK places, so a driver calling one
  * does not compile, as for any routine the mock lacks.
  */
@@ -421,10 +432,10 @@ typedef struct _DMA_OPERATIONS {
 	PALLOCATE_ADAPTER_CHANNEL_EX AllocateAdapterChannelEx;
 	PVOID ConfigureAdapterChannel;
 	PCANCEL_ADAPTER_CHANNEL CancelAdapterChannel;
-	PVOID MapTransferEx;
+	PMAP_TRANSFER_EX MapTransferEx;
 	PGET_SCATTER_GATHER_LIST_EX GetScatterGatherListEx;
 	PBUILD_SCATTER_GATHER_LIST_EX BuildScatterGatherListEx;
-	PVOID FlushAdapterBuffersEx;
+	PFLUSH_ADAPTER_BUFFERS_EX FlushAdapterBuffersEx;
 	PFREE_ADAPTER_OBJECT FreeAdapterObject;
 	PVOID CancelMappedTransfer;
 } DMA_OPERATIONS, *PDMA_OPERATIONS;

@@ -124,6 +124,7 @@ void dma_v3(void *arg);
 void dma_v3_wait(void *arg);
 void dma_v3_build_ex(void *arg);
 void dma_v3_channel_ex(void *arg);
+void dma_v3_map_ex(void *arg);
 
 /* dma-wait-driver.c: callbacks that wait for map registers or the
  * channel, and the 0xE6 codes around them */

@@ -358,3 +358,87 @@ void dma_v3_channel_ex(void *arg)
 	ExFreePoolWithTag(p, 'v3mD');
 	a->DmaOperations->PutDmaAdapter(a);
 }
+
+/*
+ * The version 3 packet path, a 32-bit device with pool above 4 GiB (so
+ * bounced): AllocateAdapterChannelEx for the registers GetDmaTransferInfo
+ * counts (status[0]), MapTransferEx of 3 pages less 200 bytes at offset
+ * 100 from the device into a list of GetDmaTransferInfo's size (status[1];
+ * elements in elem_*, n_elem), the device stand-in writes its pattern
+ * there, the first bytes before (before_put) and after
+ * (after_put) FlushAdapterBuffersEx (status[2]), FreeAdapterObject.
+ * status[3]: MapTransferEx into a list one byte too small.
+ */
+void dma_v3_map_ex(void *arg)
+{
+	DEVICE_DESCRIPTION dd;
+	DMA_TRANSFER_INFO info;
+	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
+	PSCATTER_GATHER_LIST sg;
+	PVOID base = NULL;
+	PDMA_ADAPTER a;
+	PUCHAR p;
+	PMDL m;
+	ULONG n = 0, i, len = 3 * PAGE_SIZE - 200, got;
+	KIRQL old;
+
+	UNREFERENCED_PARAMETER(arg);
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = 4 * PAGE_SIZE;
+	dd.DmaAddressWidth = 32;
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
+	dma_obs.adapter = a;
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, 'v3mD');
+	if (!a || !p)
+		return;
+	for (i = 0; i < len; i++)
+		p[100 + i] = (UCHAR)(i * 7 + 3);
+	m = IoAllocateMdl(p, 3 * PAGE_SIZE, FALSE, FALSE, NULL);
+	if (!m)
+		return;
+	MmBuildMdlForNonPagedPool(m);
+	RtlZeroMemory(&info, sizeof(info));
+	info.Version = DMA_TRANSFER_INFO_VERSION1;
+	if (a->DmaOperations->GetDmaTransferInfo(a, m, 100, len, FALSE, &info) != STATUS_SUCCESS)
+		return;
+	sg = ExAllocatePool2(POOL_FLAG_NON_PAGED, info.V1.ScatterGatherListSize, 'v3mD');
+	if (!sg)
+		return;
+	(void)a->DmaOperations->InitializeDmaTransferContext(a, ctx);
+	KeRaiseIrql(DISPATCH_LEVEL, &old);
+	dma_obs.status[0] = (ULONG)a->DmaOperations->AllocateAdapterChannelEx(
+		a, (PDEVICE_OBJECT)dma_in.pdo, ctx, info.V1.MapRegisterCount,
+		DMA_SYNCHRONOUS_CALLBACK, NULL, NULL, &base);
+	if (!base) {
+		KeLowerIrql(old);
+		return;
+	}
+	got = len;
+	dma_obs.status[3] = (ULONG)a->DmaOperations->MapTransferEx(
+		a, base, m, 100, 0, &got, FALSE, sg, info.V1.ScatterGatherListSize - 1, NULL, NULL);
+	got = len;
+	dma_obs.status[1] = (ULONG)a->DmaOperations->MapTransferEx(
+		a, base, m, 100, 0, &got, FALSE, sg, info.V1.ScatterGatherListSize, NULL, NULL);
+	dma_obs.size = got;
+	dma_obs.n_elem = sg->NumberOfElements;
+	for (i = 0; i < sg->NumberOfElements && i < DMA_OBS_MAX; i++) {
+		dma_obs.elem_addr[i] = (uint64_t)sg->Elements[i].Address.QuadPart;
+		dma_obs.elem_len[i] = sg->Elements[i].Length;
+	}
+	if (dma_in.device)
+		dma_in.device(dma_in.opaque, dma_obs.elem_addr, dma_obs.elem_len, dma_obs.n_elem, 0);
+	RtlCopyMemory(dma_obs.before_put, p + 100, 16);
+	dma_obs.status[2] = (ULONG)a->DmaOperations->FlushAdapterBuffersEx(a, m, base, 100, got,
+									    FALSE);
+	RtlCopyMemory(dma_obs.after_put, p + 100, 16);
+	a->DmaOperations->FreeAdapterObject(a, DeallocateObject);
+	KeLowerIrql(old);
+	IoFreeMdl(m);
+	ExFreePoolWithTag(sg, 'v3mD');
+	ExFreePoolWithTag(p, 'v3mD');
+	a->DmaOperations->PutDmaAdapter(a);
+}

@@ -326,6 +326,37 @@ static void test_v3_channel_ex(void **state)
 	shutdown();
 }
 
+/* MapTransferEx and FlushAdapterBuffersEx on registers from
+ * AllocateAdapterChannelEx, bounced: the list in the caller's buffer
+ * covers the whole range below 4 GiB, and what the device writes reaches
+ * the driver's buffer at the flush, not before;
+ * a list buffer one byte short is STATUS_BUFFER_TOO_SMALL with nothing
+ * mapped. */
+static void test_v3_map_ex(void **state)
+{
+	uint64_t total = 0;
+
+	(void)state;
+	in(0, 0, 0);
+	run(dma_v3_map_ex, ABOVE);
+	hostos_assert_no_bugcheck(os);
+	assert_int_equal(dma_obs.status[0], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.status[3], STATUS_BUFFER_TOO_SMALL);
+	assert_int_equal(dma_obs.status[1], STATUS_SUCCESS);
+	assert_int_equal(dma_obs.size, 3 * PAGE - 200);
+	for (unsigned e = 0; e < dma_obs.n_elem; e++)
+		total += dma_obs.elem_len[e];
+	assert_int_equal(total, 3 * PAGE - 200);
+	assert_true(seen.highest < G4);
+	for (unsigned i = 0; i < 16; i++) {
+		assert_int_equal(dma_obs.before_put[i], pattern(i));
+		assert_int_equal(dma_obs.after_put[i], pattern2(i));
+	}
+	assert_int_equal(dma_obs.status[2], STATUS_SUCCESS);
+	assert_int_equal(hostos_dma_live_adapters(os, NULL, 0), 0);
+	shutdown();
+}
+
 /* ---- common buffers ---- */
 
 static void test_common_buffer_32(void **state)
@@ -1087,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_sg_special_pool),
 		cmocka_unit_test(test_v3_build_ex),
 		cmocka_unit_test(test_v3_channel_ex),
+		cmocka_unit_test(test_v3_map_ex),
 		cmocka_unit_test(test_wait_lists),
 		cmocka_unit_test(test_no_wait_64),
 		cmocka_unit_test(test_wait_channel),
