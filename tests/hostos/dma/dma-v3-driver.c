@@ -16,9 +16,28 @@ static VOID NTAPI v3_list_control(PDEVICE_OBJECT dev, PIRP irp, PSCATTER_GATHER_
 	*(PSCATTER_GATHER_LIST *)ctx = sg;
 }
 
-void dma_v3(void *arg)
+/* A version 3 scatter/gather bus-master adapter of the harness's device,
+ * @width address bits, transfers of up to @max_length bytes (recorded in
+ * dma_obs.adapter). */
+static PDMA_ADAPTER v3_adapter(ULONG width, ULONG max_length, PULONG n)
 {
 	DEVICE_DESCRIPTION dd;
+	PDMA_ADAPTER a;
+
+	RtlZeroMemory(&dd, sizeof(dd));
+	dd.Version = DEVICE_DESCRIPTION_VERSION3;
+	dd.Master = TRUE;
+	dd.ScatterGather = TRUE;
+	dd.InterfaceType = PCIBus;
+	dd.MaximumLength = max_length;
+	dd.DmaAddressWidth = width;
+	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, n);
+	dma_obs.adapter = a;
+	return a;
+}
+
+void dma_v3(void *arg)
+{
 	DMA_ADAPTER_INFO info;
 	PHYSICAL_ADDRESS max, la;
 	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
@@ -30,15 +49,7 @@ void dma_v3(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&dd, sizeof(dd));
-	dd.Version = DEVICE_DESCRIPTION_VERSION3;
-	dd.Master = TRUE;
-	dd.ScatterGather = TRUE;
-	dd.InterfaceType = PCIBus;
-	dd.MaximumLength = dma_in.max_length;
-	dd.DmaAddressWidth = (ULONG)dma_in.version; /* the harness's width */
-	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
-	dma_obs.adapter = a;
+	a = v3_adapter((ULONG)dma_in.version, dma_in.max_length, &n);
 	dma_obs.map_regs = n;
 	if (!a)
 		return;
@@ -124,7 +135,6 @@ static VOID NTAPI v3_note(PDEVICE_OBJECT dev, PIRP irp, PSCATTER_GATHER_LIST sg,
  */
 void dma_v3_wait(void *arg)
 {
-	DEVICE_DESCRIPTION dd;
 	UCHAR c1[DMA_TRANSFER_CONTEXT_SIZE_V1], c2[DMA_TRANSFER_CONTEXT_SIZE_V1];
 	struct v3_waiter wa = { 0 }, wb = { 0 };
 	PDMA_ADAPTER a;
@@ -134,15 +144,7 @@ void dma_v3_wait(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&dd, sizeof(dd));
-	dd.Version = DEVICE_DESCRIPTION_VERSION3;
-	dd.Master = TRUE;
-	dd.ScatterGather = TRUE;
-	dd.InterfaceType = PCIBus;
-	dd.MaximumLength = 4 * PAGE_SIZE;
-	dd.DmaAddressWidth = 32;
-	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
-	dma_obs.adapter = a;
+	a = v3_adapter(32, 4 * PAGE_SIZE, &n);
 	dma_obs.map_regs = n;
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 8 * PAGE_SIZE, 'v3mD');
 	if (!a || !p)
@@ -191,7 +193,6 @@ void dma_v3_wait(void *arg)
  */
 void dma_v3_build_ex(void *arg)
 {
-	DEVICE_DESCRIPTION dd;
 	DMA_TRANSFER_INFO info;
 	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
 	PSCATTER_GATHER_LIST sg = NULL;
@@ -202,15 +203,7 @@ void dma_v3_build_ex(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&dd, sizeof(dd));
-	dd.Version = DEVICE_DESCRIPTION_VERSION3;
-	dd.Master = TRUE;
-	dd.ScatterGather = TRUE;
-	dd.InterfaceType = PCIBus;
-	dd.MaximumLength = 64 * 1024;
-	dd.DmaAddressWidth = (ULONG)dma_in.version;
-	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
-	dma_obs.adapter = a;
+	a = v3_adapter((ULONG)dma_in.version, 64 * 1024, &n);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 5 * PAGE_SIZE, 'v3mD');
 	if (!a || !p)
 		return;
@@ -290,7 +283,6 @@ static IO_ALLOCATION_ACTION NTAPI v3_keep(PDEVICE_OBJECT dev, PIRP irp, PVOID mr
  */
 void dma_v3_channel_ex(void *arg)
 {
-	DEVICE_DESCRIPTION dd;
 	UCHAR c1[DMA_TRANSFER_CONTEXT_SIZE_V1], c2[DMA_TRANSFER_CONTEXT_SIZE_V1];
 	UCHAR c3[DMA_TRANSFER_CONTEXT_SIZE_V1];
 	PVOID base = NULL, base2 = NULL;
@@ -303,15 +295,7 @@ void dma_v3_channel_ex(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&dd, sizeof(dd));
-	dd.Version = DEVICE_DESCRIPTION_VERSION3;
-	dd.Master = TRUE;
-	dd.ScatterGather = TRUE;
-	dd.InterfaceType = PCIBus;
-	dd.MaximumLength = 4 * PAGE_SIZE;
-	dd.DmaAddressWidth = 32;
-	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
-	dma_obs.adapter = a;
+	a = v3_adapter(32, 4 * PAGE_SIZE, &n);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 4 * PAGE_SIZE, 'v3mD');
 	if (!a || !p)
 		return;
@@ -371,7 +355,6 @@ void dma_v3_channel_ex(void *arg)
  */
 void dma_v3_map_ex(void *arg)
 {
-	DEVICE_DESCRIPTION dd;
 	DMA_TRANSFER_INFO info;
 	UCHAR ctx[DMA_TRANSFER_CONTEXT_SIZE_V1];
 	PSCATTER_GATHER_LIST sg;
@@ -383,15 +366,7 @@ void dma_v3_map_ex(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&dd, sizeof(dd));
-	dd.Version = DEVICE_DESCRIPTION_VERSION3;
-	dd.Master = TRUE;
-	dd.ScatterGather = TRUE;
-	dd.InterfaceType = PCIBus;
-	dd.MaximumLength = 4 * PAGE_SIZE;
-	dd.DmaAddressWidth = 32;
-	a = IoGetDmaAdapter((PDEVICE_OBJECT)dma_in.pdo, &dd, &n);
-	dma_obs.adapter = a;
+	a = v3_adapter(32, 4 * PAGE_SIZE, &n);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, 'v3mD');
 	if (!a || !p)
 		return;
