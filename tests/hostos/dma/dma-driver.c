@@ -606,6 +606,22 @@ struct packet {
 	IO_ALLOCATION_ACTION action;
 };
 
+/* A packet transfer of @bytes of a fresh buffer (returned): the adapter,
+ * the buffer's MDL, what AdapterControl returns and the direction. */
+static PUCHAR packet_init(struct packet *pk, ULONG bytes, IO_ALLOCATION_ACTION action,
+			  BOOLEAN write)
+{
+	PUCHAR p;
+
+	RtlZeroMemory(pk, sizeof(*pk));
+	pk->a = adapter();
+	p = buffer(bytes);
+	pk->m = describe(p, bytes);
+	pk->action = action;
+	pk->write = write;
+	return p;
+}
+
 static IO_ALLOCATION_ACTION NTAPI adapter_control(PDEVICE_OBJECT dev, PIRP irp, PVOID mrb,
 						  PVOID ctx)
 {
@@ -768,16 +784,10 @@ void dma_bad_put_with_sg(void *arg)
 void dma_bad_put_with_regs(void *arg)
 {
 	struct packet pk;
-	PUCHAR p;
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(dma_in.length);
-	pk.m = describe(p, dma_in.length);
-	pk.action = DeallocateObjectKeepRegisters;
-	pk.write = TRUE;
+	(void)packet_init(&pk, dma_in.length, DeallocateObjectKeepRegisters, TRUE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo,
 							  regs_for(pk.m), adapter_control, &pk);
@@ -868,16 +878,10 @@ void dma_bad_common_irql(void *arg)
 void dma_bad_channel_twice(void *arg)
 {
 	struct packet pk;
-	PUCHAR p;
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(dma_in.length);
-	pk.m = describe(p, dma_in.length);
-	pk.action = KeepObject;
-	pk.write = TRUE;
+	(void)packet_init(&pk, dma_in.length, KeepObject, TRUE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo,
 							  regs_for(pk.m), adapter_control, &pk);
@@ -906,16 +910,10 @@ void dma_bad_too_many_regs(void *arg)
 void dma_bad_free_regs_twice(void *arg)
 {
 	struct packet pk;
-	PUCHAR p;
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(dma_in.length);
-	pk.m = describe(p, dma_in.length);
-	pk.action = DeallocateObjectKeepRegisters;
-	pk.write = TRUE;
+	(void)packet_init(&pk, dma_in.length, DeallocateObjectKeepRegisters, TRUE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo,
 							  regs_for(pk.m), adapter_control, &pk);
@@ -954,14 +952,10 @@ static IO_ALLOCATION_ACTION NTAPI overuse_control(PDEVICE_OBJECT dev, PIRP irp, 
 void dma_bad_map_overuse(void *arg)
 {
 	struct packet pk;
-	PUCHAR p;
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(3 * PAGE_SIZE);
-	pk.m = describe(p, 3 * PAGE_SIZE);
+	(void)packet_init(&pk, 3 * PAGE_SIZE, (IO_ALLOCATION_ACTION)0, FALSE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 1,
 							  overuse_control, &pk);
@@ -985,10 +979,7 @@ void dma_bad_flush_unmapped(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(dma_in.length);
-	pk.m = describe(p, dma_in.length);
+	p = packet_init(&pk, dma_in.length, (IO_ALLOCATION_ACTION)0, FALSE);
 	dma_obs.mdl = pk.m;
 	dma_obs.va = p;
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
@@ -1090,16 +1081,10 @@ void dma_bad_pfn(void *arg)
 void dma_bad_dealloc_mapped(void *arg)
 {
 	struct packet pk;
-	PUCHAR p;
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(PAGE_SIZE);
-	pk.m = describe(p, PAGE_SIZE);
-	pk.action = DeallocateObject;
-	pk.write = TRUE;
+	(void)packet_init(&pk, PAGE_SIZE, DeallocateObject, TRUE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 1,
 							  adapter_control, &pk);
@@ -1165,10 +1150,7 @@ void dma_bad_map_twice(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(PAGE_SIZE);
-	pk.m = describe(p, PAGE_SIZE);
+	p = packet_init(&pk, PAGE_SIZE, (IO_ALLOCATION_ACTION)0, FALSE);
 	dma_obs.va = p;
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 2,
@@ -1268,12 +1250,7 @@ void dma_bad_flush_too_long(void *arg)
 	KIRQL old;
 
 	UNREFERENCED_PARAMETER(arg);
-	RtlZeroMemory(&pk, sizeof(pk));
-	pk.a = adapter();
-	p = buffer(PAGE_SIZE);
-	pk.m = describe(p, PAGE_SIZE);
-	pk.action = DeallocateObjectKeepRegisters;
-	pk.write = TRUE;
+	p = packet_init(&pk, PAGE_SIZE, DeallocateObjectKeepRegisters, TRUE);
 	KeRaiseIrql(DISPATCH_LEVEL, &old);
 	(void)pk.a->DmaOperations->AllocateAdapterChannel(pk.a, (PDEVICE_OBJECT)dma_in.pdo, 1,
 							  adapter_control, &pk);
